@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../core/package-root.js';
+import { formatProblem, InputError } from '../core/problem.js';
+import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands/catalog.js';
+import { type Io, processIo } from './io.js';
+
+// The `faultline` command. Only this layer decides what is printed and which exit code CI sees:
+// 0 success, 1 a failure found by policy, 2 bad input or usage.
+
+export const EXIT = { ok: 0, policyFailure: 1, badInput: 2 } as const;
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('faultline');
+  program
+    .description(
+      'Recognizes infrastructure and application failures from the evidence you already have,\nnames the failure scenario, shows the evidence and says what to check and do.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .option('--scenarios <dir>', 'add user scenarios from this folder (repeatable)', collect, [] as string[])
+    .option('--no-color', 'never colour the output (colours are used only on a terminal anyway)')
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.write(text), writeErr: (text) => io.error(text) });
+  const globals = () => program.opts<GlobalOptions>();
+  registerCatalog(program, io, globals);
+  for (const command of program.commands) inherit(command);
+  return program;
+}
+
+/** Subcommands report usage errors the same way as the root. */
+function inherit(command: Command): void {
+  command.exitOverride().showHelpAfterError('(add --help for usage)');
+  for (const sub of command.commands) inherit(sub);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    io.write(program.helpInformation());
+    return EXIT.ok;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return exitCodeFor(error, io);
+  }
+}
+
+function exitCodeFor(error: unknown, io: Io): number {
+  if (error instanceof ReportedFailure) return error.exitCode;
+  if (error instanceof CommanderError) {
+    // Help and version end with exitCode 0; every other commander error is a usage error.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof InputError) {
+    io.error(`faultline: ${error.message}\n`);
+    for (const problem of error.problems) io.error(`  ${formatProblem(problem)}\n`);
+    return EXIT.badInput;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.error(`faultline: internal error: ${message}\nPlease report this with the command you ran.\n`);
+  return 70;
+}

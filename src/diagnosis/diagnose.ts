@@ -1,0 +1,130 @@
+import { availableKinds, type EvidenceBundle } from '../bundle/bundle.js';
+import type { Scenario } from '../catalog/schema.js';
+import { SEVERITY_NAMES, type Verdict } from '../core/vocabulary.js';
+import type { SignalSet } from '../signals/signal.js';
+import type { Signature } from '../signatures/signature.js';
+import { DIAGNOSIS_SCHEMA_VERSION, type DiagnosisResult, type Finding } from './result.js';
+
+// Judges every scenario that has a signature against the signals of one run and assembles the
+// diagnosis result. A signature that throws becomes a run error; the others still run.
+
+export interface DiagnoseInput {
+  scenarios: readonly Scenario[];
+  signatures: readonly Signature[];
+  bundle: EvidenceBundle;
+  signals: SignalSet;
+  /** Injected so that the same input gives the same bytes. */
+  generatedAt: string;
+  version: string;
+}
+
+export function diagnose(input: DiagnoseInput): DiagnosisResult {
+  const available = availableKinds(input.bundle);
+  const byId = new Map(input.scenarios.map((s) => [s.id, s]));
+  const findings: Array<Omit<Finding, 'rank'>> = [];
+  const errors: DiagnosisResult['errors'] = [];
+
+  for (const signature of input.signatures) {
+    const scenario = byId.get(signature.scenarioId);
+    if (!scenario) {
+      errors.push({
+        stage: 'signatures',
+        scenarioId: signature.scenarioId,
+        message: 'signature for an unknown scenario',
+      });
+      continue;
+    }
+    const base = {
+      scenarioId: scenario.id,
+      title: scenario.title,
+      category: scenario.category,
+      severity: scenario.severity,
+      checks: scenario.diagnostics,
+      remediation: scenario.remediation,
+    };
+    if (!signature.needsAnyOf.some((kind) => available.has(kind))) {
+      findings.push({
+        ...base,
+        status: 'insufficient-evidence',
+        confidence: 0,
+        subjects: [],
+        evidence: [],
+        raisedBy: [],
+        loweredBy: [],
+        missingEvidence: [...signature.needsAnyOf],
+      });
+      continue;
+    }
+    try {
+      const outcome = signature.evaluate({ scenario, signals: input.signals });
+      findings.push({
+        ...base,
+        status: outcome.matched ? 'matched' : 'not-matched',
+        confidence: clamp(outcome.confidence),
+        ...(outcome.onset ? { onset: outcome.onset } : {}),
+        ...(outcome.end ? { end: outcome.end } : {}),
+        subjects: [...outcome.subjects].sort(),
+        evidence: outcome.evidence,
+        raisedBy: outcome.raisedBy,
+        loweredBy: outcome.loweredBy,
+        missingEvidence: signature.needsAnyOf.filter((kind) => !available.has(kind)),
+      });
+    } catch (error) {
+      errors.push({
+        stage: 'signatures',
+        scenarioId: scenario.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  const ranked = rankFindings(findings);
+  const inputs: DiagnosisResult['inputs'] = [];
+  for (const [kind, sources] of Object.entries(input.bundle.evidence)) {
+    for (const source of sources ?? []) {
+      inputs.push({
+        kind: kind as DiagnosisResult['inputs'][number]['kind'],
+        source: source.source,
+        status: source.status,
+        ...(source.status === 'failed' ? { error: source.error } : {}),
+      });
+    }
+  }
+  return {
+    schemaVersion: DIAGNOSIS_SCHEMA_VERSION,
+    tool: { name: 'faultline', version: input.version },
+    generatedAt: input.generatedAt,
+    ...(input.bundle.window ? { window: input.bundle.window } : {}),
+    verdict: decideVerdict(ranked),
+    inputs,
+    findings: ranked,
+    errors,
+  };
+}
+
+const STATUS_ORDER = { matched: 0, 'not-matched': 1, 'insufficient-evidence': 2 } as const;
+
+/** Matched findings first, most confident first; ties broken by severity, then id, so order is stable. */
+export function rankFindings(findings: ReadonlyArray<Omit<Finding, 'rank'>>): Finding[] {
+  return [...findings]
+    .sort(
+      (a, b) =>
+        STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        b.confidence - a.confidence ||
+        SEVERITY_NAMES.indexOf(a.severity) - SEVERITY_NAMES.indexOf(b.severity) ||
+        a.scenarioId.localeCompare(b.scenarioId),
+    )
+    .map((finding, index) => ({ ...finding, rank: index + 1 }));
+}
+
+export function decideVerdict(findings: ReadonlyArray<Pick<Finding, 'status' | 'severity'>>): Verdict {
+  const matched = findings.filter((f) => f.status === 'matched');
+  if (matched.some((f) => f.severity === 'critical' || f.severity === 'high')) return 'failure';
+  if (matched.length > 0) return 'degraded';
+  if (findings.some((f) => f.status === 'not-matched')) return 'healthy';
+  return 'inconclusive';
+}
+
+function clamp(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}

@@ -1,0 +1,33 @@
+import type { Scenario } from '../catalog/schema.js';
+import type { EvidenceKind } from '../core/vocabulary.js';
+import type { EvidenceItem, SignalContribution } from '../diagnosis/result.js';
+import type { SignalSet } from '../signals/signal.js';
+
+// A signature says which signals, in which combination, make a scenario likely and what rules it
+// out. It reads only signals (computed once per run), never raw evidence, and never fetches anything.
+
+export interface SignatureContext {
+  scenario: Scenario;
+  signals: SignalSet;
+}
+
+export interface SignatureOutcome {
+  matched: boolean;
+  /** Probability-like score in [0, 1]; explained by raisedBy and loweredBy. */
+  confidence: number;
+  onset?: string;
+  end?: string;
+  subjects: string[];
+  evidence: EvidenceItem[];
+  raisedBy: SignalContribution[];
+  loweredBy: SignalContribution[];
+}
+
+export interface Signature {
+  scenarioId: string;
+  /** The scenario can be judged when at least one of these evidence kinds was loaded. */
+  needsAnyOf: readonly EvidenceKind[];
+  /** Names of the signals the signature reads; the catalog tester checks they exist. */
+  reads: readonly string[];
+  evaluate(context: SignatureContext): SignatureOutcome;
+}
