@@ -62,11 +62,17 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
-export function normalizeTerm(term: string): string | null {
+/**
+ * Each word is indexed and searched both as written and stemmed: the stem joins word forms
+ * ("exhausted", "exhaustion"), the written form keeps typo matching close to what was typed
+ * (a misspelt word often stems to something far from the stem of the right word).
+ */
+export function normalizeTerm(term: string): string[] | null {
   const lower = term.toLowerCase();
   if (STOP_WORDS.has(lower)) return null;
   // Stemming digits-and-letters tokens such as "x509" or "5xx" would only damage them.
-  return /\d/.test(lower) ? lower : stemmer(lower);
+  const stem = /\d/.test(lower) ? lower : stemmer(lower);
+  return stem === lower ? [lower] : [lower, stem];
 }
 
 /**
