@@ -1,12 +1,20 @@
 // Regenerates docs/catalog from the scenario files. The test suite fails when the committed docs differ.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadCatalog } from '../src/catalog/loader.js';
+import { makeCatalog, readCatalog } from '../src/catalog/loader.js';
 import { catalogDocs, DOCS_DIR } from '../src/catalog/render/docs.js';
 import { seedCoverage } from '../src/catalog/seeds.js';
 import { packageRoot } from '../src/core/package-root.js';
 
-const catalog = loadCatalog();
+import { formatProblem } from '../src/core/problem.js';
+
+const { scenarios, problems } = readCatalog();
+if (problems.length > 0) {
+  for (const problem of problems) console.error(formatProblem(problem));
+  console.error(`not generating docs: the catalog has ${problems.length} problem(s)`);
+  process.exit(2);
+}
+const catalog = makeCatalog(scenarios);
 const files = catalogDocs(catalog, seedCoverage(catalog.scenarios));
 const root = join(packageRoot(), DOCS_DIR);
 rmSync(root, { recursive: true, force: true });

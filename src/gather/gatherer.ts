@@ -1,0 +1,59 @@
+import { addSource, type EvidenceBundle, type EvidenceData, type SourceError } from '../bundle/bundle.js';
+import type { SourcePointer } from '../core/source-pointer.js';
+import type { EvidenceKind, SourceErrorCode } from '../core/vocabulary.js';
+
+// Gatherers only read and normalize one kind of source into bundle data; they never judge it.
+// A gatherer that fails, by a coded error or by throwing, fills its slot with a coded error and
+// the run goes on with the other sources.
+
+export class GatherError extends Error {
+  constructor(
+    readonly code: SourceErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatherError';
+  }
+}
+
+export interface Gatherer<K extends EvidenceKind> {
+  kind: K;
+  /** Short name shown in progress and errors, e.g. "jmeter-csv". */
+  name: string;
+  gather(source: SourcePointer): Promise<EvidenceData<K>>;
+}
+
+export interface GatherTask {
+  source: SourcePointer;
+  // biome-ignore lint/suspicious/noExplicitAny: tasks of different kinds travel in one list; each gatherer is typed by its own kind
+  gatherer: Gatherer<any>;
+}
+
+/** Runs every task in order and records each outcome in the bundle; never throws for a source. */
+export async function gatherInto(
+  bundle: EvidenceBundle,
+  tasks: readonly GatherTask[],
+): Promise<EvidenceBundle> {
+  for (const { source, gatherer } of tasks) {
+    try {
+      const data = await gatherer.gather(source);
+      addSource(bundle, gatherer.kind, { status: 'loaded', source, data });
+    } catch (error) {
+      addSource(bundle, gatherer.kind, {
+        status: 'failed',
+        source,
+        error: toSourceError(gatherer.name, error),
+      });
+    }
+  }
+  return bundle;
+}
+
+function toSourceError(name: string, error: unknown): SourceError {
+  if (error instanceof GatherError) return { code: error.code, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return { code: 'not-found', message };
+  if (code === 'EACCES' || code === 'EISDIR' || code === 'EIO') return { code: 'unreadable', message };
+  return { code: 'parse-error', message: `${name}: ${message}` };
+}
