@@ -10,7 +10,7 @@ import type { SeedCoverage } from '../seeds.js';
 export type LinkTo = (id: string) => string;
 
 export function escapeCell(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return escapeText(text).replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
 function inlineCode(text: string): string {
@@ -26,12 +26,20 @@ function codeBlock(text: string, language: string): string {
   return `${fence}${language}\n${text}\n${fence}`;
 }
 
+/**
+ * Prose from scenario files is plain text: angle brackets (placeholders such as <pod>) would be
+ * read as HTML and vanish, and asterisks (globs such as *.example.com) as emphasis.
+ */
+export function escapeText(text: string): string {
+  return text.replaceAll('\\', '\\\\').replaceAll('<', '&lt;').replaceAll('*', '\\*');
+}
+
 function bullets(items: readonly string[]): string {
-  return items.map((item) => `- ${item}`).join('\n');
+  return items.map((item) => `- ${escapeText(item)}`).join('\n');
 }
 
 function numbered(items: readonly string[]): string {
-  return items.map((item, index) => `${index + 1}. ${item}`).join('\n');
+  return items.map((item, index) => `${index + 1}. ${escapeText(item)}`).join('\n');
 }
 
 export interface PageOptions {
@@ -48,24 +56,25 @@ export function scenarioMarkdown(s: CatalogScenario, options: PageOptions): stri
   const sub = `${h}#`;
   const parts: string[] = [];
   if (options.anchor) parts.push(`<a id="${s.id}"></a>`);
-  parts.push(`${h} ${s.title}`);
+  parts.push(`${h} ${escapeText(s.title)}`);
   const evidence = s.evidence.length ? ` · evidence: ${s.evidence.join(', ')}` : '';
   parts.push(
     `${inlineCode(s.id)} · category **${s.category}** · severity **${s.severity}** · recognized from ${s.recognizedFrom.join(', ')}${evidence}`,
   );
   if (s.aliases.length) parts.push(`Also known as: ${s.aliases.map(inlineCode).join(', ')}`);
-  parts.push(s.summary);
+  parts.push(escapeText(s.summary));
   parts.push(`${sub} Symptoms\n\n${bullets(s.symptoms)}`);
   parts.push(`${sub} Root causes\n\n${bullets(s.rootCauses)}`);
   const checks = s.diagnostics.map((d) => {
     const command = d.command ? `\n\n${indent(codeBlock(d.command, 'sh'), '   ')}` : '';
-    return `- ${d.description}${command}`;
+    return `- ${escapeText(d.description)}${command}`;
   });
   parts.push(`${sub} Diagnostics\n\n${checks.join('\n')}`);
   parts.push(`${sub} Remediation\n\n${numbered(s.remediation)}`);
   if (s.prevention.length) parts.push(`${sub} Prevention\n\n${bullets(s.prevention)}`);
   if (s.references.length) {
-    parts.push(`${sub} References\n\n${bullets(s.references.map((r) => `[${r.title}](${r.url})`))}`);
+    const links = s.references.map((r) => `- [${escapeText(r.title).replaceAll(']', '\\]')}](${r.url})`);
+    parts.push(`${sub} References\n\n${links.join('\n')}`);
   }
   if (s.related.length) {
     const links = s.related.map(
@@ -81,7 +90,9 @@ export function scenarioMarkdown(s: CatalogScenario, options: PageOptions): stri
     parts.push(`${sub} Seed items covered\n\n| seed | item |\n| --- | --- |\n${rows.join('\n')}`);
   }
   if (s.fixtures.length) {
-    parts.push(`${sub} Fixtures\n\n${bullets(s.fixtures.map((f) => `${f.expect}: ${inlineCode(f.path)}`))}`);
+    parts.push(
+      `${sub} Fixtures\n\n${s.fixtures.map((f) => `- ${f.expect}: ${inlineCode(f.path)}`).join('\n')}`,
+    );
   }
   return `${parts.join('\n\n')}\n`;
 }
