@@ -69,13 +69,3 @@ export function summarizeScenario(s: CatalogScenario) {
     origin: s.origin,
   };
 }
-
-export const ScenarioSummarySchema = z.strictObject({
-  id: z.string(),
-  title: z.string(),
-  category: z.string(),
-  severity: z.string(),
-  recognizedFrom: z.array(z.string()),
-  evidence: z.array(z.string()),
-  origin: z.enum(['builtin', 'user']),
-});

@@ -150,6 +150,7 @@ export function crossCheck(
     }
   }
   const ids = [...byId.keys()];
+  const seeds = new Set(items.map((item) => item.seed));
   for (const scenario of scenarios) {
     const file = join(scenario.dir, SCENARIO_FILE);
     scenario.related.forEach((related, index) => {
@@ -168,7 +169,6 @@ export function crossCheck(
         });
       }
     });
-    const seeds = new Set(items.map((item) => item.seed));
     scenario.sources.forEach((source, index) => {
       const field = `sources[${index}]`;
       if (!seeds.has(source.seed)) {

@@ -78,7 +78,6 @@ export const ScenarioSchema = ScenarioShape.superRefine((scenario, ctx) => {
 }).meta({ title: 'Faultline scenario' });
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
-export type ScenarioInput = z.input<typeof ScenarioSchema>;
 
 /**
  * The ways of recognition and the evidence kinds must agree: each way (but review) needs one of
