@@ -6,5 +6,6 @@ import { packageRoot } from '../src/core/package-root.js';
 
 const dir = join(packageRoot(), 'schemas');
 mkdirSync(dir, { recursive: true });
-for (const [name, content] of publishedSchemas()) writeFileSync(join(dir, name), content);
-console.log(`wrote ${publishedSchemas().size} schemas to schemas/`);
+const schemas = publishedSchemas();
+for (const [name, content] of schemas) writeFileSync(join(dir, name), content);
+console.log(`wrote ${schemas.size} schemas to schemas/`);
