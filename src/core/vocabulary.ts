@@ -125,3 +125,35 @@ export const SOURCE_ERROR_CODE_NAMES = Object.keys(SOURCE_ERROR_CODES) as [
   SourceErrorCode,
   ...SourceErrorCode[],
 ];
+
+/** Kinds of failed requests in load-test evidence; each failed request has exactly one. */
+export const FAILURE_KINDS = {
+  timeout: 'The client gave up waiting (socket or request timeout, HTTP 408)',
+  'connection-refused': 'The connection was refused: nothing listening, or a full accept queue',
+  'connection-reset': 'The connection was reset or closed before a response (ECONNRESET, broken pipe)',
+  'rate-limited': 'HTTP 429 Too Many Requests',
+  gateway: 'HTTP 502, 503 or 504 from a proxy, load balancer or gateway',
+  server: 'Other HTTP 5xx from the application',
+  client: 'Other HTTP 4xx',
+  assertion: 'The response arrived with a success code but failed an assertion or check',
+  other: 'Any other failure the tool reported',
+} as const satisfies Record<string, string>;
+
+export type FailureKind = keyof typeof FAILURE_KINDS;
+export const FAILURE_KIND_NAMES = Object.keys(FAILURE_KINDS) as [FailureKind, ...FailureKind[]];
+
+/** The load-test result formats Faultline reads. */
+export const LOAD_TEST_FORMATS = {
+  'jmeter-csv': 'JMeter JTL in CSV (any saveservice columns, any delimiter)',
+  'jmeter-xml': 'JMeter JTL in XML (httpSample and sample elements, sub-samples, assertion results)',
+  'k6-json': 'k6 --out json lines (Metric and Point records)',
+  'k6-summary': 'k6 --summary-export or handleSummary JSON (totals only)',
+  'gatling-log': 'Gatling simulation.log, tab-separated text (3.x releases before 3.12.1)',
+  'locust-csv': 'Locust --csv files (_stats, _stats_history, _failures, _exceptions)',
+  har: 'HTTP Archive 1.2 (browser or proxy recordings)',
+  'artillery-json': 'Artillery --output JSON report',
+  'autocannon-json': 'autocannon --json result',
+} as const satisfies Record<string, string>;
+
+export type LoadTestFormat = keyof typeof LOAD_TEST_FORMATS;
+export const LOAD_TEST_FORMAT_NAMES = Object.keys(LOAD_TEST_FORMATS) as [LoadTestFormat, ...LoadTestFormat[]];

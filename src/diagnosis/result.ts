@@ -9,6 +9,7 @@ import {
   VERDICT_NAMES,
 } from '../core/vocabulary.js';
 import { SignalValueSchema } from '../signals/signal.js';
+import { LoadTestSummarySchema } from './load-test-summary.js';
 
 // The diagnosis result: the one serializable object every renderer reads. Its JSON form is the
 // canonical output of Faultline; schemas/diagnosis-result.v1.schema.json is generated from here.
@@ -102,6 +103,7 @@ export const DiagnosisResultSchema = z
     inputs: z.array(InputSchema),
     findings: z.array(FindingSchema).describe('Ranked: matched first by confidence, then the rest'),
     errors: z.array(RunErrorSchema),
+    loadTest: LoadTestSummarySchema.optional(),
   })
   .meta({ title: 'Faultline diagnosis result' });
 export type DiagnosisResult = z.infer<typeof DiagnosisResultSchema>;

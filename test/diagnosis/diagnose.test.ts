@@ -5,6 +5,7 @@ import { addSource, emptyBundle } from '../../src/bundle/bundle.js';
 import type { Scenario } from '../../src/catalog/schema.js';
 import { decideVerdict, diagnose } from '../../src/diagnosis/diagnose.js';
 import { DiagnosisResultSchema } from '../../src/diagnosis/result.js';
+import { LoadTestAccumulator } from '../../src/gather/load-test/accumulate.js';
 import { renderJson } from '../../src/report/json.js';
 import { SignalSet } from '../../src/signals/signal.js';
 import type { Signature } from '../../src/signatures/signature.js';
@@ -82,7 +83,7 @@ function run(ratio: number) {
   addSource(bundle, 'load-test', {
     status: 'loaded',
     source: { type: 'file', path: 'results.jtl' },
-    data: {},
+    data: new LoadTestAccumulator('jmeter-csv').finish(),
   });
   addSource(bundle, 'metrics', {
     status: 'failed',
