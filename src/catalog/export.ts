@@ -48,6 +48,7 @@ export function exportScenario(s: CatalogScenario) {
       item: x.item,
       ...(x.section ? { section: x.section } : {}),
     })),
+    ...(s.signature ? { signature: s.signature } : {}),
     origin: s.origin,
     fixtures: s.fixtures.map((f) => ({ expect: f.expect, path: f.path.replaceAll('\\', '/') })),
   };

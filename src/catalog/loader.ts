@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { nearest } from '../core/nearest.js';
 import { packageRoot } from '../core/package-root.js';
 import { compareProblems, InputError, type Problem } from '../core/problem.js';
+import { signalDefinition, signalNames } from '../signals/registry.js';
 import { parseScenarioFile } from './scenario-file.js';
 import { isReviewOnly, SCENARIO_FILE, type Scenario } from './schema.js';
 import { resolveSource, type SeedItem, seedItems } from './seeds.js';
@@ -98,6 +99,7 @@ function readScenarioFolder(
       message: `id "${parsed.scenario.id}" must equal the folder name "${folderName}"`,
     });
   }
+  problems.push(...signatureProblems(parsed.scenario, displayFile));
   const fixtures = readFixtures(dir, displayDir, problems);
   if (fixtures.length > 0 && isReviewOnly(parsed.scenario)) {
     problems.push({
@@ -106,6 +108,32 @@ function readScenarioFolder(
     });
   }
   return { scenarios: [{ ...parsed.scenario, origin, dir: displayDir, fixtures }], problems };
+}
+
+/** A signature may only read signals that exist, so a misspelt name cannot make it silently never match. */
+function signatureProblems(scenario: Scenario, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const spec = scenario.signature;
+  if (!spec) return problems;
+  if (isReviewOnly(scenario)) {
+    problems.push({
+      file,
+      field: 'signature',
+      message: 'a scenario recognized only by review cannot have a signature',
+    });
+  }
+  for (const part of ['when', 'support', 'against'] as const) {
+    spec[part].forEach((condition, index) => {
+      if (signalDefinition(condition.signal)) return;
+      const suggestions = nearest(condition.signal, signalNames(), 2);
+      problems.push({
+        file,
+        field: `signature.${part}[${index}].signal`,
+        message: `unknown signal "${condition.signal}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''} (faultline catalog signals lists them)`,
+      });
+    });
+  }
+  return problems;
 }
 
 function readFixtures(dir: string, displayDir: string, problems: Problem[]): Fixture[] {

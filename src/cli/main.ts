@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { packageVersion } from '../core/package-root.js';
 import { formatProblem, InputError } from '../core/problem.js';
+import { registerAccuracy } from './commands/accuracy.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands/catalog.js';
+import { registerCompare } from './commands/compare.js';
+import { registerSimulate } from './commands/simulate.js';
 import { type Io, processIo } from './io.js';
 
 // The `faultline` command. Only this layer decides what is printed and which exit code CI sees:
@@ -23,7 +27,11 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.write(text), writeErr: (text) => io.error(text) });
   const globals = () => program.opts<GlobalOptions>();
+  registerAnalyze(program, io, globals);
   registerCatalog(program, io, globals);
+  registerSimulate(program, io, globals);
+  registerCompare(program, io, globals);
+  registerAccuracy(program, io, globals);
   for (const command of program.commands) inherit(command);
   return program;
 }

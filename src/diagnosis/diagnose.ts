@@ -3,6 +3,7 @@ import type { Scenario } from '../catalog/schema.js';
 import { SEVERITY_NAMES, type Verdict } from '../core/vocabulary.js';
 import type { SignalSet } from '../signals/signal.js';
 import type { Signature } from '../signatures/signature.js';
+import type { LoadTestSummary } from './load-test-summary.js';
 import { DIAGNOSIS_SCHEMA_VERSION, type DiagnosisResult, type Finding } from './result.js';
 
 // Judges every scenario that has a signature against the signals of one run and assembles the
@@ -16,6 +17,8 @@ export interface DiagnoseInput {
   /** Injected so that the same input gives the same bytes. */
   generatedAt: string;
   version: string;
+  /** KPIs and series of the load test, computed by the signals stage, for the reports. */
+  loadTest?: LoadTestSummary;
 }
 
 export function diagnose(input: DiagnoseInput): DiagnosisResult {
@@ -41,7 +44,11 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
       severity: scenario.severity,
       checks: scenario.diagnostics,
       remediation: scenario.remediation,
+      ...(signature.confirmWith && signature.confirmWith.length > 0
+        ? { confirmWith: signature.confirmWith.map((c) => ({ ...c })) }
+        : {}),
     };
+    const confirmKinds = (signature.confirmWith ?? []).map((c) => c.evidence);
     if (!signature.needsAnyOf.some((kind) => available.has(kind))) {
       findings.push({
         ...base,
@@ -57,6 +64,20 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
     }
     try {
       const outcome = signature.evaluate({ scenario, signals: input.signals });
+      if (outcome.insufficient) {
+        findings.push({
+          ...base,
+          status: 'insufficient-evidence',
+          confidence: 0,
+          subjects: [],
+          evidence: [],
+          raisedBy: [],
+          loweredBy: [],
+          missingEvidence: [],
+          insufficientReason: outcome.insufficient,
+        });
+        continue;
+      }
       findings.push({
         ...base,
         status: outcome.matched ? 'matched' : 'not-matched',
@@ -67,7 +88,9 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
         evidence: outcome.evidence,
         raisedBy: outcome.raisedBy,
         loweredBy: outcome.loweredBy,
-        missingEvidence: signature.needsAnyOf.filter((kind) => !available.has(kind)),
+        missingEvidence: [...new Set([...signature.needsAnyOf, ...confirmKinds])]
+          .filter((kind) => !available.has(kind))
+          .sort(),
       });
     } catch (error) {
       errors.push({
@@ -99,6 +122,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
     inputs,
     findings: ranked,
     errors,
+    ...(input.loadTest ? { loadTest: input.loadTest } : {}),
   };
 }
 

@@ -72,6 +72,14 @@ export const FindingSchema = z
     missingEvidence: z
       .array(z.enum(EVIDENCE_KIND_NAMES))
       .describe('Evidence kinds that would decide this finding'),
+    confirmWith: z
+      .array(z.strictObject({ evidence: z.enum(EVIDENCE_KIND_NAMES), what: z.string().min(1) }))
+      .optional()
+      .describe('What further evidence would confirm or rule out this finding'),
+    insufficientReason: z
+      .string()
+      .optional()
+      .describe('Why the finding could not be judged although its evidence kind was present'),
     checks: z.array(CheckSchema).describe('Diagnostics from the catalog'),
     remediation: z.array(z.string()),
   })

@@ -21,6 +21,8 @@ export interface SignatureOutcome {
   evidence: EvidenceItem[];
   raisedBy: SignalContribution[];
   loweredBy: SignalContribution[];
+  /** Set when the evidence kind is present but lacks what the signature reads (e.g. totals only). */
+  insufficient?: string;
 }
 
 export interface Signature {
@@ -29,5 +31,7 @@ export interface Signature {
   needsAnyOf: readonly EvidenceKind[];
   /** Names of the signals the signature reads; the catalog tester checks they exist. */
   reads: readonly string[];
+  /** Evidence that would confirm or rule out a match that the signals cannot decide alone. */
+  confirmWith?: ReadonlyArray<{ evidence: EvidenceKind; what: string }>;
   evaluate(context: SignatureContext): SignatureOutcome;
 }

@@ -1,4 +1,5 @@
 import { CATEGORIES, type Category, RECOGNITION_KIND_NAMES, SEVERITY_NAMES } from '../../core/vocabulary.js';
+import type { Condition, SignatureSpec } from '../../signatures/schema.js';
 import type { Catalog, CatalogScenario } from '../loader.js';
 import { SCENARIO_FILE } from '../schema.js';
 import type { SeedCoverage } from '../seeds.js';
@@ -89,12 +90,52 @@ export function scenarioMarkdown(s: CatalogScenario, options: PageOptions): stri
     );
     parts.push(`${sub} Seed items covered\n\n| seed | item |\n| --- | --- |\n${rows.join('\n')}`);
   }
+  if (s.signature) parts.push(`${sub} How Faultline recognizes it\n\n${signatureMarkdown(s.signature)}`);
   if (s.fixtures.length) {
     parts.push(
       `${sub} Fixtures\n\n${s.fixtures.map((f) => `- ${f.expect}: ${inlineCode(f.path)}`).join('\n')}`,
     );
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+function conditionText(c: Condition): string {
+  const test =
+    c.equals !== undefined
+      ? `= ${c.equals}`
+      : c.above !== undefined && c.below !== undefined
+        ? `between ${c.above} and ${c.below}`
+        : c.above !== undefined
+          ? `> ${c.above}`
+          : `< ${c.below}`;
+  return `${inlineCode(c.signal)} ${test} — ${escapeText(c.reason)}`;
+}
+
+/** The signature as prose: what must hold, what raises confidence, what rules the scenario out. */
+export function signatureMarkdown(spec: SignatureSpec): string {
+  const lines = [
+    `Judged ${spec.scope === 'endpoint' ? 'per endpoint and for the whole run' : 'for the whole run'}. It matches when all of these hold:`,
+    '',
+    ...spec.when.map((c) => `- ${conditionText(c)}`),
+  ];
+  if (spec.support.length)
+    lines.push('', 'Raising confidence:', '', ...spec.support.map((c) => `- ${conditionText(c)}`));
+  if (spec.against.length)
+    lines.push(
+      '',
+      'Pointing elsewhere (lowering confidence):',
+      '',
+      ...spec.against.map((c) => `- ${conditionText(c)}`),
+    );
+  if (spec.confirmWith.length) {
+    lines.push(
+      '',
+      'Confirm with:',
+      '',
+      ...spec.confirmWith.map((c) => `- ${c.evidence}: ${escapeText(c.what)}`),
+    );
+  }
+  return lines.join('\n');
 }
 
 function indent(text: string, prefix: string): string {

@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/vocabulary.js';
+import type { Condition } from '../../signatures/schema.js';
 import type { CatalogScenario } from '../loader.js';
 import type { SearchHit } from '../search.js';
 
@@ -100,6 +101,31 @@ export function scenarioPage(s: CatalogScenario, style: Style, width: number): s
   if (s.related.length) {
     out.push(section('Related'));
     out.push(wrap(s.related.join(', '), width, '  '));
+  }
+  if (s.signature) {
+    const spec = s.signature;
+    out.push(section('How Faultline recognizes it'));
+    const test = (c: Condition) =>
+      c.equals !== undefined
+        ? `= ${c.equals}`
+        : c.above !== undefined && c.below !== undefined
+          ? `between ${c.above} and ${c.below}`
+          : c.above !== undefined
+            ? `> ${c.above}`
+            : `< ${c.below}`;
+    const conditions = (label: string, list: readonly Condition[]) => {
+      if (list.length === 0) return;
+      out.push(`  ${style.bold(label)}`);
+      for (const c of list)
+        out.push(wrap(`${style.cyan(c.signal)} ${test(c)}: ${c.reason}`, width, '  • ', '    '));
+    };
+    conditions(`all of (judged ${spec.scope === 'endpoint' ? 'per endpoint' : 'for the run'}):`, spec.when);
+    conditions('raised by:', spec.support);
+    conditions('ruled out by:', spec.against);
+    if (spec.confirmWith.length) {
+      out.push(`  ${style.bold('confirm with:')}`);
+      for (const c of spec.confirmWith) out.push(wrap(`${c.evidence}: ${c.what}`, width, '  • ', '    '));
+    }
   }
   if (s.sources.length) {
     out.push(section('Seed items'));

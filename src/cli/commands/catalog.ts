@@ -2,11 +2,12 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { exportCatalog, exportScenario, summarizeScenario } from '../../catalog/export.js';
 import { type Catalog, type CatalogScenario, loadCatalog, readCatalog } from '../../catalog/loader.js';
 import { catalogMarkdown, scenarioMarkdown } from '../../catalog/render/markdown.js';
-import { scenarioPage, scenarioTable, searchTable } from '../../catalog/render/terminal.js';
+import { scenarioPage, scenarioTable, searchTable, table } from '../../catalog/render/terminal.js';
 import { CatalogSearch } from '../../catalog/search.js';
 import { nearest } from '../../core/nearest.js';
 import { formatProblem, InputError } from '../../core/problem.js';
 import { CATEGORY_NAMES, RECOGNITION_KIND_NAMES, SEVERITY_NAMES } from '../../core/vocabulary.js';
+import { SIGNALS } from '../../signals/registry.js';
 import { emit, type Io, pageWidth, styleFor, tableWidth } from '../io.js';
 
 // `faultline catalog ...`: list, show, search, export and validate scenarios.
@@ -125,6 +126,32 @@ export function registerCatalog(program: Command, io: Io, globals: () => GlobalO
     .action((options: OutputOptions) => {
       const all = load();
       emit(io, options.format === 'json' ? json(exportCatalog(all)) : catalogMarkdown(all), options.output);
+    });
+
+  catalog
+    .command('signals')
+    .description('list the signals that scenario signatures can read')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action((options: OutputOptions) => {
+      if (options.format === 'json') {
+        emit(io, json(SIGNALS));
+        return;
+      }
+      const style = styleFor(io, { ...globals(), ...options });
+      emit(
+        io,
+        table(
+          SIGNALS,
+          [
+            { header: 'SIGNAL', value: (s) => s.name },
+            { header: 'FROM', value: (s) => s.from },
+            { header: 'UNIT', value: (s) => s.unit ?? '' },
+            { header: 'MEANING', value: (s) => s.description, flexible: true },
+          ],
+          style,
+          tableWidth(io),
+        ),
+      );
     });
 
   catalog

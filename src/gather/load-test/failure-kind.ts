@@ -4,7 +4,7 @@ import type { FailureKind } from '../../core/vocabulary.js';
 // message. Network failures are recognized from the exception or error texts the tools write
 // (Java exceptions in JMeter and Gatling, Go errors in k6, Node errors in autocannon and Artillery).
 
-const TIMEOUT = /time[d ]?\s?out|timeout|deadline exceeded|ETIMEDOUT|ESOCKETTIMEDOUT|request timeout/i;
+const TIMEOUT = /timed?[\s_-]?out|deadline exceeded|ETIMEDOUT|ESOCKETTIMEDOUT|request timeout/i;
 const REFUSED =
   /refused|ECONNREFUSED|ConnectException|HttpHostConnectException|no route to host|EHOSTUNREACH/i;
 const RESET =

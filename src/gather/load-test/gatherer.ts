@@ -2,7 +2,7 @@ import type { SourcePointer } from '../../core/source-pointer.js';
 import { GatherError, type Gatherer } from '../gatherer.js';
 import { LoadTestAccumulator } from './accumulate.js';
 import type { LoadTestData } from './data.js';
-import { openInput } from './input.js';
+import { openInput, type ProgressListener } from './input.js';
 import type { LoadTestParser } from './parser.js';
 import { LOAD_TEST_PARSERS } from './parsers.js';
 
@@ -13,6 +13,8 @@ export interface LoadTestGatherOptions {
   /** Fail the source when any line could not be read, instead of counting and skipping it. */
   strict?: boolean;
   parsers?: readonly LoadTestParser[];
+  /** Called as each file is read, for a progress display. */
+  onProgress?: ProgressListener;
 }
 
 export function loadTestGatherer(options: LoadTestGatherOptions = {}): Gatherer<'load-test'> {
@@ -23,7 +25,7 @@ export function loadTestGatherer(options: LoadTestGatherOptions = {}): Gatherer<
     async gather(source: SourcePointer): Promise<LoadTestData> {
       if (source.type !== 'file')
         throw new GatherError('unsupported-format', 'load-test results are read from files');
-      const input = await openInput(source.path);
+      const input = await openInput(source.path, options.onProgress);
       if (input.head.length === 0) throw new GatherError('parse-error', `${source.path}: the file is empty`);
       const head = input.head.toString('utf8');
       const parser = parsers.find((p) => p.detect(head, source.path));

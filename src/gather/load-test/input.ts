@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
@@ -14,13 +14,18 @@ export interface InputFile {
   /** The path as the user gave it; used in every message and evidence pointer. */
   path: string;
   gzip: boolean;
+  /** Size of the file on disk (compressed size for gzip). */
+  size: number;
   /** The first HEAD_BYTES of the (decompressed) content. */
   head: Buffer;
   /** Streams the whole (decompressed) content; may be called more than once. */
   chunks(): AsyncIterable<Buffer>;
 }
 
-export async function openInput(path: string): Promise<InputFile> {
+export type ProgressListener = (progress: { path: string; bytesRead: number; totalBytes: number }) => void;
+
+export async function openInput(path: string, onProgress?: ProgressListener): Promise<InputFile> {
+  const { size } = await stat(path);
   const handle = await open(path, 'r');
   let gzip = false;
   try {
@@ -30,12 +35,19 @@ export async function openInput(path: string): Promise<InputFile> {
   } finally {
     await handle.close();
   }
-  const chunks = (): AsyncIterable<Buffer> => {
+  const openStream = (): { raw: ReadStream; stream: AsyncIterable<Buffer> } => {
     const raw = createReadStream(path, { highWaterMark: 1024 * 1024 });
-    return gzip ? raw.pipe(createGunzip()) : raw;
+    return { raw, stream: gzip ? raw.pipe(createGunzip()) : raw };
   };
-  const head = await readHead(chunks());
-  return { path, gzip, head, chunks };
+  const head = await readHead(openStream().stream);
+  async function* chunks(): AsyncIterable<Buffer> {
+    const { raw, stream } = openStream();
+    for await (const chunk of stream) {
+      yield chunk;
+      onProgress?.({ path, bytesRead: raw.bytesRead, totalBytes: size });
+    }
+  }
+  return { path, gzip, size, head, chunks: onProgress ? chunks : () => openStream().stream };
 }
 
 async function readHead(stream: AsyncIterable<Buffer>): Promise<Buffer> {

@@ -1,0 +1,128 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog } from '../catalog/loader.js';
+import type { DiagnosisResult } from '../diagnosis/result.js';
+import { analyze } from '../pipeline/analyze.js';
+
+// Recognition accuracy, measured on labelled evidence: every positive fixture of a scenario with a
+// signature must rank that scenario first (top-1) or among the first three (top-3) matched
+// findings; negative fixtures and healthy runs must not raise it (false alarms).
+
+export interface FixtureOutcome {
+  scenarioId: string;
+  file: string;
+  expect: 'positive' | 'negative' | 'healthy';
+  /** Matched scenario ids in rank order. */
+  matched: string[];
+  /** Rank of the labelled scenario among matched findings (1-based); undefined when not matched. */
+  rank?: number;
+  error?: string;
+}
+
+export interface ScenarioAccuracy {
+  scenarioId: string;
+  positives: number;
+  top1: number;
+  top3: number;
+  negatives: number;
+  falseAlarms: number;
+}
+
+export interface AccuracyReport {
+  scenarios: ScenarioAccuracy[];
+  total: Omit<ScenarioAccuracy, 'scenarioId'> & { healthyRuns: number; healthyRunsWithAlarms: number };
+  /** Scenarios matched on healthy runs, with how many runs raised each. */
+  healthyAlarms: Record<string, number>;
+  outcomes: FixtureOutcome[];
+}
+
+export interface AccuracyOptions {
+  catalog: Catalog;
+  /** Folders of healthy runs; any matched finding on them is a false alarm. */
+  healthyDirs?: readonly string[];
+  /** Only these scenarios (all with a signature and fixtures by default). */
+  only?: readonly string[];
+}
+
+const FIXED_CLOCK = () => new Date(0);
+
+export async function measureAccuracy(options: AccuracyOptions): Promise<AccuracyReport> {
+  const outcomes: FixtureOutcome[] = [];
+  const scenarios = options.catalog.scenarios.filter(
+    (s) => s.signature && s.fixtures.length > 0 && (!options.only || options.only.includes(s.id)),
+  );
+  for (const scenario of scenarios) {
+    for (const fixture of scenario.fixtures) {
+      const file = join(scenario.dir, fixture.path);
+      outcomes.push(await judge(options.catalog, scenario.id, file, fixture.expect));
+    }
+  }
+  const healthyFiles = (options.healthyDirs ?? []).flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => !name.startsWith('.') && !name.endsWith('.md'))
+          .sort()
+          .map((name) => join(dir, name))
+      : [],
+  );
+  for (const file of healthyFiles) outcomes.push(await judge(options.catalog, '', file, 'healthy'));
+
+  const perScenario = scenarios.map((scenario): ScenarioAccuracy => {
+    const mine = outcomes.filter((o) => o.scenarioId === scenario.id);
+    const positives = mine.filter((o) => o.expect === 'positive');
+    const negatives = mine.filter((o) => o.expect === 'negative');
+    return {
+      scenarioId: scenario.id,
+      positives: positives.length,
+      top1: positives.filter((o) => o.rank === 1).length,
+      top3: positives.filter((o) => o.rank !== undefined && o.rank <= 3).length,
+      negatives: negatives.length,
+      falseAlarms: negatives.filter((o) => o.matched.includes(scenario.id)).length,
+    };
+  });
+  const healthy = outcomes.filter((o) => o.expect === 'healthy');
+  const healthyAlarms: Record<string, number> = {};
+  for (const outcome of healthy) {
+    for (const id of outcome.matched) healthyAlarms[id] = (healthyAlarms[id] ?? 0) + 1;
+  }
+  const sum = (key: keyof Omit<ScenarioAccuracy, 'scenarioId'>) =>
+    perScenario.reduce((n, s) => n + s[key], 0);
+  return {
+    scenarios: perScenario,
+    total: {
+      positives: sum('positives'),
+      top1: sum('top1'),
+      top3: sum('top3'),
+      negatives: sum('negatives'),
+      falseAlarms: sum('falseAlarms'),
+      healthyRuns: healthy.length,
+      healthyRunsWithAlarms: healthy.filter((o) => o.matched.length > 0).length,
+    },
+    healthyAlarms,
+    outcomes,
+  };
+}
+
+async function judge(
+  catalog: Catalog,
+  scenarioId: string,
+  file: string,
+  expect: FixtureOutcome['expect'],
+): Promise<FixtureOutcome> {
+  const { result } = await analyze([file], { catalog, now: FIXED_CLOCK });
+  const failed = result.inputs.find((i) => i.status === 'failed');
+  const matched = matchedIds(result);
+  const index = matched.indexOf(scenarioId);
+  return {
+    scenarioId,
+    file,
+    expect,
+    matched,
+    ...(index >= 0 ? { rank: index + 1 } : {}),
+    ...(failed?.error ? { error: failed.error.message } : {}),
+  };
+}
+
+export function matchedIds(result: DiagnosisResult): string[] {
+  return result.findings.filter((f) => f.status === 'matched').map((f) => f.scenarioId);
+}

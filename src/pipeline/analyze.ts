@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { type EvidenceBundle, EvidenceBundleSchema, emptyBundle } from '../bundle/bundle.js';
+import { type Catalog, loadCatalog } from '../catalog/loader.js';
+import { packageVersion } from '../core/package-root.js';
+import { InputError } from '../core/problem.js';
+import { diagnose } from '../diagnosis/diagnose.js';
+import type { DiagnosisResult } from '../diagnosis/result.js';
+import { gatherInto } from '../gather/gatherer.js';
+import { LoadTestDataSchema } from '../gather/load-test/data.js';
+import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
+import { computeSignals } from '../signals/compute.js';
+import { compileSignature } from '../signatures/declarative.js';
+import type { Signature } from '../signatures/signature.js';
+
+// The whole pipeline for load-test evidence, as library functions:
+// gather → evidence bundle → signals → signatures → diagnosis. Nothing here prints or exits.
+
+export const DEFAULT_APDEX_THRESHOLD_MS = 500;
+
+export interface GatherOptions extends Pick<LoadTestGatherOptions, 'strict' | 'onProgress'> {
+  /** Injected clock for the bundle's creation time, so that output is reproducible. */
+  now?: () => Date;
+}
+
+/** Reads load-test result files into an evidence bundle; a file that fails becomes a coded error in it. */
+export async function gatherLoadTests(
+  files: readonly string[],
+  options: GatherOptions = {},
+): Promise<EvidenceBundle> {
+  const now = options.now ?? (() => new Date());
+  const gatherer = loadTestGatherer({
+    ...(options.strict !== undefined ? { strict: options.strict } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const bundle = emptyBundle(now().toISOString());
+  await gatherInto(
+    bundle,
+    files.map((path) => ({ gatherer, source: { type: 'file', path } })),
+  );
+  const loaded = (bundle.evidence['load-test'] ?? []).flatMap((s) => (s.status === 'loaded' ? [s.data] : []));
+  const timed = loaded.filter((d) => !d.summaryOnly && d.end > d.start);
+  if (timed.length > 0) {
+    bundle.window = {
+      start: new Date(Math.min(...timed.map((d) => d.start))).toISOString(),
+      end: new Date(Math.max(...timed.map((d) => d.end))).toISOString(),
+    };
+  }
+  return bundle;
+}
+
+export interface DiagnoseOptions {
+  catalog?: Catalog;
+  /** Apdex threshold T in ms: satisfied ≤ T, tolerating ≤ 4T. */
+  apdexThresholdMs?: number;
+  /** Injected clock for the result's generation time. */
+  now?: () => Date;
+}
+
+/** Signals, signatures and diagnosis of a bundle: a pure function of the bundle and the catalog (and the clock). */
+export function diagnoseBundle(bundle: EvidenceBundle, options: DiagnoseOptions = {}): DiagnosisResult {
+  const catalog = options.catalog ?? loadCatalog();
+  const signatures = catalog.scenarios
+    .map((scenario) => compileSignature(scenario))
+    .filter((s): s is Signature => s !== undefined);
+  const { signals, loadTest, errors } = computeSignals(bundle, {
+    apdexThresholdMs: options.apdexThresholdMs ?? DEFAULT_APDEX_THRESHOLD_MS,
+  });
+  const result = diagnose({
+    scenarios: catalog.scenarios,
+    signatures,
+    bundle,
+    signals,
+    generatedAt: (options.now ?? (() => new Date()))().toISOString(),
+    version: packageVersion(),
+    ...(loadTest ? { loadTest } : {}),
+  });
+  return { ...result, errors: [...errors, ...result.errors] };
+}
+
+export interface AnalyzeOptions extends GatherOptions, DiagnoseOptions {}
+
+/** Gathers the files and diagnoses them; returns the bundle too, so it can be saved and diagnosed again. */
+export async function analyze(
+  files: readonly string[],
+  options: AnalyzeOptions = {},
+): Promise<{ bundle: EvidenceBundle; result: DiagnosisResult }> {
+  const bundle = await gatherLoadTests(files, options);
+  return { bundle, result: diagnoseBundle(bundle, options) };
+}
+
+/** Serializes a bundle for --save-bundle; diagnosing the saved file gives the same findings. */
+export function serializeBundle(bundle: EvidenceBundle): string {
+  return `${JSON.stringify(bundle)}\n`;
+}
+
+/** Reads a saved bundle, checking its shape and the data of each loaded source. */
+export async function readBundle(path: string): Promise<EvidenceBundle> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    throw new InputError(
+      `${path}: not a saved evidence bundle (expected JSON written by --save-bundle): ${(error as Error).message}`,
+    );
+  }
+  const parsed = EvidenceBundleSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new InputError(`${path}: not a valid evidence bundle`, issues(path, parsed.error));
+  for (const [index, source] of (parsed.data.evidence['load-test'] ?? []).entries()) {
+    if (source.status !== 'loaded') continue;
+    const data = LoadTestDataSchema.safeParse(source.data);
+    if (!data.success) {
+      throw new InputError(
+        `${path}: load-test source ${index + 1} has invalid data`,
+        issues(`${path}#evidence.load-test[${index}].data`, data.error),
+      );
+    }
+  }
+  return parsed.data as EvidenceBundle;
+}
+
+function issues(file: string, error: z.ZodError) {
+  return error.issues.slice(0, 10).map((issue) => ({
+    file,
+    field: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,270 @@
+import type { Scenario } from '../catalog/schema.js';
+import type { SourcePointer } from '../core/source-pointer.js';
+import type { EvidenceKind } from '../core/vocabulary.js';
+import type { EvidenceItem, SignalContribution } from '../diagnosis/result.js';
+import { signalDefinition } from '../signals/registry.js';
+import type { Signal, SignalSet } from '../signals/signal.js';
+import type { Condition, SignatureSpec } from './schema.js';
+import type { Signature, SignatureOutcome } from './signature.js';
+
+// Turns the `signature` block of a scenario into a Signature. Confidence is explicit and
+// explainable: a match starts at BASE, rises with how far its required signals are past their
+// thresholds and with each supporting signal, and falls with each signal that points elsewhere.
+// Every step is listed in raisedBy and loweredBy.
+
+/** Confidence of a match exactly at its thresholds with nothing else for or against it. */
+const BASE = 0.5;
+/** What required conditions add when they are far past their thresholds (see strength()). */
+const WHEN_RANGE = 0.35;
+const DEFAULT_SUPPORT_WEIGHT = 0.1;
+const DEFAULT_AGAINST_WEIGHT = 0.25;
+export const RUN_SUBJECT = '*';
+
+export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): Signature | undefined {
+  const spec = scenario.signature;
+  if (!spec) return undefined;
+  const kinds = new Set<EvidenceKind>();
+  const reads = new Set<string>();
+  for (const condition of [...spec.when, ...spec.support, ...spec.against]) {
+    reads.add(condition.signal);
+    const from = signalDefinition(condition.signal)?.from;
+    if (from && spec.when.includes(condition)) kinds.add(from);
+  }
+  return {
+    scenarioId: scenario.id,
+    needsAnyOf: [...kinds].sort(),
+    reads: [...reads].sort(),
+    confirmWith: spec.confirmWith,
+    evaluate: ({ signals }) => evaluate(spec, signals),
+  };
+}
+
+interface Judged {
+  condition: Condition;
+  signal: Signal;
+  holds: boolean;
+  strength: number;
+}
+
+interface SubjectOutcome {
+  subject: string;
+  matched: boolean;
+  confidence: number;
+  when: Judged[];
+  support: Judged[];
+  against: Judged[];
+}
+
+function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
+  const first = spec.when[0];
+  const subjects =
+    spec.scope === 'endpoint' && first
+      ? [...new Set(signals.get(first.signal).map((s) => s.subject ?? RUN_SUBJECT))].sort()
+      : [];
+  const candidates = subjects.length > 0 ? subjects : [RUN_SUBJECT];
+  const outcomes: SubjectOutcome[] = [];
+  let missing: string[] = [];
+  for (const subject of candidates) {
+    const when = spec.when.map((c) => judge(c, signals, subject));
+    const absent = spec.when.filter((_, i) => when[i] === undefined).map((c) => c.signal);
+    if (absent.length > 0) {
+      missing = absent;
+      continue;
+    }
+    const required = when as Judged[];
+    const support = present(spec.support.map((c) => judge(c, signals, subject)));
+    const against = present(spec.against.map((c) => judge(c, signals, subject)));
+    const allHold = required.every((j) => j.holds);
+    const meanStrength = required.reduce((sum, j) => sum + j.strength, 0) / required.length;
+    let confidence = BASE + WHEN_RANGE * meanStrength;
+    for (const j of support) if (j.holds) confidence += supportWeight(j);
+    for (const j of against) if (j.holds) confidence -= j.condition.weight ?? DEFAULT_AGAINST_WEIGHT;
+    confidence = Math.min(1, Math.max(0, confidence));
+    outcomes.push({
+      subject,
+      matched: allHold && confidence >= spec.minConfidence,
+      confidence: allHold ? confidence : 0,
+      when: required,
+      support,
+      against,
+    });
+  }
+  if (outcomes.length === 0) {
+    return {
+      matched: false,
+      confidence: 0,
+      subjects: [],
+      evidence: [],
+      raisedBy: [],
+      loweredBy: [],
+      insufficient: `the evidence gives no ${missing.join(', ')} signal`,
+    };
+  }
+  const matched = outcomes.filter((o) => o.matched);
+  const best = [...(matched.length > 0 ? matched : outcomes)].sort(byStrength)[0] as SubjectOutcome;
+  const endpoints = matched.map((o) => o.subject).filter((s) => s !== RUN_SUBJECT);
+  return {
+    matched: best.matched,
+    confidence: best.matched ? best.confidence : nearMiss(best),
+    ...onsetOf(best),
+    subjects: endpoints,
+    evidence: best.matched ? evidenceOf(best) : [],
+    raisedBy: [...best.when, ...best.support]
+      .filter((j) => j.holds)
+      .map((j) => contribution(j, raise(j, best))),
+    loweredBy: [
+      ...best.when
+        .filter((j) => !j.holds)
+        .map((j) => contribution(j, -(WHEN_RANGE / best.when.length), 'needed')),
+      ...best.against
+        .filter((j) => j.holds)
+        .map((j) => contribution(j, -(j.condition.weight ?? DEFAULT_AGAINST_WEIGHT))),
+    ],
+  };
+}
+
+/** Matched first, then most confident; among non-matches, the one with most required conditions holding. */
+function byStrength(a: SubjectOutcome, b: SubjectOutcome): number {
+  const held = (o: SubjectOutcome) => o.when.filter((j) => j.holds).length;
+  return (
+    Number(b.matched) - Number(a.matched) ||
+    b.confidence - a.confidence ||
+    held(b) - held(a) ||
+    (a.subject === RUN_SUBJECT ? -1 : b.subject === RUN_SUBJECT ? 1 : a.subject.localeCompare(b.subject))
+  );
+}
+
+/** A non-match still gets a small score telling how close it came, for ranking "possible" causes. */
+function nearMiss(outcome: SubjectOutcome): number {
+  const held = outcome.when.filter((j) => j.holds).length;
+  return (0.3 * held) / outcome.when.length;
+}
+
+function judge(condition: Condition, signals: SignalSet, subject: string): Judged | undefined {
+  const definition = signalDefinition(condition.signal);
+  const runLevel = definition !== undefined && isRunLevel(condition.signal);
+  const signal =
+    signals.get(condition.signal, runLevel ? RUN_SUBJECT : subject)[0] ??
+    (subject === RUN_SUBJECT
+      ? signals.get(condition.signal).find((s) => s.subject === undefined)
+      : undefined);
+  if (!signal) return undefined;
+  const { holds, strength } = test(condition, signal.value);
+  return { condition, signal, holds, strength };
+}
+
+function present(list: Array<Judged | undefined>): Judged[] {
+  return list.filter((j): j is Judged => j !== undefined);
+}
+
+/** Signals about the whole run have no per-endpoint form; endpoint-scoped signatures read them for the run. */
+export function isRunLevel(name: string): boolean {
+  return /^(load|concurrency|throughput|endpoints)\.|^latency\.concurrency\./.test(name);
+}
+
+/** Whether the condition holds, and its strength in [0, 1]: 0 at the threshold, 1 at one span past it. */
+export function test(
+  condition: Condition,
+  value: number | boolean | string,
+): { holds: boolean; strength: number } {
+  if (condition.equals !== undefined) {
+    const holds = value === condition.equals;
+    return { holds, strength: holds ? 1 : 0 };
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) return { holds: false, strength: 0 };
+  const { above, below } = condition;
+  if (above !== undefined && below !== undefined) {
+    const holds = value > above && value < below;
+    return { holds, strength: holds ? 1 : 0 };
+  }
+  const threshold = (above ?? below) as number;
+  const span = condition.span ?? (Math.abs(threshold) || 1);
+  const beyond = above !== undefined ? value - above : threshold - value;
+  return { holds: beyond > 0, strength: Math.min(1, Math.max(0, beyond / span)) };
+}
+
+function supportWeight(j: Judged): number {
+  return (j.condition.weight ?? DEFAULT_SUPPORT_WEIGHT) * (0.5 + 0.5 * j.strength);
+}
+
+function raise(j: Judged, outcome: SubjectOutcome): number {
+  return outcome.when.includes(j) ? (WHEN_RANGE * j.strength) / outcome.when.length : supportWeight(j);
+}
+
+function contribution(j: Judged, weight: number, prefix?: string): SignalContribution {
+  return {
+    signal: j.condition.signal,
+    ...(j.signal.subject !== undefined ? { subject: j.signal.subject } : {}),
+    value: j.signal.value,
+    weight: Math.round(weight * 1000) / 1000,
+    reason: prefix ? `${prefix} ${describe(j.condition)}: ${j.condition.reason}` : j.condition.reason,
+  };
+}
+
+function onsetOf(outcome: SubjectOutcome): { onset?: string; end?: string } {
+  const onsets = [...outcome.when, ...outcome.support]
+    .filter((j) => j.holds && j.signal.onset)
+    .map((j) => j.signal.onset as string)
+    .sort();
+  const ends = outcome.when
+    .filter((j) => j.holds && j.signal.window)
+    .map((j) => j.signal.window?.end as string)
+    .sort();
+  return {
+    ...(onsets[0] ? { onset: onsets[0] } : {}),
+    ...(ends.length > 0 && onsets[0] ? { end: ends[ends.length - 1] as string } : {}),
+  };
+}
+
+function evidenceOf(outcome: SubjectOutcome): EvidenceItem[] {
+  const items: EvidenceItem[] = [];
+  for (const j of [...outcome.when, ...outcome.support]) {
+    const source = j.signal.sources[0] ?? windowSource(j.signal);
+    if (!j.holds || !source) continue;
+    const data: EvidenceItem['data'] = {
+      signal: j.condition.signal,
+      subject: j.signal.subject ?? RUN_SUBJECT,
+      value: j.signal.value,
+    };
+    if (j.condition.above !== undefined) data.above = j.condition.above;
+    if (j.condition.below !== undefined) data.below = j.condition.below;
+    items.push({
+      messageId: `signal.${j.condition.signal}`,
+      message: j.signal.explanation,
+      data,
+      expected: `healthy: ${negate(j.condition)}`,
+      observed: `${formatValue(j.signal.value)}${j.signal.unit ? ` ${j.signal.unit}` : ''}`,
+      source,
+    });
+  }
+  return items;
+}
+
+function windowSource(signal: Signal): SourcePointer | undefined {
+  return signal.window ? { type: 'time-range', range: signal.window } : undefined;
+}
+
+function describe(condition: Condition): string {
+  if (condition.equals !== undefined) return `${condition.signal} = ${condition.equals}`;
+  if (condition.above !== undefined && condition.below !== undefined) {
+    return `${condition.above} < ${condition.signal} < ${condition.below}`;
+  }
+  return condition.above !== undefined
+    ? `${condition.signal} > ${condition.above}`
+    : `${condition.signal} < ${condition.below}`;
+}
+
+function negate(condition: Condition): string {
+  if (condition.equals !== undefined) return `${condition.signal} ≠ ${condition.equals}`;
+  if (condition.above !== undefined && condition.below !== undefined) {
+    return `${condition.signal} outside ${condition.above}…${condition.below}`;
+  }
+  return condition.above !== undefined
+    ? `${condition.signal} ≤ ${condition.above}`
+    : `${condition.signal} ≥ ${condition.below}`;
+}
+
+function formatValue(value: number | boolean | string): string {
+  if (typeof value !== 'number') return String(value);
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+}

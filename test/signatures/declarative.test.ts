@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { type Signal, SignalSet } from '../../src/signals/signal.js';
+import { compileSignature, test as holds } from '../../src/signatures/declarative.js';
+import { type SignatureSpec, SignatureSpecSchema } from '../../src/signatures/schema.js';
+
+const RANGE = { start: '2026-11-22T14:00:00.000Z', end: '2026-11-22T14:10:00.000Z' };
+
+function signal(name: string, subject: string, value: number, onset?: string): Signal {
+  return {
+    name,
+    subject,
+    value,
+    explanation: `${name} of ${subject} is ${value}`,
+    sources: [{ type: 'time-range', range: RANGE, path: 'run.jtl' }],
+    ...(onset ? { onset } : {}),
+  };
+}
+
+function spec(input: unknown): SignatureSpec {
+  return SignatureSpecSchema.parse(input);
+}
+
+const tail = spec({
+  scope: 'endpoint',
+  when: [{ signal: 'latency.p99.shift', above: 2.5, reason: 'tail rose' }],
+  support: [{ signal: 'latency.tail-ratio', above: 5, reason: 'heavy tail' }],
+  against: [{ signal: 'latency.p50.shift', above: 1.5, weight: 0.35, reason: 'median moved' }],
+  confirmWith: [{ evidence: 'metrics', what: 'GC pauses' }],
+});
+
+function evaluate(s: SignatureSpec, signals: Signal[]) {
+  const signature = compileSignature({ id: 'tail-latency-spike', signature: s });
+  if (!signature) throw new Error('no signature');
+  return signature.evaluate({ scenario: {} as never, signals: new SignalSet(signals) });
+}
+
+describe('declarative signatures', () => {
+  it('derives the evidence it needs and the signals it reads', () => {
+    const signature = compileSignature({ id: 'x', signature: tail });
+    expect(signature?.needsAnyOf).toEqual(['load-test']);
+    expect(signature?.reads).toEqual(['latency.p50.shift', 'latency.p99.shift', 'latency.tail-ratio']);
+    expect(compileSignature({ id: 'x' })).toBeUndefined();
+  });
+
+  it('matches the endpoints whose signals hold, with onset, evidence and the signals that raised it', () => {
+    const outcome = evaluate(tail, [
+      signal('latency.p99.shift', '*', 2.7, '2026-11-22T14:04:00.000Z'),
+      signal('latency.p99.shift', 'GET /a', 6, '2026-11-22T14:03:00.000Z'),
+      signal('latency.p99.shift', 'GET /b', 1.1),
+      signal('latency.p50.shift', 'GET /a', 1.05),
+      signal('latency.tail-ratio', 'GET /a', 9),
+    ]);
+    expect(outcome.matched).toBe(true);
+    expect(outcome.subjects).toEqual(['GET /a']);
+    expect(outcome.onset).toBe('2026-11-22T14:03:00.000Z');
+    expect(outcome.raisedBy.map((r) => r.signal)).toEqual(['latency.p99.shift', 'latency.tail-ratio']);
+    expect(outcome.evidence[0]).toMatchObject({
+      messageId: 'signal.latency.p99.shift',
+      observed: '6',
+      expected: 'healthy: latency.p99.shift ≤ 2.5',
+    });
+    expect(outcome.confidence).toBeGreaterThan(0.8);
+  });
+
+  it('is ruled out by a signal that points elsewhere, and says which', () => {
+    const outcome = evaluate(tail, [
+      signal('latency.p99.shift', '*', 3),
+      signal('latency.p50.shift', '*', 3),
+    ]);
+    expect(outcome.matched).toBe(false);
+    expect(outcome.loweredBy).toEqual([
+      expect.objectContaining({ signal: 'latency.p50.shift', weight: -0.35, reason: 'median moved' }),
+    ]);
+  });
+
+  it('gives a stronger match a higher confidence', () => {
+    const weak = evaluate(tail, [signal('latency.p99.shift', '*', 2.6)]);
+    const strong = evaluate(tail, [signal('latency.p99.shift', '*', 5)]);
+    expect(weak.matched && strong.matched).toBe(true);
+    expect(strong.confidence).toBeGreaterThan(weak.confidence);
+  });
+
+  it('reports insufficient evidence when a required signal is absent, not a non-match', () => {
+    const outcome = evaluate(tail, [signal('latency.tail-ratio', '*', 9)]);
+    expect(outcome.insufficient).toMatch(/latency\.p99\.shift/);
+  });
+
+  it('reads run-level signals for every endpoint', () => {
+    const knee = spec({
+      scope: 'endpoint',
+      when: [
+        { signal: 'errors.timeout.rate', above: 0.01, reason: 'timeouts' },
+        { signal: 'throughput.knee', above: 0, reason: 'knee' },
+      ],
+    });
+    const outcome = evaluate(knee, [
+      signal('errors.timeout.rate', 'GET /a', 0.2),
+      signal('throughput.knee', '*', 120),
+    ]);
+    expect(outcome.matched).toBe(true);
+    expect(outcome.subjects).toEqual(['GET /a']);
+  });
+
+  it('tests thresholds, ranges and equality', () => {
+    const c = { signal: 's', reason: 'r' };
+    expect(holds({ ...c, above: 2 }, 3)).toEqual({ holds: true, strength: 0.5 });
+    expect(holds({ ...c, above: 2 }, 2)).toEqual({ holds: false, strength: 0 });
+    expect(holds({ ...c, below: 0.5 }, 0.1).holds).toBe(true);
+    expect(holds({ ...c, above: 1, below: 3 }, 2).holds).toBe(true);
+    expect(holds({ ...c, above: 1, below: 3 }, 4).holds).toBe(false);
+    expect(holds({ ...c, equals: true }, true).holds).toBe(true);
+    expect(holds({ ...c, above: 1 }, 'x').holds).toBe(false);
+  });
+
+  it('rejects conditions without a test and inverted ranges', () => {
+    expect(SignatureSpecSchema.safeParse({ when: [{ signal: 's', reason: 'r' }] }).success).toBe(false);
+    expect(
+      SignatureSpecSchema.safeParse({ when: [{ signal: 's', above: 3, below: 1, reason: 'r' }] }).success,
+    ).toBe(false);
+    expect(SignatureSpecSchema.safeParse({ when: [] }).success).toBe(false);
+  });
+});
