@@ -15,10 +15,14 @@ interface FixtureSpec extends Omit<SimulateOptions, 'durationMs' | 'onsetMs'> {
 
 /** Short runs at modest rates keep each file near 100-200 kB gzipped while leaving minutes of baseline. */
 const MINUTES = 8;
-const USERS = 20;
+const USERS = 30;
 
 const scenario = (id: string, specs: Array<Omit<FixtureSpec, 'scenario'>>): FixtureSpec[] =>
-  specs.map((spec) => ({ scenario: id, ...spec, file: join('catalog/scenarios', id, 'fixtures', spec.file) }));
+  specs.map((spec) => ({
+    scenario: id,
+    ...spec,
+    file: join('catalog/scenarios', id, 'fixtures', spec.file),
+  }));
 
 const FIXTURES: FixtureSpec[] = [
   ...scenario('tail-latency-spike', [
@@ -52,7 +56,7 @@ const FIXTURES: FixtureSpec[] = [
   ]),
   ...scenario('cpu-saturation', [
     { file: 'positive-knee.jtl.gz', seed: 71 },
-    { file: 'positive-early-knee.jtl.gz', seed: 72, onsetMinutes: 3 },
+    { file: 'positive-early-knee.jtl.gz', seed: 72, onsetMinutes: 2.5 },
     { file: 'negative-headroom.jtl.gz', seed: 73, nearMiss: true },
   ]),
   ...scenario('thread-starvation', [
@@ -108,7 +112,11 @@ const FIXTURES: FixtureSpec[] = [
     { file: 'healthy-busy.jtl.gz', seed: 203, users: 35, minutes: 6 },
     { file: 'healthy-long.jtl.gz', seed: 204, users: 10, minutes: 15 },
     { file: 'healthy-k6.json.gz', seed: 205, users: 12, minutes: 6, format: 'k6-json' as const },
-  ].map((spec) => ({ scenario: 'healthy', ...spec, file: join('test/fixtures/load-test/healthy', spec.file) })),
+  ].map((spec) => ({
+    scenario: 'healthy',
+    ...spec,
+    file: join('test/fixtures/load-test/healthy', spec.file),
+  })),
   { scenario: 'demo', file: 'samples/demo.jtl.gz', seed: 7, minutes: 10, users: 30, onsetMinutes: 4 },
 ];
 

@@ -21,7 +21,16 @@ import { formatClock, formatCount, formatMs } from './format.js';
 // report is one file that needs no script to show them. Only the chart types and components
 // used here are registered, which keeps the rest of ECharts out of the bundle.
 
-use([LineChart, BarChart, GridComponent, LegendComponent, TitleComponent, MarkLineComponent, MarkAreaComponent, SVGRenderer]);
+use([
+  LineChart,
+  BarChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  MarkLineComponent,
+  MarkAreaComponent,
+  SVGRenderer,
+]);
 
 type ChartOption = ComposeOption<
   | LineSeriesOption
@@ -69,7 +78,16 @@ const KIND_COLORS: Record<FailureKind, string> = {
   assertion: '#1565c0',
   other: '#9e9e9e',
 };
-const SERIES_COLORS = ['#1565c0', '#2e7d32', '#ef6c00', '#6a1b9a', '#00838f', '#ad1457', '#5d4037', '#455a64'];
+const SERIES_COLORS = [
+  '#1565c0',
+  '#2e7d32',
+  '#ef6c00',
+  '#6a1b9a',
+  '#00838f',
+  '#ad1457',
+  '#5d4037',
+  '#455a64',
+];
 
 /**
  * Renders one option to an SVG string. ECharts numbers its SVG ids and CSS classes with counters
@@ -106,8 +124,15 @@ function base(title: string, legend: boolean): ChartOption {
     useUTC: true,
     backgroundColor: '#ffffff',
     textStyle: { fontFamily: FONT },
-    title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: 600, color: '#1f2328', fontFamily: FONT } },
-    ...(legend ? { legend: { top: 8, right: 12, itemWidth: 16, itemHeight: 8, itemGap: 18, textStyle: axisText } } : {}),
+    title: {
+      text: title,
+      left: 8,
+      top: 6,
+      textStyle: { fontSize: 14, fontWeight: 600, color: '#1f2328', fontFamily: FONT },
+    },
+    ...(legend
+      ? { legend: { top: 8, right: 12, itemWidth: 16, itemHeight: 8, itemGap: 18, textStyle: axisText } }
+      : {}),
     grid: { left: 64, right: 64, top: 60, bottom: 36 },
   };
 }
@@ -125,7 +150,12 @@ function timeAxis(summary: LoadTestSummary): ChartOption['xAxis'] {
   };
 }
 
-function valueAxis(name: string, log: boolean, formatter: (value: number) => string, position?: 'left' | 'right') {
+function valueAxis(
+  name: string,
+  log: boolean,
+  formatter: (value: number) => string,
+  position?: 'left' | 'right',
+) {
   return {
     type: log ? ('log' as const) : ('value' as const),
     name,
@@ -158,8 +188,8 @@ function annotations(summary: LoadTestSummary, markers: readonly ChartMarker[]):
 }
 
 /** Legend labels longer than this are cut with an ellipsis; the KPI table has the full name. */
-const LEGEND_TEXT_MAX = 260;
-const LEGEND_GAP = 18;
+const LEGEND_TEXT_MAX = 240;
+const LEGEND_GAP = 24;
 /** Rough width of an 11px label character; ECharts measures the same way when it has no canvas. */
 const CHAR_WIDTH = 6.2;
 
@@ -258,7 +288,17 @@ function errorsChart(summary: LoadTestSummary, markers: readonly ChartMarker[]):
     lineStyle: { width: 0.8, color: KIND_COLORS[kind] },
   }));
   // With no failures the chart still shows the time axis, the phases and the onsets.
-  if (!series.length) series.push({ ...line('errors', KIND_COLORS.other, pairs(s.t, s.t.map(() => 0))) });
+  if (!series.length)
+    series.push({
+      ...line(
+        'errors',
+        KIND_COLORS.other,
+        pairs(
+          s.t,
+          s.t.map(() => 0),
+        ),
+      ),
+    });
   Object.assign(series[series.length - 1] ?? {}, annotations(summary, markers));
   const option: ChartOption = {
     ...base('Errors per second by kind', true),
@@ -279,7 +319,11 @@ function endpointChart(summary: LoadTestSummary, markers: readonly ChartMarker[]
   const s = summary.series;
   const names = Object.keys(s.endpointP95).sort();
   const series = names.map((name, i) =>
-    line(name, SERIES_COLORS[i % SERIES_COLORS.length] ?? '#1565c0', pairs(s.t, positive(s.endpointP95[name] ?? []))),
+    line(
+      name,
+      SERIES_COLORS[i % SERIES_COLORS.length] ?? '#1565c0',
+      pairs(s.t, positive(s.endpointP95[name] ?? [])),
+    ),
   );
   if (series.length) Object.assign(series[series.length - 1] ?? {}, annotations(summary, markers));
   // The legend sits under the plot and wraps; the plot leaves room for as many rows as it needs.

@@ -18,6 +18,7 @@ import {
   formatRange,
   formatRate,
 } from './format.js';
+import { REPORT_CSS } from './html-style.js';
 import {
   countsByName,
   describeSignal,
@@ -29,13 +30,13 @@ import {
   needsText,
   whyNotMatched,
 } from './outline.js';
-import { REPORT_CSS } from './html-style.js';
 
 // The diagnosis as one self-contained HTML file: styles and SVG charts inline, no script, nothing
 // fetched, so it opens offline, attaches to a ticket and prints. A content security policy that
 // forbids scripts and external loads backs up the escaping of every text taken from the result.
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function onsetMarkers(findings: readonly Finding[]): ChartMarker[] {
   return findings
@@ -125,15 +126,22 @@ export function renderHtml(input: DiagnosisResult): string {
       'run-errors',
       `Run errors (${result.errors.length})`,
       `<ul>\n${result.errors
-        .map((e) => `<li><strong>${h(e.stage)}</strong>${e.scenarioId ? ` <code>${h(e.scenarioId)}</code>` : ''}: ${h(e.message)}</li>`)
+        .map(
+          (e) =>
+            `<li><strong>${h(e.stage)}</strong>${e.scenarioId ? ` <code>${h(e.scenarioId)}</code>` : ''}: ${h(e.message)}</li>`,
+        )
         .join('\n')}\n</ul>`,
     );
   }
   const notes = result.loadTest?.notes ?? [];
-  if (notes.length) section('notes', 'Notes', `<ul>\n${notes.map((n) => `<li>${h(n)}</li>`).join('\n')}\n</ul>`);
+  if (notes.length)
+    section('notes', 'Notes', `<ul>\n${notes.map((n) => `<li>${h(n)}</li>`).join('\n')}\n</ul>`);
 
   const title = `Faultline: ${result.verdict.toUpperCase()} — ${findingCounts(groups)}`;
-  const meta = [`${result.tool.name} ${result.tool.version}`, `generated ${formatInstant(result.generatedAt)}`];
+  const meta = [
+    `${result.tool.name} ${result.tool.version}`,
+    `generated ${formatInstant(result.generatedAt)}`,
+  ];
   if (result.window) meta.push(`window ${formatRange(result.window.start, result.window.end)}`);
 
   return `<!DOCTYPE html>
@@ -167,7 +175,11 @@ ${sections.join('\n')}
 `;
 }
 
-function table(header: readonly string[], rows: readonly string[][], numeric: readonly number[] = []): string {
+function table(
+  header: readonly string[],
+  rows: readonly string[][],
+  numeric: readonly number[] = [],
+): string {
   const cls = (i: number) => (numeric.includes(i) ? ' class="num"' : '');
   return [
     '<div class="table-wrap"><table>',
@@ -187,7 +199,9 @@ function loadTestBody(summary: LoadTestSummary): string {
   if (summary.durationSeconds !== null) facts.push(formatDuration(summary.durationSeconds));
   if (summary.start && summary.end) facts.push(formatRange(summary.start, summary.end));
   facts.push(
-    summary.summaryOnly ? 'totals only' : `${summary.series.t.length} buckets of ${formatDuration(summary.bucketSeconds)}`,
+    summary.summaryOnly
+      ? 'totals only'
+      : `${summary.series.t.length} buckets of ${formatDuration(summary.bucketSeconds)}`,
   );
   facts.push(`Apdex T ${formatMs(summary.apdexThresholdMs)}`);
   const out = [`<p class="facts">${h(facts.join(' · '))}</p>`];
@@ -215,7 +229,9 @@ function loadTestBody(summary: LoadTestSummary): string {
       kpiRows(summary).map((r) => [
         r.overall ? `<strong>${h(r.name)}</strong>` : `<code>${h(r.name)}</code>`,
         formatCount(r.kpis.requests),
-        r.kpis.errorRate > 0 ? `<span class="bad">${formatPercent(r.kpis.errorRate)}</span>` : formatPercent(0),
+        r.kpis.errorRate > 0
+          ? `<span class="bad">${formatPercent(r.kpis.errorRate)}</span>`
+          : formatPercent(0),
         formatRate(r.kpis.throughput),
         formatMs(r.kpis.p50),
         formatMs(r.kpis.p90),
@@ -248,12 +264,17 @@ function figure(chart: RenderedChart, className: string): string {
 </figure>`;
 }
 
-function chartsBody(timeline: RenderedChart[], histograms: RenderedChart[], matched: readonly Finding[]): string {
+function chartsBody(
+  timeline: RenderedChart[],
+  histograms: RenderedChart[],
+  matched: readonly Finding[],
+): string {
   const out: string[] = [];
   const onsets = matched.filter((f) => f.onset);
   if (timeline.length) {
     const key = onsets.map(
-      (f) => `<li><span class="onset-key">#${f.rank}</span> ${h(f.title)} at ${formatClock(Date.parse(f.onset ?? ''))}</li>`,
+      (f) =>
+        `<li><span class="onset-key">#${f.rank}</span> ${h(f.title)} at ${formatClock(Date.parse(f.onset ?? ''))}</li>`,
     );
     out.push(
       `<p class="chart-key">Dashed red lines mark the onset of each matched finding; grey bands are the ramp-up and ramp-down phases.</p>${
@@ -278,7 +299,8 @@ function matchedArticle(f: Finding, testStart: string | undefined): string {
   const facts: string[] = [`<dt>Scenario</dt><dd><code>${h(f.scenarioId)}</code> · ${h(f.category)}</dd>`];
   if (f.onset) facts.push(`<dt>Onset</dt><dd class="onset">${h(formatOnset(f.onset, testStart))}</dd>`);
   if (f.end) facts.push(`<dt>Until</dt><dd>${h(formatInstant(f.end))}</dd>`);
-  if (f.subjects.length) facts.push(`<dt>Affects</dt><dd>${f.subjects.map((s) => `<code>${h(s)}</code>`).join(' ')}</dd>`);
+  if (f.subjects.length)
+    facts.push(`<dt>Affects</dt><dd>${f.subjects.map((s) => `<code>${h(s)}</code>`).join(' ')}</dd>`);
   if (f.missingEvidence.length) facts.push(`<dt>Would help</dt><dd>${h(f.missingEvidence.join(', '))}</dd>`);
   out.push(`<dl class="facts-list">${facts.join('')}</dl>`);
 
@@ -314,7 +336,9 @@ function matchedArticle(f: Finding, testStart: string | undefined): string {
     out.push('<h4>Check</h4>');
     out.push(
       `<ol class="checks">${f.checks
-        .map((c) => `<li>${h(c.description)}${c.command ? `<pre><code>${h(c.command)}</code></pre>` : ''}</li>`)
+        .map(
+          (c) => `<li>${h(c.description)}${c.command ? `<pre><code>${h(c.command)}</code></pre>` : ''}</li>`,
+        )
         .join('')}</ol>`,
     );
   }

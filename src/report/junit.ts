@@ -1,7 +1,14 @@
 import type { DiagnosisResult, Finding } from '../diagnosis/result.js';
 import { escapeXmlAttribute as attr, escapeXmlText as text } from './escape.js';
 import { formatConfidence, formatInstant, formatOnset } from './format.js';
-import { describeSignal, describeSource, formatWeight, groupFindings, inputErrors, needsText } from './outline.js';
+import {
+  describeSignal,
+  describeSource,
+  formatWeight,
+  groupFindings,
+  inputErrors,
+  needsText,
+} from './outline.js';
 
 // The diagnosis as JUnit XML, so that CI servers list each judged scenario as a test: a matched
 // scenario fails with its evidence, a not-matched one passes, one without the evidence it needs is
@@ -9,7 +16,11 @@ import { describeSignal, describeSource, formatWeight, groupFindings, inputError
 
 const SUITE = 'faultline';
 
-function element(name: string, attributes: Record<string, string | number | undefined>, body?: string): string {
+function element(
+  name: string,
+  attributes: Record<string, string | number | undefined>,
+  body?: string,
+): string {
   const attrs = Object.entries(attributes)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([k, v]) => ` ${k}="${attr(String(v))}"`)
@@ -81,7 +92,9 @@ function testcase(f: Finding, testStart: string | undefined): string {
 export function renderJunit(result: DiagnosisResult): string {
   const groups = groupFindings(result.findings);
   const testStart = result.loadTest?.start;
-  const cases = [...groups.matched, ...groups.notMatched, ...groups.insufficient].map((f) => testcase(f, testStart));
+  const cases = [...groups.matched, ...groups.notMatched, ...groups.insufficient].map((f) =>
+    testcase(f, testStart),
+  );
   // A signature that crashed judged nothing; CI shows it as an error of that scenario's test.
   const crashed = result.errors
     .filter((e) => e.scenarioId !== undefined)
@@ -113,7 +126,8 @@ export function renderJunit(result: DiagnosisResult): string {
 
   const systemErr = [
     ...inputErrors(result).map(
-      (i) => `input ${i.kind} ${describeSource(i.source)} failed${i.error ? `: ${i.error.code}: ${i.error.message}` : ''}`,
+      (i) =>
+        `input ${i.kind} ${describeSource(i.source)} failed${i.error ? `: ${i.error.code}: ${i.error.message}` : ''}`,
     ),
     ...result.errors.filter((e) => e.scenarioId === undefined).map((e) => `${e.stage}: ${e.message}`),
   ];

@@ -1,11 +1,11 @@
 import type { LoadTestSummary } from '../diagnosis/load-test-summary.js';
 import type { DiagnosisResult, Finding } from '../diagnosis/result.js';
 import {
-  escapeMarkdown as md,
   escapeMarkdownCell as cell,
   markdownCode as code,
-  markdownCodeBlock,
   mapStrings,
+  markdownCodeBlock,
+  escapeMarkdown as md,
   stripControlChars,
 } from './escape.js';
 import {
@@ -46,12 +46,12 @@ function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function table(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly string[][]): string[] {
-  return [
-    row(header),
-    row(align.map((a) => (a === 'r' ? '---:' : '---'))),
-    ...rows.map((r) => row(r)),
-  ];
+function table(
+  header: readonly string[],
+  align: readonly ('l' | 'r')[],
+  rows: readonly string[][],
+): string[] {
+  return [row(header), row(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map((r) => row(r))];
 }
 
 export function renderMarkdown(input: DiagnosisResult): string {
@@ -62,7 +62,10 @@ export function renderMarkdown(input: DiagnosisResult): string {
 
   out.push(`# ${VERDICT_ICON[result.verdict]} Faultline: ${md(verdictHeadline(result.verdict))}`, '');
   out.push(`**${md(findingCounts(groups))}**`, '');
-  const context = [`${result.tool.name} ${result.tool.version}`, `generated ${formatInstant(result.generatedAt)}`];
+  const context = [
+    `${result.tool.name} ${result.tool.version}`,
+    `generated ${formatInstant(result.generatedAt)}`,
+  ];
   if (result.window) context.push(`window ${formatRange(result.window.start, result.window.end)}`);
   out.push(md(context.join(' · ')), '');
 
@@ -148,11 +151,18 @@ function loadTestSection(summary: LoadTestSummary): string[] {
   const facts = [summary.formats.join(', ') || 'unknown format'];
   if (summary.durationSeconds !== null) facts.push(formatDuration(summary.durationSeconds));
   if (summary.start && summary.end) facts.push(formatRange(summary.start, summary.end));
-  facts.push(summary.summaryOnly ? 'totals only' : `${summary.series.t.length} buckets of ${formatDuration(summary.bucketSeconds)}`);
+  facts.push(
+    summary.summaryOnly
+      ? 'totals only'
+      : `${summary.series.t.length} buckets of ${formatDuration(summary.bucketSeconds)}`,
+  );
   facts.push(`Apdex T ${formatMs(summary.apdexThresholdMs)}`);
   out.push(md(facts.join(' · ')), '');
   if (summary.phases.length) {
-    out.push(`Phases: ${summary.phases.map((p) => `${p.name} ${formatClockRange(p.start, p.end)}`).join(' · ')}`, '');
+    out.push(
+      `Phases: ${summary.phases.map((p) => `${p.name} ${formatClockRange(p.start, p.end)}`).join(' · ')}`,
+      '',
+    );
   }
   out.push(
     ...table(
@@ -177,9 +187,11 @@ function loadTestSection(summary: LoadTestSummary): string[] {
   );
   const overall = summary.overall;
   const failures = countsByName(overall.failureKinds);
-  if (failures.length) out.push(`**Failures:** ${failures.map(([k, n]) => `${md(k)} ${formatCount(n)}`).join(' · ')}  `);
+  if (failures.length)
+    out.push(`**Failures:** ${failures.map(([k, n]) => `${md(k)} ${formatCount(n)}`).join(' · ')}  `);
   const statuses = countsByName(overall.statuses);
-  if (statuses.length) out.push(`**Statuses:** ${statuses.map(([k, n]) => `${md(k)} ${formatCount(n)}`).join(' · ')}  `);
+  if (statuses.length)
+    out.push(`**Statuses:** ${statuses.map(([k, n]) => `${md(k)} ${formatCount(n)}`).join(' · ')}  `);
   const volume = [`received ${formatBytes(overall.receivedBytes)}`, `sent ${formatBytes(overall.sentBytes)}`];
   if (overall.maxConcurrency !== null) volume.unshift(`peak ${formatCount(overall.maxConcurrency)} users`);
   out.push(`**Volume:** ${md(volume.join(' · '))}`, '');
@@ -217,7 +229,8 @@ function matchedSection(f: Finding, testStart: string | undefined): string[] {
   const contributions = (title: string, list: Finding['raisedBy']) => {
     if (!list.length) return;
     out.push(`**${title}**`, '');
-    for (const c of list) out.push(`- \`${formatWeight(c.weight)}\` ${code(describeSignal(c))} — ${md(c.reason)}`);
+    for (const c of list)
+      out.push(`- \`${formatWeight(c.weight)}\` ${code(describeSignal(c))} — ${md(c.reason)}`);
     out.push('');
   };
   contributions('Raised by', f.raisedBy);
@@ -228,7 +241,13 @@ function matchedSection(f: Finding, testStart: string | undefined): string[] {
     f.checks.forEach((check, i) => {
       out.push(`${i + 1}. ${md(check.description)}`);
       // Indented under the list item so the block belongs to it.
-      if (check.command) out.push('', ...markdownCodeBlock(check.command, 'sh').split('\n').map((l) => `   ${l}`));
+      if (check.command)
+        out.push(
+          '',
+          ...markdownCodeBlock(check.command, 'sh')
+            .split('\n')
+            .map((l) => `   ${l}`),
+        );
     });
     out.push('');
   }

@@ -71,7 +71,8 @@ export function formatWeight(weight: number): string {
 }
 
 function formatSignalValue(value: SignalContribution['value']): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
   return String(value);
 }
 

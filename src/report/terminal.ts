@@ -27,10 +27,10 @@ import {
   inputErrors,
   type KpiRow,
   kpiRows,
+  needsText,
   TOP_CHECKS,
   TOP_REMEDIATION,
   verdictHeadline,
-  needsText,
   whyNotMatched,
 } from './outline.js';
 import { textTable } from './text-table.js';
@@ -71,7 +71,10 @@ export function renderTerminal(input: DiagnosisResult, options: TerminalOptions 
 
   out.push(verdictColor(style, result.verdict)(verdictHeadline(result.verdict)));
   out.push(findingCounts(groups));
-  const context = [`${result.tool.name} ${result.tool.version}`, `generated ${formatInstant(result.generatedAt)}`];
+  const context = [
+    `${result.tool.name} ${result.tool.version}`,
+    `generated ${formatInstant(result.generatedAt)}`,
+  ];
   if (result.window) context.push(`window ${formatRange(result.window.start, result.window.end)}`);
   out.push(style.dim(context.join(' · ')));
 
@@ -92,7 +95,9 @@ export function renderTerminal(input: DiagnosisResult, options: TerminalOptions 
     const rankWidth = rankColumnWidth(groups.notMatched);
     for (const f of groups.notMatched) {
       const rank = `#${f.rank}`.padEnd(rankWidth);
-      out.push(`  ${style.bold(rank)} ${f.title}  ${style.dim(`${f.scenarioId} · ${formatConfidence(f.confidence)}`)}`);
+      out.push(
+        `  ${style.bold(rank)} ${f.title}  ${style.dim(`${f.scenarioId} · ${formatConfidence(f.confidence)}`)}`,
+      );
       out.push(style.dim(wrap(whyNotMatched(f), width, ' '.repeat(rankWidth + 3))));
     }
   }
@@ -112,7 +117,16 @@ export function renderTerminal(input: DiagnosisResult, options: TerminalOptions 
     heading(`INPUT ERRORS (${failed.length})`);
     for (const input of failed) {
       const error = input.error ? ` — ${input.error.code}: ${input.error.message}` : '';
-      out.push(labelled(`${input.kind} ${describeSource(input.source)}${error}`, width, '  ', '✗', style.red, '    '));
+      out.push(
+        labelled(
+          `${input.kind} ${describeSource(input.source)}${error}`,
+          width,
+          '  ',
+          '✗',
+          style.red,
+          '    ',
+        ),
+      );
     }
   }
 
@@ -158,7 +172,8 @@ function loadTestLines(summary: LoadTestSummary, style: Style, width: number): s
   const facts = [summary.formats.join(', ') || 'unknown format'];
   if (summary.durationSeconds !== null) facts.push(formatDuration(summary.durationSeconds));
   if (summary.start && summary.end) facts.push(formatRange(summary.start, summary.end));
-  if (!summary.summaryOnly) facts.push(`${summary.series.t.length} buckets of ${formatDuration(summary.bucketSeconds)}`);
+  if (!summary.summaryOnly)
+    facts.push(`${summary.series.t.length} buckets of ${formatDuration(summary.bucketSeconds)}`);
   else facts.push('totals only');
   facts.push(`Apdex T ${formatMs(summary.apdexThresholdMs)}`);
   out.push(wrap(facts.join(' · '), width, ''));
@@ -229,8 +244,10 @@ function matchedLines(f: Finding, testStart: string | undefined, style: Style, w
     sub('Evidence');
     for (const item of f.evidence) {
       out.push(wrap(item.message, width, '     • ', '       '));
-      if (item.expected !== undefined) out.push(labelled(item.expected, width, '       ', 'expected', style.dim));
-      if (item.observed !== undefined) out.push(labelled(item.observed, width, '       ', 'observed', style.dim));
+      if (item.expected !== undefined)
+        out.push(labelled(item.expected, width, '       ', 'expected', style.dim));
+      if (item.observed !== undefined)
+        out.push(labelled(item.observed, width, '       ', 'observed', style.dim));
       out.push(style.dim(wrap(describeSource(item.source), width, '       source   ', '                ')));
     }
   }
@@ -261,7 +278,8 @@ function matchedLines(f: Finding, testStart: string | undefined, style: Style, w
       out.push(wrap(step, width, `     ${i + 1}. `, '        '));
     });
   }
-  const hidden = Math.max(0, f.checks.length - TOP_CHECKS) + Math.max(0, f.remediation.length - TOP_REMEDIATION);
+  const hidden =
+    Math.max(0, f.checks.length - TOP_CHECKS) + Math.max(0, f.remediation.length - TOP_REMEDIATION);
   if (hidden) out.push(style.dim(`   ${hidden} more: faultline catalog show ${f.scenarioId}`));
   return out;
 }

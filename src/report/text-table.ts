@@ -53,13 +53,17 @@ export function textTable<T>(
         const width = widths[i] ?? 0;
         const cut = clip(value, width);
         const last = i === values.length - 1;
-        const padded =
-          columns[i]?.align === 'right' ? cut.padStart(width) : last ? cut : cut.padEnd(width);
+        const padded = columns[i]?.align === 'right' ? cut.padStart(width) : last ? cut : cut.padEnd(width);
         return paint(i, padded);
       })
       .join(GAP)
       .trimEnd();
-  const lines = [layout(columns.map((c) => c.header), (_, text) => options.style.dim(text))];
+  const lines = [
+    layout(
+      columns.map((c) => c.header),
+      (_, text) => options.style.dim(text),
+    ),
+  ];
   rows.forEach((row, r) => {
     const line = layout(cells[r] ?? [], (i, text) => columns[i]?.color?.(row, text) ?? text);
     lines.push(options.rowStyle ? options.rowStyle(row, line) : line);

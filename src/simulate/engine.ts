@@ -221,9 +221,11 @@ export function* simulateEvents(config: EngineConfig): Generator<SimulationEvent
     if (network) user.connectionLeft = 0;
     else user.connectionLeft--;
 
+    // Rounded from the end time, so that rows written in completion order also end in order.
+    const elapsedMs = Math.max(0, Math.round(t + elapsed) - Math.round(t));
     const request: SimulatedRequest = {
       start: config.startEpochMs + Math.round(t),
-      elapsed: Math.max(0, Math.round(elapsed)),
+      elapsed: elapsedMs,
       endpoint,
       url: urlFor(endpoint, serviceRng),
       status,

@@ -655,7 +655,7 @@ function retryStormEffect(ctx: BuildContext, trigger: number, triggerMs: number,
       const normal = baselineCount ? baseline / baselineCount : c.recentRate;
       // The dependency fails more the more it is called: once retries push the load ~10% above
       // normal, the extra failures cause extra retries, and the storm outlives its trigger.
-      const overload = retries ? Math.max(0, c.recentRate / normal - 1.1) * 0.8 : 0;
+      const overload = retries ? Math.max(0, c.recentRate / normal - 1.1) * 1.2 : 0;
       const cause = c.t < c.onsetMs + triggerMs ? trigger * rampIn(c.t, c.onsetMs, 10_000) : 0.05;
       if (c.rng.chance(Math.min(0.55, cause + overload))) {
         // The dependency rejects quickly; the service passes its 503 on.

@@ -101,7 +101,10 @@ export function bimodality(values: readonly WeightedValue[]): Bimodality | undef
   }
   const [left, right] = first[0] < second[0] ? [first, second] : [second, first];
   const valley = valleyBetween(density, peaks[left[0]] as number, peaks[right[0]] as number);
-  const smaller = Math.min(density[peaks[left[0]] as number] as number, density[peaks[right[0]] as number] as number);
+  const smaller = Math.min(
+    density[peaks[left[0]] as number] as number,
+    density[peaks[right[0]] as number] as number,
+  );
   return {
     ratio: right[1].mode.location / left[1].mode.location,
     modes: modes.map((m) => m.mode),

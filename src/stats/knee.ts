@@ -109,7 +109,9 @@ function hingeFit(
   k: number,
 ): { sse: number; b1: number; b2: number; c: number } | undefined {
   const rows = x.map((xi) => [1, Math.min(xi, k), Math.max(xi - k, 0)]);
-  const ata = [0, 1, 2].map((i) => [0, 1, 2].map((j) => rows.reduce((s, r) => s + (r[i] as number) * (r[j] as number), 0)));
+  const ata = [0, 1, 2].map((i) =>
+    [0, 1, 2].map((j) => rows.reduce((s, r) => s + (r[i] as number) * (r[j] as number), 0)),
+  );
   const aty = [0, 1, 2].map((i) => rows.reduce((s, r, n) => s + (r[i] as number) * (y[n] as number), 0));
   const beta = solve3(ata, aty);
   if (!beta) return undefined;

@@ -43,7 +43,8 @@ export function detectRateChanges(
     cumE.push((cumE[i] as number) + Math.max(0, events[i] ?? 0));
     cumN.push((cumN[i] as number) + Math.max(0, trials[i] ?? 0));
   }
-  const ll = (a: number, b: number) => logLikelihood((cumE[b] as number) - (cumE[a] as number), (cumN[b] as number) - (cumN[a] as number));
+  const ll = (a: number, b: number) =>
+    logLikelihood((cumE[b] as number) - (cumE[a] as number), (cumN[b] as number) - (cumN[a] as number));
   const cuts: Array<{ index: number; score: number }> = [];
   const stack: Array<[number, number]> = [[0, n]];
   while (stack.length > 0) {

@@ -26,8 +26,9 @@ describe('report fixture', () => {
   it('keeps its totals consistent: endpoints add up to the overall row', () => {
     const lt = buildFixture().loadTest;
     if (!lt) throw new Error('fixture has no load test');
-    const sum = (pick: (e: (typeof lt.endpoints)[number]) => number) =>
-      lt.endpoints.reduce((s, e) => s + pick(e), 0);
+    const endpoints = lt.endpoints;
+    const sum = (pick: (e: (typeof endpoints)[number]) => number) =>
+      endpoints.reduce((s, e) => s + pick(e), 0);
     expect(sum((e) => e.requests)).toBe(lt.overall.requests);
     expect(sum((e) => e.failures)).toBe(lt.overall.failures);
     for (const e of lt.endpoints) {

@@ -27,7 +27,11 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/url\((?!#)/i);
     // Only SVG namespace names contain http, and a browser never fetches those.
     const urls = [...html.matchAll(/https?:\/\/[^\s"'<)]+/g)].map((m) => m[0]);
-    const allowed = new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink', 'http://127.0.0.1:9090']);
+    const allowed = new Set([
+      'http://www.w3.org/2000/svg',
+      'http://www.w3.org/1999/xlink',
+      'http://127.0.0.1:9090',
+    ]);
     expect(urls.filter((u) => !allowed.has(u) && !u.startsWith('http://prometheus:9090'))).toEqual([]);
     expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;');
   });
@@ -39,12 +43,16 @@ describe('renderHtml', () => {
     const ranks = [...html.matchAll(/<article class="finding [^"]*" id="finding-(\d+)">/g)].map((m) => m[1]);
     expect(ranks).toEqual(['1', '2', '3']);
     expect(html).toContain('<dd class="onset">2026-11-22 14:06:30 UTC (+6m 30s into the test)</dd>');
-    expect(html).toContain('<span class="expected">p95 within 1.5× of the 295 ms steady-state baseline</span>');
+    expect(html).toContain(
+      '<span class="expected">p95 within 1.5× of the 295 ms steady-state baseline</span>',
+    );
     expect(html).toContain('<span class="needs">not enough evidence: needs metrics, logs</span>');
   });
 
   it('draws eight charts with the onsets of the three matched findings on each time chart', () => {
-    const figures = [...html.matchAll(/<figure class="chart (wide|small)" id="([^"]+)">([\s\S]*?)<\/figure>/g)];
+    const figures = [
+      ...html.matchAll(/<figure class="chart (wide|small)" id="([^"]+)">([\s\S]*?)<\/figure>/g),
+    ];
     expect(figures.map((f) => f[2])).toEqual([
       'chart-latency',
       'chart-throughput',

@@ -28,7 +28,9 @@ describe('renderMarkdown', () => {
     expect(markdown.split('\n')[0]).toBe(
       '# 🔴 Faultline: FAILURE — At least one critical or high severity scenario matched',
     );
-    expect(markdown).toContain('**3 matched (1 critical, 1 high, 1 medium) · 4 not matched · 3 not enough evidence**');
+    expect(markdown).toContain(
+      '**3 matched (1 critical, 1 high, 1 medium) · 4 not matched · 3 not enough evidence**',
+    );
   });
 
   it('is deterministic and independent of the order of findings', () => {
@@ -71,7 +73,9 @@ describe('renderMarkdown', () => {
       'p95 8.3 s (28× baseline) for 11m 30s',
       '`results.jtl 2026-11-22 14:06:30–14:18:00 UTC`',
     ]);
-    expect(markdown).toContain('- `+0.42` `latency.p95.change-point (POST /api/checkout) = 28.5` — step change');
+    expect(markdown).toContain(
+      '- `+0.42` `latency.p95.change-point (POST /api/checkout) = 28.5` — step change',
+    );
     expect(markdown).toContain('   ```sh\n   jstat -gcutil <pid> 1000 30\n   ```');
   });
 
@@ -107,7 +111,9 @@ describe('renderMarkdown', () => {
     for (const row of table) expect(cells(row)).toHaveLength(9);
     const evidence = tableAfter(hostile, '### 1.');
     for (const row of evidence) expect(cells(row)).toHaveLength(4);
-    expect(hostile).toContain('### 1. Pool &lt;/title&gt;&lt;script&gt;window.\\_\\_pwned = 3&lt;/script&gt; &amp; "quotes"');
+    expect(hostile).toContain(
+      '### 1. Pool &lt;/title&gt;&lt;script&gt;window.\\_\\_pwned = 3&lt;/script&gt; &amp; "quotes"',
+    );
     expect(HOSTILE_TITLE).toContain('</title>');
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DiagnosisResultSchema, type DiagnosisResult } from '../../src/diagnosis/result.js';
+import { type DiagnosisResult, DiagnosisResultSchema } from '../../src/diagnosis/result.js';
 
 // Loads the report fixture, and makes variants of it whose texts try to break out of each format.
 
@@ -43,5 +43,6 @@ export function hostileFixture(): DiagnosisResult {
   return DiagnosisResultSchema.parse(result);
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
-export const ANSI = /\u001b\[/;
+const ESC = String.fromCharCode(27);
+export const ANSI = new RegExp(`${ESC}\\[`);
+export const ANSI_SEQUENCES = new RegExp(`${ESC}\\[[0-9;]*m`, 'g');

@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import type { Style } from '../../src/catalog/render/terminal.js';
 import { renderTerminal } from '../../src/report/terminal.js';
-import { ANSI, HOSTILE_ENDPOINT, hostileFixture, loadFixture } from './support.js';
+import { ANSI, ANSI_SEQUENCES, HOSTILE_ENDPOINT, hostileFixture, loadFixture } from './support.js';
 
 const c = pc.createColors(true);
 const COLOURED: Style = {
@@ -38,7 +38,7 @@ describe('renderTerminal', () => {
     const coloured = renderTerminal(result, { style: COLOURED, width: 100 });
     expect(coloured).toMatch(ANSI);
     // Colour changes nothing but the escapes.
-    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(text);
+    expect(coloured.replace(ANSI_SEQUENCES, '')).toBe(text);
   });
 
   it('gives the same bytes for the same result, whatever order the findings come in', () => {
@@ -51,7 +51,9 @@ describe('renderTerminal', () => {
     const table = section(text, 'LOAD TEST');
     expect(table).toMatch(/^ENDPOINT +REQUESTS +ERR% +REQ\/S +P50 +P95 +P99 +MAX +APDEX$/m);
     expect(table).toMatch(/^All endpoints +249,416 +2\.28% +208 +44 ms +1\.34 s +4\.80 s +30\.0 s +0\.91$/m);
-    expect(table).toMatch(/^POST \/api\/checkout +24,942 +13\.5% +20\.8 +782 ms +6\.58 s +12\.9 s +30\.0 s +0\.50$/m);
+    expect(table).toMatch(
+      /^POST \/api\/checkout +24,942 +13\.5% +20\.8 +782 ms +6\.58 s +12\.9 s +30\.0 s +0\.50$/m,
+    );
     for (const e of result.loadTest?.endpoints ?? []) expect(table).toContain(e.name);
     expect(table).toContain('phases ramp-up 14:00:00–14:02:00 · steady 14:02:00–14:18:00');
     expect(table).toContain('gateway 3,166 · timeout 2,209');
@@ -67,7 +69,9 @@ describe('renderTerminal', () => {
     expect(matched).toContain('expected p95 within 1.5× of the 295 ms steady-state baseline');
     expect(matched).toContain('observed p95 8.3 s (28× baseline) for 11m 30s');
     expect(matched).toContain('source   results.jtl:117905-342118');
-    expect(matched).toMatch(/\+0\.42 latency\.p95\.change-point \(POST \/api\/checkout\) = 28\.5 — step change/);
+    expect(matched).toMatch(
+      /\+0\.42 latency\.p95\.change-point \(POST \/api\/checkout\) = 28\.5 — step change/,
+    );
     expect(matched).toMatch(/−0\.06 latency\.p95\.change-point \(GET \/api\/products\) = 1\.2/);
     expect(matched).toContain('$ psql -c "SELECT application_name, state, count(*)');
     expect(matched).toContain('1. Terminate sessions stuck');

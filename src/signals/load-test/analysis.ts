@@ -1,5 +1,5 @@
 import { DDSketch } from '../../stats/ddsketch.js';
-import { type MergedEndpoint, type MergedRun, type Stats, addStats, emptyStats } from './merge.js';
+import { addStats, emptyStats, type MergedEndpoint, type MergedRun, type Stats } from './merge.js';
 import { detectPhases, type Phases } from './phases.js';
 
 // The derived series of one run, computed once and shared by every signal and by the summary:
@@ -58,10 +58,7 @@ export class SubjectSeries {
     const counts = [...native.values()].map((s) => s.count).sort((a, b) => a - b);
     const typical = counts[Math.floor(counts.length / 2)] ?? 0;
     let factor = 1;
-    while (
-      typical * factor < TARGET_BUCKET_COUNT &&
-      run.grid.length / (factor * 2) >= MIN_SERIES_BUCKETS
-    ) {
+    while (typical * factor < TARGET_BUCKET_COUNT && run.grid.length / (factor * 2) >= MIN_SERIES_BUCKETS) {
       factor *= 2;
     }
     this.widthMs = run.bucketMs * factor;
@@ -161,7 +158,8 @@ export class RunAnalysis {
     for (const e of run.endpoints) {
       for (const [t, stats] of e.buckets) {
         const i = Math.round((t - origin) / run.bucketMs);
-        if (i >= 0 && i < this.throughput.length) this.throughput[i] = (this.throughput[i] as number) + stats.count / seconds;
+        if (i >= 0 && i < this.throughput.length)
+          this.throughput[i] = (this.throughput[i] as number) + stats.count / seconds;
       }
     }
     this.full = this.grid.map((t) => t >= run.start && t + run.bucketMs <= run.end);

@@ -1,7 +1,7 @@
 import type { FailureKind, LoadTestFormat } from '../../core/vocabulary.js';
 import type { FailureGroup, LoadTestData, RequestStats } from '../../gather/load-test/data.js';
-import { DDSketch } from '../../stats/ddsketch.js';
 import type { PairSums } from '../../stats/correlation.js';
+import { DDSketch } from '../../stats/ddsketch.js';
 
 // One view of a run recorded in several files (one per injector, or one per tool output): buckets
 // coarsened to a common width, sketches merged, users summed. Bucket widths are powers of two
@@ -86,7 +86,8 @@ export function addStats(target: Stats, source: RequestStats | Stats): void {
   target.count += source.count;
   target.failures += source.failures;
   const latency = source.latency instanceof DDSketch ? source.latency : DDSketch.fromJSON(source.latency);
-  if (latency.alpha !== target.latency.alpha && target.latency.count === 0) target.latency = new DDSketch(latency.alpha);
+  if (latency.alpha !== target.latency.alpha && target.latency.count === 0)
+    target.latency = new DDSketch(latency.alpha);
   target.latency.merge(latency);
   for (const [k, v] of Object.entries(source.statuses)) target.statuses[k] = (target.statuses[k] ?? 0) + v;
   for (const [k, v] of Object.entries(source.failureKinds) as Array<[FailureKind, number]>) {
@@ -95,7 +96,8 @@ export function addStats(target: Stats, source: RequestStats | Stats): void {
   target.failedElapsedSum += source.failedElapsedSum;
   target.receivedBytes += source.receivedBytes;
   target.sentBytes += source.sentBytes;
-  if (source.concurrency !== undefined) target.concurrency = Math.max(target.concurrency ?? 0, source.concurrency);
+  if (source.concurrency !== undefined)
+    target.concurrency = Math.max(target.concurrency ?? 0, source.concurrency);
 }
 
 export function mergeSources(sources: readonly LoadTestSource[]): MergedRun {
@@ -144,12 +146,15 @@ export function mergeSources(sources: readonly LoadTestSource[]): MergedRun {
       }
       target.first.push(...e.first.map((f) => ({ ...f, path })));
       target.failures.push(...e.failures.map((f) => ({ ...f, path })));
-      for (const k of ['n', 'sumX', 'sumY', 'sumXX', 'sumYY', 'sumXY'] as const) target.payload[k] += e.payload[k];
+      for (const k of ['n', 'sumX', 'sumY', 'sumXX', 'sumYY', 'sumXY'] as const)
+        target.payload[k] += e.payload[k];
     }
   }
   for (const e of endpoints.values()) {
     e.first.sort((a, b) => a.timestamp - b.timestamp);
-    e.first.splice(Math.max(...sources.map((s) => s.data.endpoints.find((x) => x.name === e.name)?.first.length ?? 0)));
+    e.first.splice(
+      Math.max(...sources.map((s) => s.data.endpoints.find((x) => x.name === e.name)?.first.length ?? 0)),
+    );
     e.failures.sort((a, b) => b.count - a.count || a.firstLine - b.firstLine);
     e.buckets = new Map([...e.buckets.entries()].sort(([a], [b]) => a - b));
   }
@@ -163,7 +168,9 @@ export function mergeSources(sources: readonly LoadTestSource[]): MergedRun {
       const first = data.problems.first[0];
       notes.push(
         `${path}: ${data.problems.count} line${data.problems.count === 1 ? '' : 's'} could not be read` +
-          (lines.length > 0 ? ` (first at line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 5).join(', ')}` : '') +
+          (lines.length > 0
+            ? ` (first at line${lines.length === 1 ? '' : 's'} ${lines.slice(0, 5).join(', ')}`
+            : '') +
           (first ? `: ${first.message})` : ''),
       );
     }

@@ -18,7 +18,10 @@ const THROUGHPUT_PLATEAU = 0.9;
 const RAMP_UP_ZONE = 0.3;
 const RAMP_DOWN_ZONE = 0.2;
 
-export function detectPhases(users: ReadonlyArray<number | undefined>, throughput: readonly number[]): Phases {
+export function detectPhases(
+  users: ReadonlyArray<number | undefined>,
+  throughput: readonly number[],
+): Phases {
   const n = throughput.length;
   const whole: Phases = { steadyStart: 0, steadyEnd: n, basis: 'whole run' };
   if (n < 3) return whole;
@@ -36,8 +39,13 @@ export function detectPhases(users: ReadonlyArray<number | undefined>, throughpu
   const level = median(smooth.slice(Math.floor(n / 4), Math.ceil((3 * n) / 4)));
   if (!(level > 0)) return whole;
   let start = 0;
-  while (start < Math.floor(RAMP_UP_ZONE * n) && (smooth[start] as number) < THROUGHPUT_PLATEAU * level) start++;
+  while (start < Math.floor(RAMP_UP_ZONE * n) && (smooth[start] as number) < THROUGHPUT_PLATEAU * level)
+    start++;
   let end = n;
-  while (end > Math.ceil((1 - RAMP_DOWN_ZONE) * n) && (smooth[end - 1] as number) < THROUGHPUT_PLATEAU * level) end--;
+  while (
+    end > Math.ceil((1 - RAMP_DOWN_ZONE) * n) &&
+    (smooth[end - 1] as number) < THROUGHPUT_PLATEAU * level
+  )
+    end--;
   return { steadyStart: start, steadyEnd: end, basis: 'throughput' };
 }

@@ -1,0 +1,950 @@
+import jStat from 'jstat';
+import type { SourcePointer } from '../../core/source-pointer.js';
+import { FAILURE_KIND_NAMES, type FailureKind } from '../../core/vocabulary.js';
+import { bimodality } from '../../stats/bimodality.js';
+import { detectChangePoints, type Segmentation } from '../../stats/change-points.js';
+import { pearsonFromSums, spearman } from '../../stats/correlation.js';
+import { DDSketch } from '../../stats/ddsketch.js';
+import { throughputKnee } from '../../stats/knee.js';
+import { spikePeriodicity } from '../../stats/periodicity.js';
+import { detectRateChanges, type RateSegmentation } from '../../stats/rate-change.js';
+import { median, robustCv } from '../../stats/robust.js';
+import { sketchBins, subtractSketch } from '../../stats/sketch-ops.js';
+import { mannKendall, theilSen } from '../../stats/trend.js';
+import type { Signal } from '../signal.js';
+import { ALL, RunAnalysis, type SubjectSeries, type Window } from './analysis.js';
+import { type LoadTestSource, mergeSources } from './merge.js';
+
+// The load-test signals of one run (see notes/signals contract): every signal is computed once,
+// from the merged view of all files of the run, and says in one sentence what numbers it rests on.
+
+/**
+ * An endpoint gets its own signals with at least 50 requests in at least 5 buckets: fewer requests
+ * make its p99 the maximum of a handful, and fewer buckets leave no room for a change point
+ * with a minimum segment of 3 buckets on each side.
+ */
+const MIN_ENDPOINT_REQUESTS = 50;
+const MIN_ENDPOINT_BUCKETS = 5;
+/** A level change must last 30 s: anything shorter is a spike or stall, reported by latency.stalls. */
+const MIN_SHIFT_MS = 30_000;
+const MIN_SEGMENT_BUCKETS = 3;
+/** The sketch resolves quantiles to ±1%, so per-bucket log-quantiles are never less noisy than 0.01. */
+const MIN_LOG_SIGMA = 0.01;
+/** Mann–Kendall significance demanded by the contract for latency.trend. */
+const TREND_P = 0.01;
+/** A stall at least doubles a bucket's p99; smaller excursions are ordinary tail noise. */
+const STALL_MIN_JUMP = Math.log(2);
+/** An endpoint counts as slowed when its median rose 1.5× or more (the contract's definition). */
+const SLOW_SHIFT = 1.5;
+/** Error bursts and fast-fail ratios need 20 failures; fewer cannot tell a pattern from chance. */
+const MIN_FAILURES = 20;
+/** Onset of a failure kind: first bucket whose count is above its baseline rate at p < 0.001. */
+const ONSET_P = 0.001;
+/** z for a one-sided 99.9% lower bound on a bucket's failure count (errors.burst). */
+const BURST_Z = 3.09;
+/** Cold start compares the median of the run's first requests (the accumulator keeps 20). */
+const MIN_FIRST_REQUESTS = 5;
+/** The ramp-up must hold at least 20 requests of a subject to compare its p95 with the steady state. */
+const MIN_RAMP_REQUESTS = 20;
+/** Throughput collapse counts only while users stay at ≥ 95% of the baseline's (fewer users explain less traffic). */
+const USERS_KEPT = 0.95;
+
+export function loadTestSignals(sources: ReadonlyArray<LoadTestSource>): Signal[] {
+  const run = mergeSources(sources);
+  const analysis = new RunAnalysis(run);
+  return new SignalBuilder(analysis).build();
+}
+
+type Extra = { window?: { start: string; end: string }; onset?: string };
+
+class SignalBuilder {
+  readonly #signals: Signal[] = [];
+  readonly #p50Shift = new Map<string, number>();
+
+  constructor(readonly a: RunAnalysis) {}
+
+  build(): Signal[] {
+    const run = this.a.run;
+    const all = this.a.subject(ALL);
+    this.#emit(
+      'load.summary-only',
+      ALL,
+      run.summaryOnly,
+      undefined,
+      run.summaryOnly
+        ? `${run.paths.join(', ')} hold${run.paths.length === 1 ? 's' : ''} totals only, with no time series`
+        : `${run.paths.join(', ')} hold${run.paths.length === 1 ? 's' : ''} a time series of ${this.a.grid.length} buckets of ${this.a.bucketSeconds} s`,
+      this.#fileSources(run.paths),
+    );
+    this.#emit(
+      'load.requests',
+      ALL,
+      all.total.count,
+      'requests',
+      `${fmt(all.total.count)} requests over ${run.endpoints.length} endpoint${run.endpoints.length === 1 ? '' : 's'}`,
+      this.#rangeSources(all),
+    );
+    const maxUsers = this.a.hasUsers ? Math.max(...this.a.users.map((u) => u ?? 0)) : all.total.concurrency;
+    if (maxUsers !== undefined) {
+      this.#emit(
+        'concurrency.max',
+        ALL,
+        maxUsers,
+        'users',
+        `at most ${fmt(maxUsers)} users were active at once`,
+        this.#rangeSources(all),
+      );
+    }
+    if (!run.summaryOnly) this.#runTimed(all);
+    const subjects = [all, ...this.#endpointSubjects()];
+    for (const subject of subjects) this.#subjectSignals(subject);
+    if (!run.summaryOnly) this.#slowShare(subjects.filter((s) => s.name !== ALL));
+    return this.#signals;
+  }
+
+  #endpointSubjects(): SubjectSeries[] {
+    return this.a.run.endpoints
+      .map((e) => this.a.subject(e.name))
+      .filter(
+        (s) =>
+          s.total.count >= MIN_ENDPOINT_REQUESTS &&
+          (this.a.run.summaryOnly || s.bucketCount >= MIN_ENDPOINT_BUCKETS),
+      );
+  }
+
+  // ---- run level ----
+
+  #runTimed(all: SubjectSeries): void {
+    const { run, grid } = this.a;
+    const duration = (run.end - run.start) / 1000;
+    this.#emit(
+      'load.duration',
+      ALL,
+      round(duration),
+      's',
+      `the run lasted ${fmt(duration)} s, from ${iso(run.start)} to ${iso(run.end)}`,
+      this.#rangeSources(all),
+    );
+    const { steadyStart, steadyEnd, basis } = this.a.phases;
+    const steadyWindow = this.#window(steadyStart, steadyEnd);
+    const steadySeconds = ((steadyEnd - steadyStart) * this.a.bucketMs) / 1000;
+    this.#emit(
+      'load.phase.steady',
+      ALL,
+      steadySeconds,
+      's',
+      basis === 'users'
+        ? `users stayed within 5% of their maximum for ${fmt(steadySeconds)} s, from ${steadyWindow.start} to ${steadyWindow.end}`
+        : basis === 'throughput'
+          ? `no users were recorded; throughput stayed within 10% of its typical level for ${fmt(steadySeconds)} s, from ${steadyWindow.start} to ${steadyWindow.end}`
+          : `the run is too short to tell phases apart; the whole ${fmt(steadySeconds)} s count as steady`,
+      this.#rangeSources(all, steadyWindow),
+      { window: steadyWindow },
+    );
+    if (grid.length > 0) {
+      this.#knee(all);
+      this.#collapse();
+      this.#perUserShift();
+      this.#concurrencyCorrelation(all);
+    }
+  }
+
+  /** Buckets of ramp-up and steady state that are entirely inside the run. */
+  #loadBuckets(): number[] {
+    const indices: number[] = [];
+    for (let i = 0; i < this.a.phases.steadyEnd; i++) if (this.a.full[i]) indices.push(i);
+    return indices;
+  }
+
+  #knee(all: SubjectSeries): void {
+    if (!this.a.hasUsers) return;
+    const indices = this.#loadBuckets();
+    const points = indices.map((i) => ({
+      users: this.a.users[i] ?? 0,
+      throughput: this.a.throughput[i] ?? 0,
+      latency: all.p50[all.indexOf(this.a.grid[i] as number)] ?? Number.NaN,
+    }));
+    const knee = throughputKnee(points);
+    if (!knee) return;
+    const window = this.#window(indices[0] ?? 0, (indices[indices.length - 1] ?? 0) + 1);
+    if (knee.users === 0) {
+      this.#emit(
+        'throughput.knee',
+        ALL,
+        0,
+        'users',
+        `throughput kept pace with users (log–log slope ${fmt(knee.slopeBefore)} then ${fmt(knee.slopeAfter)}` +
+          (Number.isFinite(knee.latencySlope) ? `, latency slope ${fmt(knee.latencySlope)}` : '') +
+          `) as users grew ${fmt(knee.usersGrowth)}×, so no capacity knee was reached`,
+        this.#rangeSources(all, window),
+        { window },
+      );
+      return;
+    }
+    const t = this.a.grid[indices[knee.index] ?? 0] as number;
+    this.#emit(
+      'throughput.knee',
+      ALL,
+      round(knee.users),
+      'users',
+      `throughput stopped rising at about ${fmt(knee.users)} users (${fmt(knee.plateau)} req/s; log–log slope ` +
+        `${fmt(knee.slopeBefore)} before, ${fmt(knee.slopeAfter)} after) while users grew another ` +
+        `${fmt(knee.usersGrowth)}× and median latency grew with slope ${fmt(knee.latencySlope)}`,
+      this.#rangeSources(all, window),
+      { window, onset: iso(t) },
+    );
+  }
+
+  #collapse(): void {
+    const w = this.a.window;
+    const indices: number[] = [];
+    for (let i = w.start; i < w.end; i++)
+      if (this.a.full[i] && (this.a.throughput[i] ?? 0) > 0) indices.push(i);
+    const all = this.a.subject(ALL);
+    if (indices.length < 2 * MIN_SEGMENT_BUCKETS) return;
+    const log = indices.map((i) => Math.log(this.a.throughput[i] as number));
+    const seg = detectChangePoints(log, {
+      minSegment: this.#minSegment(this.a.bucketMs, log.length),
+      minSigma: MIN_LOG_SIGMA,
+    });
+    const base = seg.segments[0];
+    const meanUsers = (from: number, to: number) => {
+      const u = indices
+        .slice(from, to)
+        .map((i) => this.a.users[i])
+        .filter((x): x is number => x !== undefined);
+      return u.length > 0 ? u.reduce((s, x) => s + x, 0) / u.length : undefined;
+    };
+    let worst: { ratio: number; start: number; end: number } | undefined;
+    if (base) {
+      const baseUsers = meanUsers(base.start, base.end);
+      for (const s of seg.segments.slice(1)) {
+        const users = meanUsers(s.start, s.end);
+        if (baseUsers !== undefined && users !== undefined && users < USERS_KEPT * baseUsers) continue;
+        const ratio = Math.exp(s.level - base.level);
+        if (ratio < 1 && (!worst || ratio < worst.ratio)) worst = { ratio, start: s.start, end: s.end };
+      }
+    }
+    const window = this.#window(indices[0] as number, (indices[indices.length - 1] as number) + 1);
+    if (!base || !worst) {
+      this.#emit(
+        'throughput.collapse',
+        ALL,
+        1,
+        'ratio',
+        `throughput held at a median of ${fmt(Math.exp(median(log)))} req/s over the steady window with no significant drop`,
+        this.#rangeSources(all, window),
+        { window },
+      );
+      return;
+    }
+    const onset = this.a.grid[indices[worst.start] as number] as number;
+    this.#emit(
+      'throughput.collapse',
+      ALL,
+      round(worst.ratio),
+      'ratio',
+      `throughput fell from a median of ${fmt(Math.exp(base.level))} req/s to ${fmt(Math.exp(base.level) * worst.ratio)} req/s ` +
+        `at ${iso(onset)} (×${fmt(worst.ratio)}) while users did not fall`,
+      this.#rangeSources(all, window),
+      { window, onset: iso(onset) },
+    );
+  }
+
+  #perUserShift(): void {
+    if (!this.a.hasUsers) return;
+    const w = this.a.window;
+    const indices: number[] = [];
+    for (let i = w.start; i < w.end; i++) {
+      if (this.a.full[i] && (this.a.throughput[i] ?? 0) > 0 && (this.a.users[i] ?? 0) > 0) indices.push(i);
+    }
+    if (indices.length < 2 * MIN_SEGMENT_BUCKETS) return;
+    const all = this.a.subject(ALL);
+    const log = indices.map((i) => Math.log((this.a.throughput[i] as number) / (this.a.users[i] as number)));
+    const seg = detectChangePoints(log, {
+      minSegment: this.#minSegment(this.a.bucketMs, log.length),
+      minSigma: MIN_LOG_SIGMA,
+    });
+    const window = this.#window(indices[0] as number, (indices[indices.length - 1] as number) + 1);
+    const shift = largestShift(seg);
+    if (!shift) {
+      this.#emit(
+        'throughput.per-user.shift',
+        ALL,
+        1,
+        'ratio',
+        `requests per user per second held at a median of ${fmt(Math.exp(median(log)))} with no significant change`,
+        this.#rangeSources(all, window),
+        { window },
+      );
+      return;
+    }
+    const onset = this.a.grid[indices[shift.start] as number] as number;
+    this.#emit(
+      'throughput.per-user.shift',
+      ALL,
+      round(shift.ratio),
+      'ratio',
+      `requests per user per second went from ${fmt(Math.exp(shift.before))} to ${fmt(Math.exp(shift.after))} at ` +
+        `${iso(onset)} (×${fmt(shift.ratio)}, change score ${fmt(shift.score)} vs penalty ${fmt(seg.penalty)})`,
+      this.#rangeSources(all, window),
+      { window, onset: iso(onset) },
+    );
+  }
+
+  #concurrencyCorrelation(all: SubjectSeries): void {
+    if (!this.a.hasUsers) return;
+    const indices = this.#loadBuckets();
+    const users = indices.map((i) => this.a.users[i] ?? Number.NaN);
+    const p50 = indices.map((i) => all.p50[all.indexOf(this.a.grid[i] as number)] ?? Number.NaN);
+    const rho = spearman(users, p50);
+    if (Number.isNaN(rho)) return;
+    const window = this.#window(indices[0] ?? 0, (indices[indices.length - 1] ?? 0) + 1);
+    this.#emit(
+      'latency.concurrency.correlation',
+      ALL,
+      round(rho),
+      'rho',
+      `Spearman correlation of active users with the per-bucket median latency over ${indices.length} buckets of ` +
+        `ramp-up and steady state is ${fmt(rho)}`,
+      this.#rangeSources(all, window),
+      { window },
+    );
+  }
+
+  #slowShare(endpoints: SubjectSeries[]): void {
+    const measured = endpoints.filter((s) => this.#p50Shift.has(s.name));
+    if (measured.length < 2) return;
+    const slow = measured.filter((s) => (this.#p50Shift.get(s.name) ?? 1) >= SLOW_SHIFT);
+    const share = slow.length / measured.length;
+    this.#emit(
+      'endpoints.slow-share',
+      ALL,
+      round(share),
+      'ratio',
+      `${slow.length} of ${measured.length} endpoints had their median latency rise ${SLOW_SHIFT}× or more` +
+        (slow.length > 0
+          ? ` (${slow
+              .slice(0, 5)
+              .map((s) => s.name)
+              .join(', ')}${slow.length > 5 ? ', …' : ''})`
+          : ''),
+      this.#rangeSources(this.a.subject(ALL)),
+    );
+  }
+
+  // ---- per subject ----
+
+  #subjectSignals(s: SubjectSeries): void {
+    const timed = !this.a.run.summaryOnly && s.times.length > 0;
+    const sw = timed ? this.#subjectWindow(s, s.window) : undefined;
+    const extra = sw ? { window: sw } : {};
+    const where = timed ? 'in the steady state' : 'over the run';
+    const steady = s.steady;
+    if (steady.count > 0) {
+      const p50 = steady.quantile(0.5);
+      const p95 = steady.quantile(0.95);
+      const p99 = steady.quantile(0.99);
+      const src = this.#rangeSources(s, sw);
+      this.#emit(
+        'latency.p50',
+        s.name,
+        round(p50),
+        'ms',
+        `median response time ${where} is ${fmt(p50)} ms over ${fmt(steady.count)} requests`,
+        src,
+        extra,
+      );
+      this.#emit(
+        'latency.p95',
+        s.name,
+        round(p95),
+        'ms',
+        `95th percentile response time ${where} is ${fmt(p95)} ms`,
+        src,
+        extra,
+      );
+      this.#emit(
+        'latency.p99',
+        s.name,
+        round(p99),
+        'ms',
+        `99th percentile response time ${where} is ${fmt(p99)} ms`,
+        src,
+        extra,
+      );
+      if (p50 > 0) {
+        this.#emit(
+          'latency.tail-ratio',
+          s.name,
+          round(p99 / p50),
+          'ratio',
+          `p99 ${where} (${fmt(p99)} ms) is ${fmt(p99 / p50)}× the median (${fmt(p50)} ms)`,
+          src,
+          extra,
+        );
+      }
+      const modes = bimodality(sketchBins(steady));
+      if (modes) {
+        const [m1, m2] = [...modes.modes].sort((x, y) => y.share - x.share);
+        this.#emit(
+          'latency.bimodal',
+          s.name,
+          round(modes.ratio),
+          'ratio',
+          modes.ratio > 0 && m1 && m2
+            ? `response times ${where} form two groups around ${fmt(Math.min(m1.location, m2.location))} ms and ` +
+                `${fmt(Math.max(m1.location, m2.location))} ms (${pct(m1.location < m2.location ? m1.share : m2.share)} and ` +
+                `${pct(m1.location < m2.location ? m2.share : m1.share)} of requests), the valley between them at ` +
+                `${pct(modes.valleyDepth)} of the smaller peak`
+            : `response times ${where} have a single mode around ${fmt(m1?.location ?? p50)} ms`,
+          src,
+          extra,
+        );
+      }
+    }
+    this.#errorRates(s, sw);
+    this.#fastFail(s);
+    this.#payload(s);
+    if (!timed) return;
+    this.#latencyShift(s, 'p50');
+    this.#latencyShift(s, 'p99');
+    this.#trend(s);
+    this.#variability(s);
+    this.#stalls(s);
+    this.#coldStart(s);
+    this.#rampExcess(s);
+    this.#errorShift(s);
+    this.#burst(s);
+  }
+
+  #latencyShift(s: SubjectSeries, which: 'p50' | 'p99'): void {
+    const { indices, values } = finiteIn(s[which], s.window);
+    if (values.length < 2 * MIN_SEGMENT_BUCKETS) return;
+    const log = values.map(Math.log);
+    const seg = detectChangePoints(log, {
+      minSegment: this.#minSegment(s.widthMs, log.length),
+      minSigma: MIN_LOG_SIGMA,
+    });
+    const window = this.#subjectWindow(s, s.window);
+    const name = `latency.${which}.shift`;
+    const shift = largestShift(seg);
+    if (which === 'p50') this.#p50Shift.set(s.name, shift?.ratio ?? 1);
+    if (!shift) {
+      this.#emit(
+        name,
+        s.name,
+        1,
+        'ratio',
+        `per-bucket ${which} stayed at a median of ${fmt(Math.exp(median(log)))} ms with no significant change ` +
+          `over ${values.length} buckets`,
+        this.#rangeSources(s, window),
+        { window },
+      );
+      return;
+    }
+    const onset = s.times[indices[shift.start] as number] as number;
+    const baseEnd = s.times[indices[shift.baseEnd - 1] as number] as number;
+    this.#emit(
+      name,
+      s.name,
+      round(shift.ratio),
+      'ratio',
+      `median of per-bucket ${which} went from ${fmt(Math.exp(shift.before))} ms (${window.start} to ` +
+        `${iso(baseEnd + s.widthMs)}) to ${fmt(Math.exp(shift.after))} ms from ${iso(onset)}: ×${fmt(shift.ratio)} ` +
+        `(change score ${fmt(shift.score)} vs penalty ${fmt(seg.penalty)})`,
+      this.#rangeSources(s, window),
+      { window, onset: iso(onset) },
+    );
+  }
+
+  #trend(s: SubjectSeries): void {
+    const { indices, values } = finiteIn(s.p50, s.window);
+    if (values.length < 10) return;
+    const log = values.map(Math.log);
+    const times = indices.map((i) => s.times[i] as number);
+    const window = this.#subjectWindow(s, s.window);
+    const mk = mannKendall(log);
+    if (!mk) return;
+    const sen = theilSen(times, log);
+    const span = (times[times.length - 1] as number) - (times[0] as number);
+    const change = Math.exp(sen.slope * span) - 1;
+    const stats = `Mann–Kendall tau ${fmt(mk.tau)}, p ${fmtP(mk.p)}, Theil–Sen slope ${fmt(sen.slope * 60_000 * 100)}%/min in log space`;
+    let value = mk.p < TREND_P ? change : 0;
+    let reason = mk.p < TREND_P ? '' : ' not significant at p < 0.01';
+    if (value !== 0) {
+      // A single step also makes Mann–Kendall significant; the trend must survive removing the
+      // best one-step fit, or it is a shift (latency.p50.shift), not a climb.
+      const seg = detectChangePoints(log, {
+        minSegment: this.#minSegment(s.widthMs, log.length),
+        minSigma: MIN_LOG_SIGMA,
+      });
+      const best = [...seg.changePoints].sort((x, y) => y.score - x.score)[0];
+      if (best) {
+        const before = median(log.slice(0, best.index));
+        const after = median(log.slice(best.index));
+        const residual = mannKendall(log.map((x, i) => x - (i < best.index ? before : after)));
+        if (!residual || residual.p >= TREND_P) {
+          value = 0;
+          reason = ` explained by a single step at ${iso(times[best.index] as number)} (residual p ${fmtP(residual?.p ?? 1)})`;
+        }
+      }
+    }
+    this.#emit(
+      'latency.trend',
+      s.name,
+      round(value),
+      'ratio',
+      value !== 0
+        ? `median latency rose ${pct(change)} over the steady window (${stats})`
+        : `no monotone trend in median latency over the steady window (${stats};${reason})`,
+      this.#rangeSources(s, window),
+      { window },
+    );
+  }
+
+  #variability(s: SubjectSeries): void {
+    const { values } = finiteIn(s.p50, s.window);
+    if (values.length < 5) return;
+    const cv = robustCv(values);
+    if (!Number.isFinite(cv)) return;
+    const window = this.#subjectWindow(s, s.window);
+    this.#emit(
+      'latency.variability',
+      s.name,
+      round(cv),
+      'ratio',
+      `per-bucket median latency varies by ${pct(cv)} (1.4826·MAD/median over ${values.length} buckets of ${s.widthMs / 1000} s, median ${fmt(median(values))} ms)`,
+      this.#rangeSources(s, window),
+      { window },
+    );
+  }
+
+  #stalls(s: SubjectSeries): void {
+    const all = { start: 0, end: s.times.length };
+    const { indices, values } = finiteIn(s.p99, all);
+    if (values.length < 10) return;
+    const times = indices.map((i) => (s.times[i] as number) / 1000);
+    const result = spikePeriodicity(times, values.map(Math.log), {
+      bucketWidth: s.widthMs / 1000,
+      minJump: STALL_MIN_JUMP,
+    });
+    const window = this.#subjectWindow(s, all);
+    const firstEvent = result.eventTimes[0];
+    this.#emit(
+      'latency.stalls',
+      s.name,
+      round(result.period),
+      's',
+      result.period > 0
+        ? `per-bucket p99 spiked ${result.events} times (${result.spikeBuckets} stall buckets, at least 2× the typical ` +
+            `${fmt(median(values))} ms) every ${fmt(result.period)} s; ${result.matchingGaps} of ${result.events - 1} gaps fit the period`
+        : `${result.spikeBuckets} buckets in ${result.events} events had a p99 at least 2× the typical ${fmt(median(values))} ms, ` +
+            'not at a regular interval',
+      this.#rangeSources(s, window),
+      result.period > 0 && firstEvent !== undefined ? { window, onset: iso(firstEvent * 1000) } : { window },
+    );
+  }
+
+  #coldStart(s: SubjectSeries): void {
+    const first = s.endpoints
+      .flatMap((e) => e.first)
+      .sort((a, b) => a.timestamp - b.timestamp)
+      .slice(0, 20);
+    if (first.length < MIN_FIRST_REQUESTS) return;
+    const steadyMedian = s.steady.quantile(0.5);
+    if (!(steadyMedian > 0)) return;
+    const firstMedian = median(first.map((f) => f.elapsed));
+    const ratio = firstMedian / steadyMedian;
+    const start = first[0] as (typeof first)[number];
+    const end = first[first.length - 1] as (typeof first)[number];
+    const sources: SourcePointer[] = [...new Set(first.map((f) => f.path))].map((path) => {
+      const lines = first
+        .filter((f) => f.path === path)
+        .map((f) => f.line)
+        .filter((l) => l > 0);
+      return {
+        type: 'file' as const,
+        path,
+        ...(lines.length > 0 ? { line: Math.min(...lines), endLine: Math.max(...lines) } : {}),
+      };
+    });
+    this.#emit(
+      'latency.cold-start',
+      s.name,
+      round(ratio),
+      'ratio',
+      `the first ${first.length} requests had a median of ${fmt(firstMedian)} ms, ${fmt(ratio)}× the steady median of ${fmt(steadyMedian)} ms`,
+      sources,
+      {
+        window: { start: iso(start.timestamp), end: iso(end.timestamp + end.elapsed) },
+        onset: iso(this.a.run.start),
+      },
+    );
+  }
+
+  #rampExcess(s: SubjectSeries): void {
+    const rampEnd = this.a.grid[this.a.phases.steadyStart];
+    if (this.a.phases.steadyStart === 0 || rampEnd === undefined) return;
+    const end = s.indexOf(rampEnd);
+    const ramp = new DDSketch(s.total.latency.alpha);
+    for (let i = 0; i < end; i++) {
+      const st = s.stats[i];
+      if (st) ramp.merge(st.latency);
+    }
+    if (ramp.count < MIN_RAMP_REQUESTS) return;
+    const rampP95 = ramp.quantile(0.95);
+    const steadyP95 = s.steady.quantile(0.95);
+    if (!(steadyP95 > 0)) return;
+    const window = this.#subjectWindow(s, { start: 0, end });
+    this.#emit(
+      'latency.ramp.excess',
+      s.name,
+      round(rampP95 / steadyP95),
+      'ratio',
+      `p95 during the ramp-up was ${fmt(rampP95)} ms over ${fmt(ramp.count)} requests, ${fmt(rampP95 / steadyP95)}× the steady p95 of ${fmt(steadyP95)} ms`,
+      this.#rangeSources(s, window),
+      { window },
+    );
+  }
+
+  #errorRates(s: SubjectSeries, sw: { start: string; end: string } | undefined): void {
+    const { count, failures, failureKinds } = s.total;
+    if (count === 0) return;
+    const src = this.#rangeSources(s, sw);
+    this.#emit(
+      'errors.rate',
+      s.name,
+      round(failures / count),
+      'ratio',
+      `${fmt(failures)} of ${fmt(count)} requests failed (${pct(failures / count)})`,
+      src,
+    );
+    for (const kind of FAILURE_KIND_NAMES) {
+      const n = failureKinds[kind] ?? 0;
+      const groups = s.endpoints.flatMap((e) => e.failures).filter((g) => g.kind === kind);
+      const top = groups[0];
+      const onset = n > 0 ? this.#kindOnset(s, kind) : undefined;
+      const pointers: SourcePointer[] = [...new Set(groups.map((g) => g.path))].slice(0, 3).map((path) => {
+        const g = groups.find((x) => x.path === path) as (typeof groups)[number];
+        return { type: 'file' as const, path, ...(g.firstLine > 0 ? { line: g.firstLine } : {}) };
+      });
+      this.#emit(
+        `errors.${kind}.rate`,
+        s.name,
+        round(n / count),
+        'ratio',
+        n > 0
+          ? `${fmt(n)} of ${fmt(count)} requests (${pct(n / count)}) failed as ${kind}` +
+              (top ? `, most often "${describeGroup(top)}" (${fmt(top.count)} times)` : '') +
+              (onset ? `; first significant at ${iso(onset)}` : '')
+          : `no request failed as ${kind}`,
+        [...pointers, ...src],
+        onset !== undefined ? { onset: iso(onset) } : {},
+      );
+    }
+  }
+
+  /** First bucket where the kind's count is significantly above its baseline rate (first fifth of the window). */
+  #kindOnset(s: SubjectSeries, kind: FailureKind): number | undefined {
+    if (this.a.run.summaryOnly || s.times.length === 0) return undefined;
+    const w = s.window;
+    const baseEnd = w.start + Math.max(MIN_SEGMENT_BUCKETS, Math.floor((w.end - w.start) / 5));
+    let k0 = 0;
+    let n0 = 0;
+    for (let i = w.start; i < Math.min(baseEnd, w.end); i++) {
+      k0 += s.stats[i]?.failureKinds[kind] ?? 0;
+      n0 += s.stats[i]?.count ?? 0;
+    }
+    const p0 = n0 > 0 ? k0 / n0 : 0;
+    for (let i = 0; i < s.stats.length; i++) {
+      const st = s.stats[i];
+      const k = st?.failureKinds[kind] ?? 0;
+      if (!st || k === 0) continue;
+      const lambda = st.count * p0;
+      const tail = lambda === 0 ? 0 : 1 - jStat.poisson.cdf(Math.ceil(k) - 1, lambda);
+      if (tail < ONSET_P) return s.times[i];
+    }
+    // Present at its baseline rate from the start: the onset is the run's start.
+    return k0 > 0 ? this.a.run.start : undefined;
+  }
+
+  #errorShift(s: SubjectSeries): void {
+    const events = s.stats.map((st) => st?.failures ?? 0);
+    const trials = s.stats.map((st) => st?.count ?? 0);
+    const seg: RateSegmentation = detectRateChanges(events, trials, {
+      minSegment: this.#minSegment(s.widthMs, s.stats.length),
+    });
+    const base = seg.segments[0];
+    const window = this.#subjectWindow(s, { start: 0, end: s.times.length });
+    let worst: { rise: number; start: number; rate: number } | undefined;
+    for (const seg2 of seg.segments.slice(1)) {
+      const rise = seg2.rate - (base?.rate ?? 0);
+      if (rise > 0 && (!worst || rise > worst.rise)) worst = { rise, start: seg2.start, rate: seg2.rate };
+    }
+    if (!base || !worst) {
+      this.#emit(
+        'errors.rate.shift',
+        s.name,
+        0,
+        'ratio',
+        `the error rate showed no significant rise (${seg.segments.length} segment${seg.segments.length === 1 ? '' : 's'}, ` +
+          `first at ${pct(base?.rate ?? 0)})`,
+        this.#rangeSources(s, window),
+        { window },
+      );
+      return;
+    }
+    const onset = s.times[worst.start] as number;
+    const score = seg.changePoints.find((c) => c.index === worst.start)?.score ?? 0;
+    this.#emit(
+      'errors.rate.shift',
+      s.name,
+      round(worst.rise),
+      'ratio',
+      `the error rate rose from ${pct(base.rate)} to ${pct(worst.rate)} at ${iso(onset)} ` +
+        `(+${fmt(worst.rise * 100)} points; likelihood-ratio ${fmt(score)} vs penalty ${fmt(seg.penalty)})`,
+      this.#rangeSources(s, window),
+      { window, onset: iso(onset) },
+    );
+  }
+
+  #burst(s: SubjectSeries): void {
+    const { failures, count } = s.total;
+    const window = this.#subjectWindow(s, { start: 0, end: s.times.length });
+    if (failures === 0) {
+      this.#emit(
+        'errors.burst',
+        s.name,
+        1,
+        'ratio',
+        'no request failed, so there is no burst',
+        this.#rangeSources(s, window),
+        { window },
+      );
+      return;
+    }
+    if (failures < MIN_FAILURES) return;
+    const runRate = failures / count;
+    let best: { ratio: number; index: number; rate: number } | undefined;
+    s.stats.forEach((st, i) => {
+      if (!st || st.count === 0) return;
+      // Lower 99.9% bound of the bucket's failure count (Anscombe square-root approximation), so
+      // chance clusters of a few failures in a quiet bucket do not read as bursts.
+      const lower = st.failures > (BURST_Z / 2) ** 2 ? (Math.sqrt(st.failures) - BURST_Z / 2) ** 2 : 0;
+      const ratio = lower / st.count / runRate;
+      if (!best || ratio > best.ratio) best = { ratio, index: i, rate: st.failures / st.count };
+    });
+    const top = best as { ratio: number; index: number; rate: number } | undefined;
+    const value = Math.max(1, top?.ratio ?? 1);
+    const at = top ? (s.times[top.index] as number) : this.a.run.start;
+    this.#emit(
+      'errors.burst',
+      s.name,
+      round(value),
+      'ratio',
+      value > 1 && top
+        ? `the bucket at ${iso(at)} had ${pct(top.rate)} failures, at least ${fmt(value)}× the run's ${pct(runRate)} (99.9% lower bound)`
+        : `failures were spread over the run: no bucket is significantly above the run's ${pct(runRate)}`,
+      this.#rangeSources(s, window),
+      value > 1 ? { window, onset: iso(at) } : { window },
+    );
+  }
+
+  #fastFail(s: SubjectSeries): void {
+    const failed = s.failedLatency;
+    if (failed.count < MIN_FAILURES) return;
+    const success = subtractSketch(s.total.latency.toJSON(), failed.toJSON());
+    if (success.count === 0) return;
+    const failedMedian = failed.quantile(0.5);
+    const successMedian = success.quantile(0.5);
+    if (!(successMedian > 0)) return;
+    this.#emit(
+      'errors.fast-fail',
+      s.name,
+      round(failedMedian / successMedian),
+      'ratio',
+      `failed requests took a median of ${fmt(failedMedian)} ms against ${fmt(successMedian)} ms for successful ones ` +
+        `(${fmt(failed.count)} failures)`,
+      this.#rangeSources(s),
+    );
+  }
+
+  #payload(s: SubjectSeries): void {
+    const { receivedBytes, count } = s.total;
+    if (receivedBytes > 0 && count > 0) {
+      this.#emit(
+        'payload.mean-bytes',
+        s.name,
+        round(receivedBytes / count),
+        'bytes',
+        `${fmt(count)} responses carried ${fmt(receivedBytes)} bytes, ${fmt(receivedBytes / count)} bytes on average`,
+        this.#rangeSources(s),
+      );
+    }
+    const sums = { n: 0, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 };
+    for (const e of s.endpoints)
+      for (const k of Object.keys(sums) as Array<keyof typeof sums>) sums[k] += e.payload[k];
+    // Ten successful responses with sizes are the least that gives r a meaning.
+    if (sums.n < 10) return;
+    const r = pearsonFromSums(sums);
+    if (Number.isNaN(r)) return;
+    this.#emit(
+      'latency.payload.correlation',
+      s.name,
+      round(r),
+      'r',
+      `Pearson correlation of log response size with log response time over ${fmt(sums.n)} successful responses is ${fmt(r)}`,
+      this.#rangeSources(s),
+    );
+  }
+
+  // ---- helpers ----
+
+  #minSegment(widthMs: number, length: number): number {
+    const wanted = Math.max(MIN_SEGMENT_BUCKETS, Math.ceil(MIN_SHIFT_MS / widthMs));
+    // Short runs: still allow a change in the middle.
+    return Math.min(wanted, Math.max(MIN_SEGMENT_BUCKETS, Math.floor(length / 4)));
+  }
+
+  #window(start: number, end: number): { start: string; end: string } {
+    const g = this.a.grid;
+    const from = g[Math.max(0, Math.min(start, g.length - 1))] ?? this.a.run.start;
+    const last = g[Math.max(0, Math.min(end - 1, g.length - 1))] ?? this.a.run.end;
+    return {
+      start: iso(Math.max(from, this.a.run.start)),
+      end: iso(Math.min(last + this.a.bucketMs, this.a.run.end)),
+    };
+  }
+
+  #subjectWindow(s: SubjectSeries, w: Window): { start: string; end: string } {
+    const from = s.times[Math.max(0, Math.min(w.start, s.times.length - 1))] ?? this.a.run.start;
+    const last = s.times[Math.max(0, Math.min(w.end - 1, s.times.length - 1))] ?? this.a.run.end;
+    const start = Math.max(from, this.a.run.start);
+    return { start: iso(start), end: iso(Math.max(start, Math.min(last + s.widthMs, this.a.run.end))) };
+  }
+
+  #rangeSources(s: SubjectSeries, window?: { start: string; end: string }): SourcePointer[] {
+    const paths = s.name === ALL ? this.a.run.paths : s.paths;
+    if (this.a.run.summaryOnly) return this.#fileSources(paths);
+    return paths.map((path) => {
+      const range = this.a.run.ranges.find((r) => r.path === path);
+      if (!range) return { type: 'file' as const, path };
+      return {
+        type: 'time-range' as const,
+        path,
+        range: window ?? { start: iso(range.start), end: iso(range.end) },
+      };
+    });
+  }
+
+  #fileSources(paths: readonly string[]): SourcePointer[] {
+    return paths.map((path) => ({ type: 'file' as const, path }));
+  }
+
+  #emit(
+    name: string,
+    subject: string,
+    value: number | boolean,
+    unit: string | undefined,
+    explanation: string,
+    sources: SourcePointer[],
+    extra: Extra = {},
+  ): void {
+    if (typeof value === 'number' && !Number.isFinite(value)) return;
+    this.#signals.push({
+      name,
+      subject,
+      value,
+      ...(unit ? { unit } : {}),
+      ...(extra.window ? { window: extra.window } : {}),
+      ...(extra.onset ? { onset: extra.onset } : {}),
+      explanation: `${subject === ALL ? 'All endpoints' : subject}: ${explanation}.`,
+      sources,
+    });
+  }
+}
+
+interface Shift {
+  ratio: number;
+  before: number;
+  after: number;
+  /** Index (in the segmented series) where the shifted segment starts. */
+  start: number;
+  /** End of the baseline segment. */
+  baseEnd: number;
+  score: number;
+}
+
+/**
+ * The segment that moved furthest from the first (baseline) segment, on a log-scale series. The
+ * baseline is the run's own earliest steady level, never a window containing the anomaly.
+ */
+function largestShift(seg: Segmentation): Shift | undefined {
+  const base = seg.segments[0];
+  if (!base || seg.segments.length < 2) return undefined;
+  let best: Shift | undefined;
+  seg.segments.slice(1).forEach((s, i) => {
+    const delta = s.level - base.level;
+    if (!best || Math.abs(delta) > Math.abs(Math.log(best.ratio))) {
+      best = {
+        ratio: Math.exp(delta),
+        before: base.level,
+        after: s.level,
+        start: s.start,
+        baseEnd: base.end,
+        score: seg.changePoints[i]?.score ?? 0,
+      };
+    }
+  });
+  return best;
+}
+
+function finiteIn(series: readonly number[], w: Window): { indices: number[]; values: number[] } {
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = w.start; i < w.end; i++) {
+    const v = series[i];
+    if (v !== undefined && Number.isFinite(v) && v > 0) {
+      indices.push(i);
+      values.push(v);
+    }
+  }
+  return { indices, values };
+}
+
+function describeGroup(g: { status: string; message: string }): string {
+  return [g.status, g.message]
+    .filter((x) => x !== '')
+    .join(' ')
+    .slice(0, 120);
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Four significant digits: enough for any threshold, readable in JSON. */
+function round(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  return Number(x.toPrecision(4));
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const abs = Math.abs(x);
+  if (Number.isInteger(x) || abs >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (abs >= 100) return x.toFixed(0);
+  if (abs >= 10) return x.toFixed(1);
+  if (abs >= 1) return x.toFixed(2);
+  return x.toPrecision(2);
+}
+
+function fmtP(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
+}
+
+function pct(x: number): string {
+  const v = x * 100;
+  return `${Math.abs(v) >= 10 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toPrecision(2)}%`;
+}
