@@ -115,9 +115,16 @@ const FIXTURES: FixtureSpec[] = [
   ].map((spec) => ({
     scenario: 'healthy',
     ...spec,
-    file: join('test/fixtures/load-test/healthy', spec.file),
+    file: join('catalog/healthy', spec.file),
   })),
-  { scenario: 'demo', file: 'samples/demo.jtl.gz', seed: 7, minutes: 10, users: 30, onsetMinutes: 4 },
+  {
+    scenario: 'demo',
+    file: 'samples/demo/shop-load-test.jtl.gz',
+    seed: 7,
+    minutes: 10,
+    users: 30,
+    onsetMinutes: 4,
+  },
 ];
 
 async function main(): Promise<void> {

@@ -29,6 +29,7 @@ import {
   kpiRows,
   needsText,
   whyNotMatched,
+  wouldHelp,
 } from './outline.js';
 
 // The diagnosis as one self-contained HTML file: styles and SVG charts inline, no script, nothing
@@ -301,7 +302,7 @@ function matchedArticle(f: Finding, testStart: string | undefined): string {
   if (f.end) facts.push(`<dt>Until</dt><dd>${h(formatInstant(f.end))}</dd>`);
   if (f.subjects.length)
     facts.push(`<dt>Affects</dt><dd>${f.subjects.map((s) => `<code>${h(s)}</code>`).join(' ')}</dd>`);
-  if (f.missingEvidence.length) facts.push(`<dt>Would help</dt><dd>${h(f.missingEvidence.join(', '))}</dd>`);
+  if (f.missingEvidence.length) facts.push(`<dt>Would help</dt><dd>${h(wouldHelp(f).join('; '))}</dd>`);
   out.push(`<dl class="facts-list">${facts.join('')}</dl>`);
 
   if (f.evidence.length) {

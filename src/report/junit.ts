@@ -8,6 +8,7 @@ import {
   groupFindings,
   inputErrors,
   needsText,
+  wouldHelp,
 } from './outline.js';
 
 // The diagnosis as JUnit XML, so that CI servers list each judged scenario as a test: a matched
@@ -50,7 +51,7 @@ function failureText(f: Finding, testStart: string | undefined): string {
   };
   contributions('Raised by', f.raisedBy);
   contributions('Lowered by', f.loweredBy);
-  if (f.missingEvidence.length) lines.push('', `Would help: ${f.missingEvidence.join(', ')}`);
+  if (f.missingEvidence.length) lines.push('', `Would help: ${wouldHelp(f).join('; ')}`);
   if (f.checks.length) {
     lines.push('', 'Check:');
     f.checks.forEach((c, i) => {

@@ -34,6 +34,7 @@ import {
   needsText,
   verdictHeadline,
   whyNotMatched,
+  wouldHelp,
 } from './outline.js';
 
 // The diagnosis as GitHub-flavoured Markdown, written to be pasted into a CI job summary or a pull
@@ -207,7 +208,7 @@ function matchedSection(f: Finding, testStart: string | undefined): string[] {
   if (f.onset) facts.push(`- **Onset:** ${md(formatOnset(f.onset, testStart))}`);
   if (f.end) facts.push(`- **Until:** ${md(formatInstant(f.end))}`);
   if (f.subjects.length) facts.push(`- **Affects:** ${f.subjects.map((s) => code(s)).join(', ')}`);
-  if (f.missingEvidence.length) facts.push(`- **Would help:** ${f.missingEvidence.join(', ')}`);
+  if (f.missingEvidence.length) facts.push(`- **Would help:** ${wouldHelp(f).map(md).join('; ')}`);
   out.push(...facts, '');
 
   if (f.evidence.length) {

@@ -89,11 +89,23 @@ export function whyNotMatched(finding: Finding): string {
   return first ? first.message : 'its signals stayed within the expected range';
 }
 
-/** "not enough evidence: needs metrics, logs". */
+/** "not enough evidence: needs metrics, logs", or why the present evidence could not decide. */
 export function needsText(finding: Finding): string {
+  if (finding.insufficientReason) return `not enough evidence: ${finding.insufficientReason}`;
   return finding.missingEvidence.length
     ? `not enough evidence: needs ${finding.missingEvidence.join(', ')}`
     : 'not enough evidence';
+}
+
+/** What further evidence would confirm a finding: the catalog's words where it has them, else the kinds. */
+export function wouldHelp(finding: Finding): string[] {
+  const missing = new Set(finding.missingEvidence);
+  const specific = (finding.confirmWith ?? []).filter((c) => missing.has(c.evidence));
+  const covered = new Set(specific.map((c) => c.evidence));
+  return [
+    ...specific.map((c) => `${c.evidence}: ${c.what}`),
+    ...finding.missingEvidence.filter((kind) => !covered.has(kind)),
+  ];
 }
 
 export interface KpiRow {

@@ -32,6 +32,7 @@ import {
   TOP_REMEDIATION,
   verdictHeadline,
   whyNotMatched,
+  wouldHelp,
 } from './outline.js';
 import { textTable } from './text-table.js';
 
@@ -261,9 +262,7 @@ function matchedLines(f: Finding, testStart: string | undefined, style: Style, w
   };
   contributions('Raised by', f.raisedBy);
   contributions('Lowered by', f.loweredBy);
-  if (f.missingEvidence.length) {
-    out.push(labelled(f.missingEvidence.join(', '), width, '   ', 'would help', style.dim));
-  }
+  for (const help of wouldHelp(f)) out.push(labelled(help, width, '   ', 'would help', style.dim));
   if (f.checks.length) {
     sub('Check');
     f.checks.slice(0, TOP_CHECKS).forEach((check, i) => {

@@ -19,6 +19,8 @@ const WHEN_RANGE = 0.35;
 const DEFAULT_SUPPORT_WEIGHT = 0.1;
 const DEFAULT_AGAINST_WEIGHT = 0.25;
 export const RUN_SUBJECT = '*';
+/** Subjects whose evidence is listed for one finding; more would bury the strongest. */
+const MAX_EVIDENCE_SUBJECTS = 3;
 
 export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): Signature | undefined {
   const spec = scenario.signature;
@@ -108,7 +110,13 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
     confidence: best.matched ? best.confidence : nearMiss(best),
     ...onsetOf(best),
     subjects: endpoints,
-    evidence: best.matched ? evidenceOf(best) : [],
+    // The evidence of the strongest matches, endpoints before the whole run: an engineer wants to see the endpoint.
+    evidence: [...matched]
+      .sort(
+        (a, b) => Number(a.subject === RUN_SUBJECT) - Number(b.subject === RUN_SUBJECT) || byStrength(a, b),
+      )
+      .slice(0, MAX_EVIDENCE_SUBJECTS)
+      .flatMap(evidenceOf),
     raisedBy: [...best.when, ...best.support]
       .filter((j) => j.holds)
       .map((j) => contribution(j, raise(j, best))),

@@ -236,7 +236,9 @@ export function* simulateEvents(config: EngineConfig): Generator<SimulationEvent
       sentBytes: network === 'connect-timeout' || network === 'connection-refused' ? 0 : endpoint.sentBytes,
       ttfb: Math.max(0, Math.round(ttfb)),
       connect: draft.newConnection
-        ? Math.round(network === 'connect-timeout' ? elapsed : draft.connectMs)
+        ? network === 'connect-timeout'
+          ? elapsedMs
+          : Math.round(draft.connectMs)
         : 0,
       user: event.user,
       activeUsers,

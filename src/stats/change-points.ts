@@ -82,6 +82,7 @@ export function detectChangePoints(series: readonly number[], options: ChangePoi
     stack.push([a, best.index], [best.index, b]);
   }
   cuts.sort((x, y) => x.index - y.index);
+  refine(series, cuts, n, minSegment, scale, penalty);
   const bounds = [0, ...cuts.map((c) => c.index), n];
   const segments: Segment[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
@@ -95,6 +96,48 @@ export function detectChangePoints(series: readonly number[], options: ChangePoi
     effect: (segments[i + 1]?.level ?? 0) - (segments[i]?.level ?? 0),
   }));
   return { segments, changePoints, sigma, penalty };
+}
+
+/**
+ * Binary segmentation places each cut while later cuts are unknown, so a cut can land a few points
+ * off (a bump's first edge found from the whole series) and leave a sliver beside the true edge.
+ * Each cut is moved to the best split between its neighbours, and cuts that no longer pay their
+ * penalty there are dropped, weakest first, until nothing changes.
+ */
+function refine(
+  series: readonly number[],
+  cuts: Array<{ index: number; score: number }>,
+  n: number,
+  minSegment: number,
+  scale: number,
+  penalty: number,
+): void {
+  for (let round = 0; round < 20; round++) {
+    let changed = false;
+    for (let i = 0; i < cuts.length; i++) {
+      const a = i > 0 ? (cuts[i - 1] as { index: number }).index : 0;
+      const b = i + 1 < cuts.length ? (cuts[i + 1] as { index: number }).index : n;
+      const best = bestSplit(series, a, b, minSegment);
+      const cut = cuts[i] as { index: number; score: number };
+      if (!best) {
+        cut.score = 0;
+        continue;
+      }
+      if (best.index !== cut.index) changed = true;
+      cut.index = best.index;
+      cut.score = best.gain / scale;
+    }
+    let weakest = -1;
+    cuts.forEach((c, i) => {
+      if (c.score <= penalty && (weakest < 0 || c.score < (cuts[weakest] as { score: number }).score))
+        weakest = i;
+    });
+    if (weakest >= 0) {
+      cuts.splice(weakest, 1);
+      changed = true;
+    }
+    if (!changed) break;
+  }
 }
 
 /** The split of series[a, b) that saves the most L1 cost, with both parts at least minSegment long. */

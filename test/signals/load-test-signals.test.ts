@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../src/signals/signal.js';
 import { loadTestSignals } from '../../src/signals/load-test/signals.js';
+import type { Signal } from '../../src/signals/signal.js';
 import { SignalSchema } from '../../src/signals/signal.js';
 import { RUN_START, type RunSpec, syntheticRun } from './synthetic-run.js';
 
@@ -179,7 +179,8 @@ describe('errors', () => {
     const signals = signalsOf({
       seed: 20,
       durationS: TEN_MINUTES,
-      failure: (c) => (c.random.chance(0.05) ? { status: '429', message: 'Too Many Requests', elapsed: 3 } : undefined),
+      failure: (c) =>
+        c.random.chance(0.05) ? { status: '429', message: 'Too Many Requests', elapsed: 3 } : undefined,
     });
     expect(value(signals, 'errors.rate-limited.rate')).toBeGreaterThan(0.04);
     expect(value(signals, 'errors.rate-limited.rate')).toBeLessThan(0.06);
@@ -187,7 +188,8 @@ describe('errors', () => {
     // Spread evenly: no burst and no shift.
     expect(value(signals, 'errors.burst')).toBeLessThan(1.5);
     expect(value(signals, 'errors.rate.shift')).toBe(0);
-    const pointer = signals.find((s) => s.name === 'errors.rate-limited.rate' && s.subject === '*')?.sources[0];
+    const pointer = signals.find((s) => s.name === 'errors.rate-limited.rate' && s.subject === '*')
+      ?.sources[0];
     expect(pointer).toMatchObject({ type: 'file', path: 'results/run.jtl' });
     expect((pointer as { line?: number }).line).toBeGreaterThan(1);
   });
@@ -197,7 +199,9 @@ describe('errors', () => {
       seed: 21,
       durationS: TEN_MINUTES,
       failure: (c) =>
-        c.t >= 240 && c.random.chance(0.3) ? { status: '503', message: 'Service Unavailable', elapsed: 2 } : undefined,
+        c.t >= 240 && c.random.chance(0.3)
+          ? { status: '503', message: 'Service Unavailable', elapsed: 2 }
+          : undefined,
     });
     expect(value(signals, 'errors.fast-fail')).toBeLessThan(0.3);
     expect(value(signals, 'errors.gateway.rate')).toBeGreaterThan(0.15);
@@ -212,7 +216,9 @@ describe('errors', () => {
       seed: 22,
       durationS: TEN_MINUTES,
       failure: (c) =>
-        c.random.chance(0.02) ? { status: 'Non HTTP response code: java.net.SocketTimeoutException', elapsed: 5000 } : undefined,
+        c.random.chance(0.02)
+          ? { status: 'Non HTTP response code: java.net.SocketTimeoutException', elapsed: 5000 }
+          : undefined,
     });
     expect(value(signals, 'errors.fast-fail')).toBeGreaterThan(50);
     expect(value(signals, 'errors.timeout.rate')).toBeGreaterThan(0.01);
@@ -230,5 +236,19 @@ describe('payload', () => {
     expect(value(signals, 'payload.mean-bytes')).toBeGreaterThan(2500);
     expect(value(signals, 'payload.mean-bytes')).toBeLessThan(3900);
     expect(Math.abs(value(signals, 'latency.payload.correlation'))).toBeLessThan(0.1);
+  });
+
+  it('finds latency that grows with response size', () => {
+    let size = 0;
+    const signals = signalsOf({
+      seed: 24,
+      durationS: 300,
+      bytes: () => size,
+      latency: (c) => {
+        size = 1000 * Math.exp(3 * c.random.next());
+        return c.random.logNormal(size / 100, 0.2);
+      },
+    });
+    expect(value(signals, 'latency.payload.correlation')).toBeGreaterThan(0.9);
   });
 });

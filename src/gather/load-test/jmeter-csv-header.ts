@@ -22,7 +22,6 @@ export const JTL_COLUMNS = [
   'Connect',
   'SampleCount',
   'ErrorCount',
-  'threadName',
 ] as const;
 export type JtlColumn = (typeof JTL_COLUMNS)[number];
 

@@ -12,8 +12,8 @@ import type { LoadSample, SampleSink } from './sample.js';
 //
 // Sub-results: JMeter 5 and later also write each sample's sub-results (redirects, embedded
 // resources) as rows of their own right after the parent, labelled "<parent>-<n>". The parent
-// already stands for the request as the user sees it, so such rows are recognized (label, same
-// thread, inside the parent's time span) and not counted again; a note says how many.
+// already stands for the request as the user sees it, so such rows are recognized (the label of the
+// row just before plus "-<n>", inside its time span) and not counted again; a note says how many.
 
 const LF = '\n';
 
@@ -78,7 +78,6 @@ class JtlRowReader implements RowConsumer {
   readonly #col: Record<JtlColumn, number>;
   readonly #labels = new ByteStringCache();
   readonly #statuses = new ByteStringCache();
-  readonly #threads = new ByteStringCache();
   /** Index of each NUMBER_COLUMNS column, and the values of the current row (reused: no allocation per row). */
   readonly #numberAt: number[];
   readonly #values = new Float64Array(NUMBER_COLUMNS.length);
@@ -88,7 +87,6 @@ class JtlRowReader implements RowConsumer {
   #subResults = 0;
   // The last top-level row, to recognize the sub-result rows JMeter writes after it.
   #parentLabel = '';
-  #parentThread = '';
   #parentStart = 0;
   #parentEnd = -1;
 
@@ -175,12 +173,11 @@ class JtlRowReader implements RowConsumer {
     const sampleCount = numbers[5] as number;
     const errorCount = numbers[6] as number;
 
-    if (this.#isSubResult(f, label, labelEntry.parents, timestamp)) {
+    if (this.#isSubResult(labelEntry.parents, timestamp)) {
       this.#subResults++;
       return;
     }
     this.#parentLabel = label;
-    this.#parentThread = col.threadName >= 0 ? this.#field(this.#threads, f, col.threadName) : '';
     this.#parentStart = timestamp;
     this.#parentEnd = timestamp + elapsed;
 
@@ -259,11 +256,9 @@ class JtlRowReader implements RowConsumer {
     return cache.get(f.src, f.starts[c] as number, f.ends[c] as number).text;
   }
 
-  #isSubResult(f: RowFields, label: string, parents: readonly string[], timestamp: number): boolean {
+  #isSubResult(parents: readonly string[], timestamp: number): boolean {
     if (parents.length === 0 || !parents.includes(this.#parentLabel)) return false;
-    if (timestamp < this.#parentStart || timestamp > this.#parentEnd) return false;
-    const col = this.#col.threadName;
-    return col < 0 || this.#field(this.#threads, f, col) === this.#parentThread || label === '';
+    return timestamp >= this.#parentStart && timestamp <= this.#parentEnd;
   }
 
   /** A statistical-mode row: SampleCount requests, ErrorCount of them failed, elapsed and Latency summed. */
@@ -320,17 +315,19 @@ function readInt(src: Buffer, start: number, end: number): number {
   return sign * value;
 }
 
-/** JMeter writes Boolean.toString(): "true" or "false" (read case-insensitively). */
+/** JMeter writes Boolean.toString(): "true" or "false" (read case-insensitively, without making a string). */
 function readBoolean(src: Buffer, start: number, end: number): boolean | undefined {
   const length = end - start;
-  const first = (src[start] as number) | 0x20;
-  if (length === 4 && first === 116 && ((src[start + 3] as number) | 0x20) === 101) {
-    return src.toString('latin1', start, end).toLowerCase() === 'true' ? true : undefined;
-  }
-  if (length === 5 && first === 102) {
-    return src.toString('latin1', start, end).toLowerCase() === 'false' ? false : undefined;
-  }
+  if (length === 4 && matchesLower(src, start, 'true')) return true;
+  if (length === 5 && matchesLower(src, start, 'false')) return false;
   return undefined;
+}
+
+function matchesLower(src: Buffer, start: number, word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    if (((src[start + i] as number) | 0x20) !== word.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function text(src: Buffer, starts: Int32Array, ends: Int32Array, c: number): string {

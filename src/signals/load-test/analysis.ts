@@ -1,5 +1,13 @@
 import { DDSketch } from '../../stats/ddsketch.js';
-import { addStats, emptyStats, type MergedEndpoint, type MergedRun, type Stats } from './merge.js';
+import {
+  addStats,
+  emptyStats,
+  type LoadTestSource,
+  type MergedEndpoint,
+  type MergedRun,
+  mergeSources,
+  type Stats,
+} from './merge.js';
 import { detectPhases, type Phases } from './phases.js';
 
 // The derived series of one run, computed once and shared by every signal and by the summary:
@@ -190,4 +198,16 @@ export class RunAnalysis {
     this.#subjects.set(name, series);
     return series;
   }
+}
+
+/** The signals and the summary of one run read the same sources; merge and derive them once. */
+const ANALYSES = new WeakMap<ReadonlyArray<LoadTestSource>, RunAnalysis>();
+
+export function analyse(sources: ReadonlyArray<LoadTestSource>): RunAnalysis {
+  let analysis = ANALYSES.get(sources);
+  if (!analysis) {
+    analysis = new RunAnalysis(mergeSources(sources));
+    ANALYSES.set(sources, analysis);
+  }
+  return analysis;
 }

@@ -253,6 +253,6 @@ function clockSkewNotes(sources: readonly LoadTestSource[]): string[] {
 function formatOffset(ms: number): string {
   const s = Math.abs(ms) / 1000;
   if (s < 120) return `${s.toFixed(1)} s`;
-  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  if (s < 3600) return `${(s / 60).toFixed(1)} min`;
   return `${(s / 3600).toFixed(1)} h`;
 }

@@ -12,8 +12,8 @@ import { median, robustCv } from '../../stats/robust.js';
 import { sketchBins, subtractSketch } from '../../stats/sketch-ops.js';
 import { mannKendall, theilSen } from '../../stats/trend.js';
 import type { Signal } from '../signal.js';
-import { ALL, RunAnalysis, type SubjectSeries, type Window } from './analysis.js';
-import { type LoadTestSource, mergeSources } from './merge.js';
+import { ALL, analyse, type RunAnalysis, type SubjectSeries, type Window } from './analysis.js';
+import type { LoadTestSource } from './merge.js';
 
 // The load-test signals of one run (see notes/signals contract): every signal is computed once,
 // from the merged view of all files of the run, and says in one sentence what numbers it rests on.
@@ -50,9 +50,7 @@ const MIN_RAMP_REQUESTS = 20;
 const USERS_KEPT = 0.95;
 
 export function loadTestSignals(sources: ReadonlyArray<LoadTestSource>): Signal[] {
-  const run = mergeSources(sources);
-  const analysis = new RunAnalysis(run);
-  return new SignalBuilder(analysis).build();
+  return new SignalBuilder(analyse(sources)).build();
 }
 
 type Extra = { window?: { start: string; end: string }; onset?: string };

@@ -2,8 +2,8 @@ import type { FailureKind } from '../../core/vocabulary.js';
 import type { Kpis, LoadTestSummary } from '../../diagnosis/load-test-summary.js';
 import { DDSketch } from '../../stats/ddsketch.js';
 import { subtractSketch } from '../../stats/sketch-ops.js';
-import { ALL, RunAnalysis, type SubjectSeries } from './analysis.js';
-import { type LoadTestSource, mergeSources } from './merge.js';
+import { ALL, analyse, type SubjectSeries } from './analysis.js';
+import type { LoadTestSource } from './merge.js';
 import { iso } from './signals.js';
 
 // The KPIs and series a report shows next to the findings, from the same merged view as the signals.
@@ -17,8 +17,8 @@ export function loadTestSummary(
   sources: ReadonlyArray<LoadTestSource>,
   options: { apdexThresholdMs: number },
 ): LoadTestSummary {
-  const run = mergeSources(sources);
-  const a = new RunAnalysis(run);
+  const a = analyse(sources);
+  const run = a.run;
   const durationSeconds = run.summaryOnly ? null : (run.end - run.start) / 1000;
   const all = a.subject(ALL);
   const maxUsers = a.hasUsers ? Math.max(...a.users.map((u) => u ?? 0)) : undefined;

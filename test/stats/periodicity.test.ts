@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { spikePeriodicity } from '../../src/stats/periodicity.js';
+import { SeededRandom } from './random.js';
+
+const options = { bucketWidth: 2, minJump: Math.log(2) };
+
+describe('spikePeriodicity', () => {
+  it('finds spikes every 60 s', () => {
+    const r = new SeededRandom(11);
+    const times = Array.from({ length: 300 }, (_, i) => i * 2);
+    const values = times.map((t) => r.normal() * 0.1 + (t % 60 >= 30 && t % 60 < 40 ? 2 : 0));
+    const result = spikePeriodicity(times, values, options);
+    expect(result.period).toBe(60);
+    expect(result.events).toBe(10);
+    expect(result.spikeBuckets).toBe(50);
+  });
+
+  it('tolerates one missed spike', () => {
+    const times = Array.from({ length: 300 }, (_, i) => i * 2);
+    const values = times.map((t) => (t % 60 === 0 && t !== 240 ? 3 : 0));
+    expect(spikePeriodicity(times, values, options).period).toBe(60);
+  });
+
+  it('does not find a period in randomly timed spikes or in noise', () => {
+    let falsePositives = 0;
+    for (let s = 0; s < 100; s++) {
+      const r = new SeededRandom(400 + s);
+      const times = Array.from({ length: 300 }, (_, i) => i * 2);
+      const values = times.map(() => r.normal() * 0.1 + (r.chance(s % 2 === 0 ? 0.03 : 0) ? 2 : 0));
+      if (spikePeriodicity(times, values, options).period > 0) falsePositives++;
+    }
+    expect(falsePositives).toBeLessThanOrEqual(1);
+  });
+});
