@@ -4,6 +4,7 @@ import { nearest } from '../core/nearest.js';
 import { packageRoot } from '../core/package-root.js';
 import { compareProblems, InputError, type Problem } from '../core/problem.js';
 import { signalDefinition, signalNames } from '../signals/registry.js';
+import { leaves } from '../signatures/schema.js';
 import { parseScenarioFile } from './scenario-file.js';
 import { isReviewOnly, SCENARIO_FILE, type Scenario } from './schema.js';
 import { resolveSource, type SeedItem, seedItems } from './seeds.js';
@@ -124,13 +125,18 @@ function signatureProblems(scenario: Scenario, file: string): Problem[] {
   }
   for (const part of ['when', 'support', 'against'] as const) {
     spec[part].forEach((condition, index) => {
-      if (signalDefinition(condition.signal)) return;
-      const suggestions = nearest(condition.signal, signalNames(), 2);
-      problems.push({
-        file,
-        field: `signature.${part}[${index}].signal`,
-        message: `unknown signal "${condition.signal}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''} (faultline catalog signals lists them)`,
-      });
+      for (const leaf of leaves(condition)) {
+        if (signalDefinition(leaf.signal)) continue;
+        const suggestions = nearest(leaf.signal, signalNames(), 2);
+        const hint = suggestions.length
+          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+          : '';
+        problems.push({
+          file,
+          field: `signature.${part}[${index}].signal`,
+          message: `unknown signal "${leaf.signal}"${hint} (faultline catalog signals lists them)`,
+        });
+      }
     });
   }
   return problems;
@@ -196,6 +202,18 @@ export function crossCheck(
           message: `unknown scenario id "${related}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
         });
       }
+    });
+    scenario.signature?.yieldsTo.forEach((other, index) => {
+      if (byId.has(other) && other !== scenario.id) return;
+      const suggestions = nearest(other, ids);
+      problems.push({
+        file,
+        field: `signature.yieldsTo[${index}]`,
+        message:
+          other === scenario.id
+            ? 'a scenario cannot yield to itself'
+            : `unknown scenario id "${other}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
+      });
     });
     scenario.sources.forEach((source, index) => {
       const field = `sources[${index}]`;

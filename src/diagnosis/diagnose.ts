@@ -101,7 +101,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
     }
   }
 
-  const ranked = rankFindings(findings);
+  const ranked = rankFindings(yieldToSpecific(findings, input.signatures));
   const inputs: DiagnosisResult['inputs'] = [];
   for (const [kind, sources] of Object.entries(input.bundle.evidence)) {
     for (const source of sources ?? []) {
@@ -124,6 +124,48 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
     errors,
     ...(input.loadTest ? { loadTest: input.loadTest } : {}),
   };
+}
+
+/** How far below the specific finding a general one is placed, so the order is unambiguous. */
+const YIELD_MARGIN = 0.01;
+
+/**
+ * A general scenario (a 5xx spike) and a specific one (an open circuit breaker) often match the
+ * same evidence; the specific one explains more of it, so the general finding is placed just
+ * below it and says why. It stays matched: the symptom is real.
+ */
+export function yieldToSpecific(
+  findings: Array<Omit<Finding, 'rank'>>,
+  signatures: readonly Signature[],
+): Array<Omit<Finding, 'rank'>> {
+  const matched = new Map(findings.filter((f) => f.status === 'matched').map((f) => [f.scenarioId, f]));
+  const yields = new Map(signatures.map((s) => [s.scenarioId, s.yieldsTo ?? []]));
+  return findings.map((finding) => {
+    if (finding.status !== 'matched') return finding;
+    const specific = (yields.get(finding.scenarioId) ?? [])
+      .map((id) => matched.get(id))
+      .filter(
+        (f): f is Omit<Finding, 'rank'> =>
+          f !== undefined && f.confidence <= finding.confidence + YIELD_MARGIN,
+      )
+      .sort((a, b) => a.confidence - b.confidence)[0];
+    if (!specific) return finding;
+    const confidence = Math.max(0, specific.confidence - YIELD_MARGIN);
+    return {
+      ...finding,
+      confidence,
+      loweredBy: [
+        ...finding.loweredBy,
+        {
+          signal: 'finding',
+          subject: specific.scenarioId,
+          value: specific.confidence,
+          weight: Math.round((confidence - finding.confidence) * 1000) / 1000,
+          reason: `the more specific scenario ${specific.scenarioId} explains the same evidence`,
+        },
+      ],
+    };
+  });
 }
 
 const STATUS_ORDER = { matched: 0, 'not-matched': 1, 'insufficient-evidence': 2 } as const;

@@ -58,6 +58,17 @@ export const SIGNALS: readonly SignalDefinition[] = [
     '99th percentile after the change point divided by before; 1 when none',
     'ratio',
   ),
+  loadTest(
+    'latency.p50.reversals',
+    'Times the per-bucket median changed direction between significant levels',
+    'count',
+  ),
+  loadTest('errors.timeout.connect-share', 'Share of timeouts that happened while connecting', 'ratio'),
+  loadTest(
+    'latency.tail.shift',
+    'Share of requests slower than 4× the steady median after the change divided by before',
+    'ratio',
+  ),
   loadTest('latency.tail-ratio', 'p99 divided by p50 in the steady state', 'ratio'),
   loadTest(
     'latency.trend',
@@ -69,7 +80,12 @@ export const SIGNALS: readonly SignalDefinition[] = [
   loadTest('latency.stalls', 'Period of recurring latency spikes; 0 when none', 's'),
   loadTest(
     'latency.ramp.excess',
-    'p95 during the ramp-up divided by p95 in the steady state that followed',
+    'p95 while users last climbed divided by p95 at the end of the steady state',
+    'ratio',
+  ),
+  loadTest(
+    'errors.ramp.excess',
+    'Error rate while users last climbed minus that at the end of the steady state',
     'ratio',
   ),
   loadTest('latency.cold-start', 'Median of the first requests divided by the steady median', 'ratio'),
@@ -79,6 +95,11 @@ export const SIGNALS: readonly SignalDefinition[] = [
   loadTest('errors.rate.shift', 'Rise of the per-bucket error rate after the error change point', 'ratio'),
   ...FAILURE_KIND_NAMES.map((kind) =>
     loadTest(`errors.${kind}.rate`, `Share of requests that failed as ${kind}`, 'ratio'),
+  ),
+  loadTest(
+    'errors.duration.spread',
+    'Interquartile range of failed requests durations divided by their median; near 0 at a fixed timeout',
+    'ratio',
   ),
   loadTest('errors.burst', 'Highest per-bucket error rate divided by the run error rate', 'ratio'),
   loadTest(

@@ -4,7 +4,7 @@ import type { EvidenceKind } from '../core/vocabulary.js';
 import type { EvidenceItem, SignalContribution } from '../diagnosis/result.js';
 import { signalDefinition } from '../signals/registry.js';
 import type { Signal, SignalSet } from '../signals/signal.js';
-import type { Condition, SignatureSpec } from './schema.js';
+import { type Condition, leaves, type SignalTest, type SignatureSpec } from './schema.js';
 import type { Signature, SignatureOutcome } from './signature.js';
 
 // Turns the `signature` block of a scenario into a Signature. Confidence is explicit and
@@ -18,6 +18,12 @@ const BASE = 0.5;
 const WHEN_RANGE = 0.35;
 const DEFAULT_SUPPORT_WEIGHT = 0.1;
 const DEFAULT_AGAINST_WEIGHT = 0.25;
+/**
+ * Each required condition beyond the first adds this much: when a general scenario (errors rose)
+ * and a specific one (errors rose, and they are fast 503s) both match, the one that explains more
+ * of the evidence ranks first.
+ */
+const SPECIFICITY = 0.04;
 export const RUN_SUBJECT = '*';
 /** Subjects whose evidence is listed for one finding; more would bury the strongest. */
 const MAX_EVIDENCE_SUBJECTS = 3;
@@ -28,21 +34,27 @@ export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): 
   const kinds = new Set<EvidenceKind>();
   const reads = new Set<string>();
   for (const condition of [...spec.when, ...spec.support, ...spec.against]) {
-    reads.add(condition.signal);
-    const from = signalDefinition(condition.signal)?.from;
-    if (from && spec.when.includes(condition)) kinds.add(from);
+    for (const leaf of leaves(condition)) {
+      reads.add(leaf.signal);
+      const from = signalDefinition(leaf.signal)?.from;
+      if (from && spec.when.includes(condition)) kinds.add(from);
+    }
   }
   return {
     scenarioId: scenario.id,
     needsAnyOf: [...kinds].sort(),
     reads: [...reads].sort(),
     confirmWith: spec.confirmWith,
+    yieldsTo: spec.yieldsTo,
     evaluate: ({ signals }) => evaluate(spec, signals),
   };
 }
 
 interface Judged {
+  /** The condition as written: its weight and reason. */
   condition: Condition;
+  /** The simple condition that decided: the condition itself, or its strongest alternative. */
+  leaf: SignalTest;
   signal: Signal;
   holds: boolean;
   strength: number;
@@ -61,14 +73,20 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
   const first = spec.when[0];
   const subjects =
     spec.scope === 'endpoint' && first
-      ? [...new Set(signals.get(first.signal).map((s) => s.subject ?? RUN_SUBJECT))].sort()
+      ? [
+          ...new Set(
+            leaves(first).flatMap((l) => signals.get(l.signal).map((s) => s.subject ?? RUN_SUBJECT)),
+          ),
+        ].sort()
       : [];
   const candidates = subjects.length > 0 ? subjects : [RUN_SUBJECT];
   const outcomes: SubjectOutcome[] = [];
   let missing: string[] = [];
   for (const subject of candidates) {
     const when = spec.when.map((c) => judge(c, signals, subject));
-    const absent = spec.when.filter((_, i) => when[i] === undefined).map((c) => c.signal);
+    const absent = spec.when
+      .filter((_, i) => when[i] === undefined)
+      .flatMap((c) => leaves(c).map((l) => l.signal));
     if (absent.length > 0) {
       missing = absent;
       continue;
@@ -78,7 +96,7 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
     const against = present(spec.against.map((c) => judge(c, signals, subject)));
     const allHold = required.every((j) => j.holds);
     const meanStrength = required.reduce((sum, j) => sum + j.strength, 0) / required.length;
-    let confidence = BASE + WHEN_RANGE * meanStrength;
+    let confidence = BASE + WHEN_RANGE * meanStrength + SPECIFICITY * (required.length - 1);
     for (const j of support) if (j.holds) confidence += supportWeight(j);
     for (const j of against) if (j.holds) confidence -= j.condition.weight ?? DEFAULT_AGAINST_WEIGHT;
     confidence = Math.min(1, Math.max(0, confidence));
@@ -149,16 +167,19 @@ function nearMiss(outcome: SubjectOutcome): number {
 }
 
 function judge(condition: Condition, signals: SignalSet, subject: string): Judged | undefined {
-  const definition = signalDefinition(condition.signal);
-  const runLevel = definition !== undefined && isRunLevel(condition.signal);
-  const signal =
-    signals.get(condition.signal, runLevel ? RUN_SUBJECT : subject)[0] ??
-    (subject === RUN_SUBJECT
-      ? signals.get(condition.signal).find((s) => s.subject === undefined)
-      : undefined);
-  if (!signal) return undefined;
-  const { holds, strength } = test(condition, signal.value);
-  return { condition, signal, holds, strength };
+  let best: Judged | undefined;
+  for (const leaf of leaves(condition)) {
+    const runLevel = signalDefinition(leaf.signal) !== undefined && isRunLevel(leaf.signal);
+    const signal =
+      signals.get(leaf.signal, runLevel ? RUN_SUBJECT : subject)[0] ??
+      (subject === RUN_SUBJECT ? signals.get(leaf.signal).find((s) => s.subject === undefined) : undefined);
+    if (!signal) continue;
+    const { holds, strength } = test(leaf, signal.value);
+    const judged = { condition, leaf, signal, holds, strength };
+    if (!best || Number(holds) - Number(best.holds) > 0 || (holds === best.holds && strength > best.strength))
+      best = judged;
+  }
+  return best;
 }
 
 function present(list: Array<Judged | undefined>): Judged[] {
@@ -172,7 +193,7 @@ export function isRunLevel(name: string): boolean {
 
 /** Whether the condition holds, and its strength in [0, 1]: 0 at the threshold, 1 at one span past it. */
 export function test(
-  condition: Condition,
+  condition: SignalTest,
   value: number | boolean | string,
 ): { holds: boolean; strength: number } {
   if (condition.equals !== undefined) {
@@ -201,11 +222,13 @@ function raise(j: Judged, outcome: SubjectOutcome): number {
 
 function contribution(j: Judged, weight: number, prefix?: string): SignalContribution {
   return {
-    signal: j.condition.signal,
+    signal: j.leaf.signal,
     ...(j.signal.subject !== undefined ? { subject: j.signal.subject } : {}),
     value: j.signal.value,
     weight: Math.round(weight * 1000) / 1000,
-    reason: prefix ? `${prefix} ${describe(j.condition)}: ${j.condition.reason}` : j.condition.reason,
+    reason: prefix
+      ? `${prefix} ${describeCondition(j.condition)}: ${j.condition.reason}`
+      : j.condition.reason,
   };
 }
 
@@ -230,17 +253,17 @@ function evidenceOf(outcome: SubjectOutcome): EvidenceItem[] {
     const source = j.signal.sources[0] ?? windowSource(j.signal);
     if (!j.holds || !source) continue;
     const data: EvidenceItem['data'] = {
-      signal: j.condition.signal,
+      signal: j.leaf.signal,
       subject: j.signal.subject ?? RUN_SUBJECT,
       value: j.signal.value,
     };
-    if (j.condition.above !== undefined) data.above = j.condition.above;
-    if (j.condition.below !== undefined) data.below = j.condition.below;
+    if (j.leaf.above !== undefined) data.above = j.leaf.above;
+    if (j.leaf.below !== undefined) data.below = j.leaf.below;
     items.push({
-      messageId: `signal.${j.condition.signal}`,
+      messageId: `signal.${j.leaf.signal}`,
       message: j.signal.explanation,
       data,
-      expected: `healthy: ${negate(j.condition)}`,
+      expected: `healthy: ${negate(j.leaf)}`,
       observed: `${formatValue(j.signal.value)}${j.signal.unit ? ` ${j.signal.unit}` : ''}`,
       source,
     });
@@ -252,7 +275,11 @@ function windowSource(signal: Signal): SourcePointer | undefined {
   return signal.window ? { type: 'time-range', range: signal.window } : undefined;
 }
 
-function describe(condition: Condition): string {
+function describeCondition(condition: Condition): string {
+  return leaves(condition).map(describe).join(' or ');
+}
+
+function describe(condition: SignalTest): string {
   if (condition.equals !== undefined) return `${condition.signal} = ${condition.equals}`;
   if (condition.above !== undefined && condition.below !== undefined) {
     return `${condition.above} < ${condition.signal} < ${condition.below}`;
@@ -262,7 +289,7 @@ function describe(condition: Condition): string {
     : `${condition.signal} < ${condition.below}`;
 }
 
-function negate(condition: Condition): string {
+function negate(condition: SignalTest): string {
   if (condition.equals !== undefined) return `${condition.signal} ≠ ${condition.equals}`;
   if (condition.above !== undefined && condition.below !== undefined) {
     return `${condition.signal} outside ${condition.above}…${condition.below}`;

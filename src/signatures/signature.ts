@@ -33,5 +33,7 @@ export interface Signature {
   reads: readonly string[];
   /** Evidence that would confirm or rule out a match that the signals cannot decide alone. */
   confirmWith?: ReadonlyArray<{ evidence: EvidenceKind; what: string }>;
+  /** More specific scenarios: when one of them matched, this finding ranks below it. */
+  yieldsTo?: readonly string[];
   evaluate(context: SignatureContext): SignatureOutcome;
 }

@@ -1,5 +1,5 @@
 import { CATEGORIES, type Category, RECOGNITION_KIND_NAMES, SEVERITY_NAMES } from '../../core/vocabulary.js';
-import type { Condition, SignatureSpec } from '../../signatures/schema.js';
+import { type Condition, formatTest, type SignatureSpec } from '../../signatures/schema.js';
 import type { Catalog, CatalogScenario } from '../loader.js';
 import { SCENARIO_FILE } from '../schema.js';
 import type { SeedCoverage } from '../seeds.js';
@@ -100,15 +100,7 @@ export function scenarioMarkdown(s: CatalogScenario, options: PageOptions): stri
 }
 
 function conditionText(c: Condition): string {
-  const test =
-    c.equals !== undefined
-      ? `= ${c.equals}`
-      : c.above !== undefined && c.below !== undefined
-        ? `between ${c.above} and ${c.below}`
-        : c.above !== undefined
-          ? `> ${c.above}`
-          : `< ${c.below}`;
-  return `${inlineCode(c.signal)} ${test} — ${escapeText(c.reason)}`;
+  return `${inlineCode(formatTest(c))} — ${escapeText(c.reason)}`;
 }
 
 /** The signature as prose: what must hold, what raises confidence, what rules the scenario out. */

@@ -1,5 +1,5 @@
 import type { Severity } from '../../core/vocabulary.js';
-import type { Condition } from '../../signatures/schema.js';
+import { type Condition, formatTest } from '../../signatures/schema.js';
 import type { CatalogScenario } from '../loader.js';
 import type { SearchHit } from '../search.js';
 
@@ -105,19 +105,11 @@ export function scenarioPage(s: CatalogScenario, style: Style, width: number): s
   if (s.signature) {
     const spec = s.signature;
     out.push(section('How Faultline recognizes it'));
-    const test = (c: Condition) =>
-      c.equals !== undefined
-        ? `= ${c.equals}`
-        : c.above !== undefined && c.below !== undefined
-          ? `between ${c.above} and ${c.below}`
-          : c.above !== undefined
-            ? `> ${c.above}`
-            : `< ${c.below}`;
     const conditions = (label: string, list: readonly Condition[]) => {
       if (list.length === 0) return;
       out.push(`  ${style.bold(label)}`);
       for (const c of list)
-        out.push(wrap(`${style.cyan(c.signal)} ${test(c)}: ${c.reason}`, width, '  • ', '    '));
+        out.push(wrap(`${style.cyan(formatTest(c))}: ${c.reason}`, width, '  • ', '    '));
     };
     conditions(`all of (judged ${spec.scope === 'endpoint' ? 'per endpoint' : 'for the run'}):`, spec.when);
     conditions('raised by:', spec.support);

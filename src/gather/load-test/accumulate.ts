@@ -1,5 +1,5 @@
 import type { FailureKind, LoadTestFormat } from '../../core/vocabulary.js';
-import { DDSketch } from '../../stats/ddsketch.js';
+import { DDSketch, DEFAULT_RELATIVE_ACCURACY } from '../../stats/ddsketch.js';
 import type { Bucket, EndpointData, FailureGroup, LoadTestData, RequestStats } from './data.js';
 import { classifyFailure } from './failure-kind.js';
 import type { AggregateObservation, LoadSample, SampleSink } from './sample.js';
@@ -19,11 +19,34 @@ const MAX_FAILURE_GROUPS = 20;
 const FAILURE_GROUP_CAP = 2000;
 const KEPT_PROBLEMS = 20;
 
+/**
+ * Sketch bins for 1 ms to about 80 s at the default accuracy (bin index ceil(ln v / ln gamma) runs
+ * from 0 to about 565). A sketch created with them already spans the usual latencies, so the many
+ * per-bucket sketches are allocated once instead of growing by doubling (each growth a new typed
+ * array, which dominated the accumulation profile). Empty bins never show in the sketch's results.
+ */
+const PRESIZED_BINS: readonly number[] = new Array(566).fill(0);
+
+function latencySketch(): DDSketch {
+  return DDSketch.fromJSON({
+    alpha: DEFAULT_RELATIVE_ACCURACY,
+    offset: 0,
+    bins: PRESIZED_BINS as number[],
+    zero: 0,
+    count: 0,
+    sum: 0,
+    min: 0,
+    max: 0,
+  });
+}
+
 class StatsAcc {
   count = 0;
   failures = 0;
-  latency = new DDSketch();
-  statuses: Record<string, number> = {};
+  latency = latencySketch();
+  // A Map rather than an object: response codes such as "200" are array-index keys, which make an
+  // object's element store sparse and every update slow on the hot path.
+  statuses = new Map<string, number>();
   failureKinds: Partial<Record<FailureKind, number>> = {};
   failedElapsedSum = 0;
   receivedBytes = 0;
@@ -34,7 +57,7 @@ class StatsAcc {
     this.count += other.count;
     this.failures += other.failures;
     this.latency.merge(other.latency);
-    for (const [k, v] of Object.entries(other.statuses)) this.statuses[k] = (this.statuses[k] ?? 0) + v;
+    for (const [k, v] of other.statuses) this.statuses.set(k, (this.statuses.get(k) ?? 0) + v);
     for (const [k, v] of Object.entries(other.failureKinds) as Array<[FailureKind, number]>) {
       this.failureKinds[k] = (this.failureKinds[k] ?? 0) + v;
     }
@@ -50,7 +73,7 @@ class StatsAcc {
       count: this.count,
       failures: this.failures,
       latency: this.latency.toJSON(),
-      statuses: sortKeys(this.statuses),
+      statuses: sortKeys(Object.fromEntries(this.statuses)),
       failureKinds: sortKeys(this.failureKinds),
       failedElapsedSum: this.failedElapsedSum,
       receivedBytes: this.receivedBytes,
@@ -58,6 +81,21 @@ class StatsAcc {
       ...(this.concurrency !== undefined ? { concurrency: this.concurrency } : {}),
     };
   }
+}
+
+function addSample(stats: StatsAcc, s: LoadSample, weight: number, kind: FailureKind | undefined): void {
+  stats.count += weight;
+  stats.latency.add(s.elapsed, weight);
+  if (s.status !== undefined) stats.statuses.set(s.status, (stats.statuses.get(s.status) ?? 0) + weight);
+  if (kind) {
+    stats.failures += weight;
+    stats.failureKinds[kind] = (stats.failureKinds[kind] ?? 0) + weight;
+    stats.failedElapsedSum += s.elapsed * weight;
+  }
+  if (s.receivedBytes !== undefined) stats.receivedBytes += s.receivedBytes * weight;
+  if (s.sentBytes !== undefined) stats.sentBytes += s.sentBytes * weight;
+  if (s.concurrency !== undefined && s.concurrency > (stats.concurrency ?? -1))
+    stats.concurrency = s.concurrency;
 }
 
 class EndpointAcc {
@@ -79,6 +117,9 @@ export class LoadTestAccumulator implements SampleSink {
   #end = Number.NEGATIVE_INFINITY;
   readonly #endpoints = new Map<string, EndpointAcc>();
   #users = new Map<number, number>();
+  /** The users bucket last written and its value, to skip repeated map updates (reset when coarsening). */
+  #lastUsersT = Number.NaN;
+  #lastUsersActive = -1;
   #problemCount = 0;
   readonly #problems: Array<{ line: number; message: string }> = [];
   readonly #notes = new Set<string>();
@@ -108,20 +149,9 @@ export class LoadTestAccumulator implements SampleSink {
     const endpoint = this.#endpoint(s.label);
     const bucket = this.#bucket(endpoint, s.timestamp);
     const kind = s.success ? undefined : classifyFailure(s.status, s.message);
-    for (const stats of [endpoint.total, bucket]) {
-      stats.count += weight;
-      stats.latency.add(s.elapsed, weight);
-      if (s.status !== undefined) stats.statuses[s.status] = (stats.statuses[s.status] ?? 0) + weight;
-      if (kind) {
-        stats.failures += weight;
-        stats.failureKinds[kind] = (stats.failureKinds[kind] ?? 0) + weight;
-        stats.failedElapsedSum += s.elapsed * weight;
-      }
-      if (s.receivedBytes !== undefined) stats.receivedBytes += s.receivedBytes * weight;
-      if (s.sentBytes !== undefined) stats.sentBytes += s.sentBytes * weight;
-      if (s.concurrency !== undefined && s.concurrency > (stats.concurrency ?? -1))
-        stats.concurrency = s.concurrency;
-    }
+    // Two calls rather than a loop over [total, bucket]: no array and iterator per request.
+    addSample(endpoint.total, s, weight, kind);
+    addSample(bucket, s, weight, kind);
     if (s.concurrency !== undefined) this.#recordUsers(s.timestamp, s.concurrency);
     if (kind) {
       endpoint.failedLatency.add(s.elapsed, weight);
@@ -165,7 +195,8 @@ export class LoadTestAccumulator implements SampleSink {
       stats.count += o.count;
       stats.failures += o.failures;
       spreadQuantiles(stats.latency, points, o.count);
-      for (const [k, v] of Object.entries(o.statuses ?? {})) stats.statuses[k] = (stats.statuses[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(o.statuses ?? {}))
+        stats.statuses.set(k, (stats.statuses.get(k) ?? 0) + v);
       if (o.receivedBytes !== undefined) stats.receivedBytes += o.receivedBytes;
       if (o.sentBytes !== undefined) stats.sentBytes += o.sentBytes;
       if (o.concurrency !== undefined) stats.concurrency = Math.max(stats.concurrency ?? 0, o.concurrency);
@@ -288,7 +319,12 @@ export class LoadTestAccumulator implements SampleSink {
 
   #recordUsers(timestamp: number, active: number): void {
     const t = Math.floor(timestamp / this.#bucketMs) * this.#bucketMs;
-    if (active > (this.#users.get(t) ?? -1)) this.#users.set(t, active);
+    // Consecutive requests mostly fall in the same bucket with the same user count: skip the map then.
+    if (t === this.#lastUsersT && active <= this.#lastUsersActive) return;
+    const seen = this.#users.get(t) ?? -1;
+    if (active > seen) this.#users.set(t, active);
+    this.#lastUsersT = t;
+    this.#lastUsersActive = Math.max(active, seen);
   }
 
   #coarsen(): void {
@@ -309,6 +345,7 @@ export class LoadTestAccumulator implements SampleSink {
       users.set(key, Math.max(users.get(key) ?? 0, active));
     }
     this.#users = users;
+    this.#lastUsersT = Number.NaN;
     this.#bucketMs = width;
     this.#minIndex = Math.floor(this.#minIndex / 2);
     this.#maxIndex = Math.floor(this.#maxIndex / 2);

@@ -84,9 +84,9 @@ const EPOCH_MS = /^\d{13}$/;
 const DIGITS = /^\d+$/;
 
 /**
- * True when a line looks like a JTL data row written without a header (print_field_names=false,
- * the default before JMeter 2.11... and still in some Debian builds): a 13-digit epoch-ms timestamp
- * followed by a numeric elapsed time.
+ * True when a line looks like a JTL data row written without a header
+ * (jmeter.save.saveservice.print_field_names=false): a 13-digit epoch-ms timestamp followed by a
+ * numeric elapsed time.
  */
 export function looksLikeHeaderlessRow(line: string): boolean {
   for (const delimiter of DELIMITERS) {

@@ -80,7 +80,9 @@ class JtlRowReader implements RowConsumer {
   readonly #statuses = new ByteStringCache();
   /** Index of each NUMBER_COLUMNS column, and the values of the current row (reused: no allocation per row). */
   readonly #numberAt: number[];
-  readonly #values = new Float64Array(NUMBER_COLUMNS.length);
+  // A plain array of small integers stays in V8's unboxed small-integer form, so copying the values
+  // into each sample allocates nothing (a Float64Array would box every read).
+  readonly #values: number[] = NUMBER_COLUMNS.map(() => ABSENT);
   #seenHeader = false;
   #zoneless = false;
   #aggregated = 0;
@@ -230,10 +232,10 @@ class JtlRowReader implements RowConsumer {
   }
 
   /** bytes, sentBytes, allThreads, Latency, Connect, SampleCount, ErrorCount; ABSENT when the column is missing or empty. */
-  #numbers(f: RowFields, line: number): Float64Array | undefined {
+  #numbers(f: RowFields, line: number): number[] | undefined {
     const values = this.#values;
-    values.fill(ABSENT);
     for (let k = 0; k < NUMBER_COLUMNS.length; k++) {
+      values[k] = ABSENT;
       const c = this.#numberAt[k] as number;
       if (c < 0) continue;
       const s = f.starts[c] as number;
@@ -269,7 +271,7 @@ class JtlRowReader implements RowConsumer {
     label: string,
     status: string | undefined,
     message: string | undefined,
-    numbers: Float64Array,
+    numbers: number[],
   ): void {
     this.#aggregated++;
     const receivedBytes = numbers[0] as number;

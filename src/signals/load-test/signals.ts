@@ -38,6 +38,16 @@ const STALL_MIN_JUMP = Math.log(2);
 const SLOW_SHIFT = 1.5;
 /** Error bursts and fast-fail ratios need 20 failures; fewer cannot tell a pattern from chance. */
 const MIN_FAILURES = 20;
+/** The final climb of users starts at the last bucket below 70% of the peak: smaller steps are part of a plateau. */
+const CLIMB_FROM = 0.7;
+/** Connect timeouts as the tools write them: Java ConnectTimeoutException or "connect timed out", Go/k6 "dial" errors, Node ETIMEDOUT on connect. */
+const CONNECT_TIMEOUT = /connect|dial/i;
+/**
+ * Requests slower than 4× the steady median count as the tail: for a log-normal latency with the
+ * spread of a healthy service (σ ≈ 0.3–0.5 in log space) that is under 0.3% of requests, so a
+ * stall that hits a few percent of requests multiplies the share several times.
+ */
+const TAIL_FACTOR = 4;
 /** Onset of a failure kind: first bucket whose count is above its baseline rate at p < 0.001. */
 const ONSET_P = 0.001;
 /** z for a one-sided 99.9% lower bound on a bucket's failure count (errors.burst). */
@@ -403,10 +413,12 @@ class SignalBuilder {
     }
     this.#errorRates(s, sw);
     this.#fastFail(s);
+    this.#connectShare(s);
     this.#payload(s);
     if (!timed) return;
     this.#latencyShift(s, 'p50');
     this.#latencyShift(s, 'p99');
+    this.#tailShift(s);
     this.#trend(s);
     this.#variability(s);
     this.#stalls(s);
@@ -427,7 +439,10 @@ class SignalBuilder {
     const window = this.#subjectWindow(s, s.window);
     const name = `latency.${which}.shift`;
     const shift = largestShift(seg);
-    if (which === 'p50') this.#p50Shift.set(s.name, shift?.ratio ?? 1);
+    if (which === 'p50') {
+      this.#p50Shift.set(s.name, shift?.ratio ?? 1);
+      this.#reversals(s, seg);
+    }
     if (!shift) {
       this.#emit(
         name,
@@ -451,6 +466,93 @@ class SignalBuilder {
       `median of per-bucket ${which} went from ${fmt(Math.exp(shift.before))} ms (${window.start} to ` +
         `${iso(baseEnd + s.widthMs)}) to ${fmt(Math.exp(shift.after))} ms from ${iso(onset)}: ×${fmt(shift.ratio)} ` +
         `(change score ${fmt(shift.score)} vs penalty ${fmt(seg.penalty)})`,
+      this.#rangeSources(s, window),
+      { window, onset: iso(onset) },
+    );
+  }
+
+  /**
+   * How often the median level turned around: a step has none, a leak none, a latency that wanders
+   * up and down between levels (unreliable response time) several.
+   */
+  #reversals(s: SubjectSeries, seg: Segmentation): void {
+    const levels = seg.segments.map((x) => x.level);
+    let reversals = 0;
+    for (let i = 2; i < levels.length; i++) {
+      const before = (levels[i - 1] as number) - (levels[i - 2] as number);
+      const after = (levels[i] as number) - (levels[i - 1] as number);
+      if (before * after < 0) reversals++;
+    }
+    this.#emit(
+      'latency.p50.reversals',
+      s.name,
+      reversals,
+      'count',
+      `the per-bucket median went through ${levels.length} significant level${levels.length === 1 ? '' : 's'} ` +
+        `and changed direction ${reversals} time${reversals === 1 ? '' : 's'}`,
+      this.#rangeSources(s, this.#subjectWindow(s, s.window)),
+      { window: this.#subjectWindow(s, s.window) },
+    );
+  }
+
+  /**
+   * A rise in the share of very slow requests. The per-bucket p99 of a bucket with 30 requests is
+   * its slowest request, so a tail that grows from 0.3% to 3% of requests hardly moves its median;
+   * counting requests beyond a fixed multiple of the steady median, bucket by bucket, and testing
+   * that count as a binomial rate finds it.
+   */
+  #tailShift(s: SubjectSeries): void {
+    const { values } = finiteIn(s.p50, s.window);
+    if (values.length < 2 * MIN_SEGMENT_BUCKETS) return;
+    const threshold = TAIL_FACTOR * median(values);
+    const events: number[] = [];
+    const trials: number[] = [];
+    for (let i = s.window.start; i < s.window.end; i++) {
+      const st = s.stats[i];
+      const count = st?.count ?? 0;
+      trials.push(count);
+      events.push(st && count > 0 ? count * (1 - st.latency.rankOf(threshold)) : 0);
+    }
+    const seg = detectRateChanges(events, trials, { minSegment: this.#minSegment(s.widthMs, trials.length) });
+    const window = this.#subjectWindow(s, s.window);
+    const base = seg.segments[0];
+    let worst: { ratio: number; start: number; rate: number } | undefined;
+    if (base) {
+      // Half a request of pseudo-count keeps a baseline with no slow request from dividing by zero.
+      const baseRate = Math.max(
+        base.rate,
+        0.5 /
+          Math.max(
+            1,
+            trials.slice(base.start, base.end).reduce((a, b) => a + b, 0),
+          ),
+      );
+      for (const later of seg.segments.slice(1)) {
+        const ratio = later.rate / baseRate;
+        if (ratio > 1 && (!worst || ratio > worst.ratio))
+          worst = { ratio, start: later.start, rate: later.rate };
+      }
+    }
+    if (!base || !worst) {
+      this.#emit(
+        'latency.tail.shift',
+        s.name,
+        1,
+        'ratio',
+        `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median) did not change significantly`,
+        this.#rangeSources(s, window),
+        { window },
+      );
+      return;
+    }
+    const onset = s.times[s.window.start + worst.start] as number;
+    this.#emit(
+      'latency.tail.shift',
+      s.name,
+      round(worst.ratio),
+      'ratio',
+      `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median) rose from ${pct(base.rate)} ` +
+        `to ${pct(worst.rate)} at ${iso(onset)} (×${fmt(worst.ratio)})`,
       this.#rangeSources(s, window),
       { window, onset: iso(onset) },
     );
@@ -581,29 +683,65 @@ class SignalBuilder {
     );
   }
 
+  /**
+   * How much worse the system did while the load was last rising than once it held steady: p95
+   * and error rate from the start of the final climb of users over the first third of what
+   * follows, against the last third of the steady state. A system whose capacity catches up late
+   * (slow autoscaling, cold caches) is bad early and recovers; a saturated one is worst at the end.
+   */
   #rampExcess(s: SubjectSeries): void {
-    const rampEnd = this.a.grid[this.a.phases.steadyStart];
-    if (this.a.phases.steadyStart === 0 || rampEnd === undefined) return;
-    const end = s.indexOf(rampEnd);
-    const ramp = new DDSketch(s.total.latency.alpha);
-    for (let i = 0; i < end; i++) {
-      const st = s.stats[i];
-      if (st) ramp.merge(st.latency);
+    if (!this.a.hasUsers) return;
+    const { steadyStart, steadyEnd } = this.a.phases;
+    const users = this.a.users;
+    const max = Math.max(...users.map((u) => u ?? 0));
+    if (!(max > 0)) return;
+    let climb = 0;
+    for (let i = 0; i < steadyStart; i++) if ((users[i] ?? 0) < CLIMB_FROM * max) climb = i;
+    const span = steadyEnd - climb;
+    if (span < 3 * MIN_SEGMENT_BUCKETS) return;
+    const toSubject = (runIndex: number) =>
+      s.indexOf(this.a.grid[Math.min(runIndex, this.a.grid.length - 1)] as number);
+    const early = this.#collect(s, toSubject(climb), toSubject(climb + Math.floor(span / 3)));
+    const late = this.#collect(s, toSubject(steadyEnd - Math.floor(span / 3)), toSubject(steadyEnd));
+    if (early.latency.count < MIN_RAMP_REQUESTS || late.latency.count < MIN_RAMP_REQUESTS) return;
+    const earlyP95 = early.latency.quantile(0.95);
+    const lateP95 = late.latency.quantile(0.95);
+    const window = this.#subjectWindow(s, { start: toSubject(climb), end: toSubject(steadyEnd) });
+    if (lateP95 > 0) {
+      this.#emit(
+        'latency.ramp.excess',
+        s.name,
+        round(earlyP95 / lateP95),
+        'ratio',
+        `p95 was ${fmt(earlyP95)} ms while users climbed to ${fmt(max)} (from ${iso(this.a.grid[climb] as number)}), ` +
+          `${fmt(earlyP95 / lateP95)}× the ${fmt(lateP95)} ms at the end of the steady state`,
+        this.#rangeSources(s, window),
+        { window, onset: iso(this.a.grid[climb] as number) },
+      );
     }
-    if (ramp.count < MIN_RAMP_REQUESTS) return;
-    const rampP95 = ramp.quantile(0.95);
-    const steadyP95 = s.steady.quantile(0.95);
-    if (!(steadyP95 > 0)) return;
-    const window = this.#subjectWindow(s, { start: 0, end });
+    const earlyRate = early.failures / early.latency.count;
+    const lateRate = late.failures / late.latency.count;
     this.#emit(
-      'latency.ramp.excess',
+      'errors.ramp.excess',
       s.name,
-      round(rampP95 / steadyP95),
+      round(earlyRate - lateRate),
       'ratio',
-      `p95 during the ramp-up was ${fmt(rampP95)} ms over ${fmt(ramp.count)} requests, ${fmt(rampP95 / steadyP95)}× the steady p95 of ${fmt(steadyP95)} ms`,
+      `${pct(earlyRate)} of requests failed while users climbed to ${fmt(max)}, against ${pct(lateRate)} at the end of the steady state`,
       this.#rangeSources(s, window),
-      { window },
+      { window, onset: iso(this.a.grid[climb] as number) },
     );
+  }
+
+  #collect(s: SubjectSeries, from: number, to: number): { latency: DDSketch; failures: number } {
+    const latency = new DDSketch(s.total.latency.alpha);
+    let failures = 0;
+    for (let i = from; i < to; i++) {
+      const st = s.stats[i];
+      if (!st) continue;
+      latency.merge(st.latency);
+      failures += st.failures;
+    }
+    return { latency, failures };
   }
 
   #errorRates(s: SubjectSeries, sw: { start: string; end: string } | undefined): void {
@@ -749,6 +887,24 @@ class SignalBuilder {
     );
   }
 
+  /** Which timeouts were timeouts of connecting (nothing accepted the connection) rather than of waiting for an answer. */
+  #connectShare(s: SubjectSeries): void {
+    const timeouts = s.endpoints.flatMap((e) => e.failures).filter((g) => g.kind === 'timeout');
+    const total = timeouts.reduce((n, g) => n + g.count, 0);
+    if (total === 0) return;
+    const connect = timeouts
+      .filter((g) => CONNECT_TIMEOUT.test(`${g.status} ${g.message}`))
+      .reduce((n, g) => n + g.count, 0);
+    this.#emit(
+      'errors.timeout.connect-share',
+      s.name,
+      round(connect / total),
+      'ratio',
+      `${fmt(connect)} of ${fmt(total)} timeouts happened while connecting`,
+      this.#rangeSources(s),
+    );
+  }
+
   #fastFail(s: SubjectSeries): void {
     const failed = s.failedLatency;
     if (failed.count < MIN_FAILURES) return;
@@ -764,6 +920,19 @@ class SignalBuilder {
       'ratio',
       `failed requests took a median of ${fmt(failedMedian)} ms against ${fmt(successMedian)} ms for successful ones ` +
         `(${fmt(failed.count)} failures)`,
+      this.#rangeSources(s),
+    );
+    // Failures that all end after the same time hit a fixed timeout (a function's limit, a
+    // gateway's or a client's); an unhealthy backend or an application error ends whenever it ends.
+    const q1 = failed.quantile(0.25);
+    const q3 = failed.quantile(0.75);
+    this.#emit(
+      'errors.duration.spread',
+      s.name,
+      round((q3 - q1) / failedMedian),
+      'ratio',
+      `half of the failed requests ended between ${fmt(q1)} ms and ${fmt(q3)} ms (interquartile range ` +
+        `${pct((q3 - q1) / failedMedian)} of the median ${fmt(failedMedian)} ms)`,
       this.#rangeSources(s),
     );
   }
