@@ -1,8 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/loader.js';
 import type { DiagnosisResult } from '../diagnosis/result.js';
 import { analyze } from '../pipeline/analyze.js';
+import { simulate, simulationIds } from '../simulate/simulate.js';
 
 // Recognition accuracy, measured on labelled evidence: every positive fixture of a scenario with a
 // signature must rank that scenario first (top-1) or among the first three (top-3) matched
@@ -28,12 +29,17 @@ export interface ScenarioAccuracy {
   falseAlarms: number;
 }
 
-export interface AccuracyReport {
+export interface AccuracyTable {
   scenarios: ScenarioAccuracy[];
   total: Omit<ScenarioAccuracy, 'scenarioId'> & { healthyRuns: number; healthyRunsWithAlarms: number };
   /** Scenarios matched on healthy runs, with how many runs raised each. */
   healthyAlarms: Record<string, number>;
   outcomes: FixtureOutcome[];
+}
+
+export interface AccuracyReport extends AccuracyTable {
+  /** Held-out runs made by the simulator with seeds the fixtures do not use; absent unless asked for. */
+  simulated?: AccuracyTable & { runsPerScenario: number; seeds: string };
 }
 
 export interface AccuracyOptions {
@@ -42,7 +48,15 @@ export interface AccuracyOptions {
   healthyDirs?: readonly string[];
   /** Only these scenarios (all with a signature and fixtures by default). */
   only?: readonly string[];
+  /**
+   * Also simulate this many fresh runs per scenario (and as many near misses and healthy runs) with
+   * seeds the fixtures never use, into `dir`: recognition on evidence the signatures were not tuned on.
+   */
+  simulate?: { runs: number; dir: string; seedBase?: number };
 }
+
+/** Seeds of held-out runs start here; the catalog's fixtures use seeds below 1000. */
+export const HELD_OUT_SEED_BASE = 10_000;
 
 const FIXED_CLOCK = () => new Date(0);
 
@@ -66,18 +80,61 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
       : [],
   );
   for (const file of healthyFiles) outcomes.push(await judge(options.catalog, '', file, 'healthy'));
+  const ids = scenarios.map((s) => s.id);
+  const report: AccuracyReport = tabulate(ids, outcomes);
+  if (options.simulate && options.simulate.runs > 0) {
+    const simulated = await simulatedOutcomes(options.catalog, ids, options.simulate);
+    const first = options.simulate.seedBase ?? HELD_OUT_SEED_BASE;
+    const last = first + options.simulate.runs - 1;
+    report.simulated = {
+      ...tabulate(
+        ids.filter((id) => simulationIds().includes(id)),
+        simulated,
+      ),
+      runsPerScenario: options.simulate.runs,
+      seeds: `${first}–${last}`,
+    };
+  }
+  return report;
+}
 
-  const perScenario = scenarios.map((scenario): ScenarioAccuracy => {
-    const mine = outcomes.filter((o) => o.scenarioId === scenario.id);
+async function simulatedOutcomes(
+  catalog: Catalog,
+  ids: readonly string[],
+  options: { runs: number; dir: string; seedBase?: number },
+): Promise<FixtureOutcome[]> {
+  const outcomes: FixtureOutcome[] = [];
+  const simulable = new Set(simulationIds());
+  mkdirSync(options.dir, { recursive: true });
+  const run = async (scenario: string, expect: FixtureOutcome['expect'], seed: number, label: string) => {
+    const file = join(options.dir, `${scenario}-${expect}-${seed}.jtl.gz`);
+    await simulate({ scenario, seed, nearMiss: expect === 'negative', output: file });
+    outcomes.push(await judge(catalog, label, file, expect));
+  };
+  for (let i = 0; i < options.runs; i++) {
+    const seed = (options.seedBase ?? HELD_OUT_SEED_BASE) + i;
+    for (const id of ids) {
+      if (!simulable.has(id)) continue;
+      await run(id, 'positive', seed, id);
+      await run(id, 'negative', seed, id);
+    }
+    await run('healthy', 'healthy', seed, '');
+  }
+  return outcomes;
+}
+
+function tabulate(ids: readonly string[], outcomes: FixtureOutcome[]): AccuracyTable {
+  const perScenario = ids.map((id): ScenarioAccuracy => {
+    const mine = outcomes.filter((o) => o.scenarioId === id);
     const positives = mine.filter((o) => o.expect === 'positive');
     const negatives = mine.filter((o) => o.expect === 'negative');
     return {
-      scenarioId: scenario.id,
+      scenarioId: id,
       positives: positives.length,
       top1: positives.filter((o) => o.rank === 1).length,
       top3: positives.filter((o) => o.rank !== undefined && o.rank <= 3).length,
       negatives: negatives.length,
-      falseAlarms: negatives.filter((o) => o.matched.includes(scenario.id)).length,
+      falseAlarms: negatives.filter((o) => o.matched.includes(id)).length,
     };
   });
   const healthy = outcomes.filter((o) => o.expect === 'healthy');

@@ -1,6 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
-import { type AccuracyReport, measureAccuracy } from '../../accuracy/measure.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  type AccuracyReport,
+  type AccuracyTable,
+  HELD_OUT_SEED_BASE,
+  measureAccuracy,
+} from '../../accuracy/measure.js';
 import { loadCatalog } from '../../catalog/loader.js';
 import { packageRoot } from '../../core/package-root.js';
 import { emit, type Io } from '../io.js';
@@ -20,25 +27,44 @@ export function registerAccuracy(program: Command, io: Io, globals: () => Global
       [],
     )
     .option('--scenario <id>', 'only this scenario (repeatable)', collect, [])
+    .option(
+      '--simulated <runs>',
+      'also measure on this many fresh simulated runs per scenario, near miss and healthy run (held out: seeds the fixtures never use)',
+      nonNegativeInt,
+      0,
+    )
+    .option('--seed <n>', 'first seed of the simulated runs', nonNegativeInt, HELD_OUT_SEED_BASE)
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['table', 'markdown', 'json'])
         .default('table'),
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action(async (options: { healthy: string[]; scenario: string[]; format: string; output?: string }) => {
-      const report = await measureAccuracy({
-        catalog: loadCatalog({ userDirs: globals().scenarios }),
-        healthyDirs:
-          options.healthy.length > 0 ? options.healthy : [join(packageRoot(), 'catalog', 'healthy')],
-        ...(options.scenario.length > 0 ? { only: options.scenario } : {}),
-      });
-      const text =
-        options.format === 'json'
-          ? `${JSON.stringify(report, null, 2)}\n`
-          : accuracyTable(report, options.format === 'markdown');
-      emit(io, text, options.output);
-    });
+    .action(
+      async (options: {
+        healthy: string[];
+        scenario: string[];
+        simulated: number;
+        seed: number;
+        format: string;
+        output?: string;
+      }) => {
+        const dir = options.simulated > 0 ? mkdtempSync(join(tmpdir(), 'faultline-accuracy-')) : undefined;
+        const report = await measureAccuracy({
+          ...(dir ? { simulate: { runs: options.simulated, dir, seedBase: options.seed } } : {}),
+          catalog: loadCatalog({ userDirs: globals().scenarios }),
+          healthyDirs:
+            options.healthy.length > 0 ? options.healthy : [join(packageRoot(), 'catalog', 'healthy')],
+          ...(options.scenario.length > 0 ? { only: options.scenario } : {}),
+        });
+        if (dir) rmSync(dir, { recursive: true, force: true });
+        const text =
+          options.format === 'json'
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : accuracyText(report, options.format === 'markdown');
+        emit(io, text, options.output);
+      },
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -47,7 +73,23 @@ function collect(value: string, previous: string[]): string[] {
 
 const percent = (n: number, d: number) => (d === 0 ? '–' : `${Math.round((100 * n) / d)}%`);
 
-export function accuracyTable(report: AccuracyReport, markdown: boolean): string {
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of runs');
+  return n;
+}
+
+export function accuracyText(report: AccuracyReport, markdown: boolean): string {
+  const parts = [`Catalog fixtures and bundled healthy runs\n\n${accuracyTable(report, markdown)}`];
+  if (report.simulated) {
+    parts.push(
+      `Held-out simulated runs (${report.simulated.runsPerScenario} per scenario, seeds ${report.simulated.seeds})\n\n${accuracyTable(report.simulated, markdown)}`,
+    );
+  }
+  return parts.join('\n');
+}
+
+export function accuracyTable(report: AccuracyTable, markdown: boolean): string {
   const header = ['scenario', 'positives', 'top-1', 'top-3', 'negatives', 'false alarms'];
   const rows = report.scenarios.map((s) => [
     s.scenarioId,

@@ -32,6 +32,10 @@ const MIN_SEGMENT_BUCKETS = 3;
 const MIN_LOG_SIGMA = 0.01;
 /** Mann–Kendall significance demanded by the contract for latency.trend. */
 const TREND_P = 0.01;
+/** Mann–Kendall on fewer than 10 points has too little power to be worth reporting. */
+const MIN_TREND_BUCKETS = 10;
+/** A climb before a drop counts only when it covers at least half of the steady window. */
+const TREND_PREFIX_SHARE = 0.5;
 /** A stall at least doubles a bucket's p99; smaller excursions are ordinary tail noise. */
 const STALL_MIN_JUMP = Math.log(2);
 /** An endpoint counts as slowed when its median rose 1.5× or more (the contract's definition). */
@@ -560,47 +564,77 @@ class SignalBuilder {
 
   #trend(s: SubjectSeries): void {
     const { indices, values } = finiteIn(s.p50, s.window);
-    if (values.length < 10) return;
+    if (values.length < MIN_TREND_BUCKETS) return;
     const log = values.map(Math.log);
     const times = indices.map((i) => s.times[i] as number);
     const window = this.#subjectWindow(s, s.window);
-    const mk = mannKendall(log);
-    if (!mk) return;
-    const sen = theilSen(times, log);
-    const span = (times[times.length - 1] as number) - (times[0] as number);
-    const change = Math.exp(sen.slope * span) - 1;
-    const stats = `Mann–Kendall tau ${fmt(mk.tau)}, p ${fmtP(mk.p)}, Theil–Sen slope ${fmt(sen.slope * 60_000 * 100)}%/min in log space`;
-    let value = mk.p < TREND_P ? change : 0;
-    let reason = mk.p < TREND_P ? '' : ' not significant at p < 0.01';
-    if (value !== 0) {
-      // A single step also makes Mann–Kendall significant; the trend must survive removing the
-      // best one-step fit, or it is a shift (latency.p50.shift), not a climb.
-      const seg = detectChangePoints(log, {
-        minSegment: this.#minSegment(s.widthMs, log.length),
-        minSigma: MIN_LOG_SIGMA,
-      });
-      const best = [...seg.changePoints].sort((x, y) => y.score - x.score)[0];
-      if (best) {
-        const before = median(log.slice(0, best.index));
-        const after = median(log.slice(best.index));
-        const residual = mannKendall(log.map((x, i) => x - (i < best.index ? before : after)));
-        if (!residual || residual.p >= TREND_P) {
-          value = 0;
-          reason = ` explained by a single step at ${iso(times[best.index] as number)} (residual p ${fmtP(residual?.p ?? 1)})`;
+    let trend = this.#climb(s, log, times);
+    let scope = 'over the steady window';
+    if (trend.value === 0) {
+      // A leak often ends in a crash and a restart that resets latency; the climb before the
+      // largest drop is the evidence, and the drop itself is told by the error signals.
+      const drop = this.#largestDrop(s, log);
+      if (drop !== undefined && drop >= MIN_TREND_BUCKETS && drop >= TREND_PREFIX_SHARE * log.length) {
+        const before = this.#climb(s, log.slice(0, drop), times.slice(0, drop));
+        if (before.value !== 0) {
+          trend = before;
+          scope = `until the drop at ${iso(times[drop] as number)}`;
         }
       }
     }
     this.#emit(
       'latency.trend',
       s.name,
-      round(value),
+      round(trend.value),
       'ratio',
-      value !== 0
-        ? `median latency rose ${pct(change)} over the steady window (${stats})`
-        : `no monotone trend in median latency over the steady window (${stats};${reason})`,
+      trend.value !== 0
+        ? `median latency rose ${pct(trend.value)} ${scope} (${trend.stats})`
+        : `no monotone trend in median latency over the steady window (${trend.stats};${trend.reason})`,
       this.#rangeSources(s, window),
       { window },
     );
+  }
+
+  /** A significant monotone rise of log latency that one step does not explain; value 0 otherwise. */
+  #climb(s: SubjectSeries, log: number[], times: number[]): { value: number; stats: string; reason: string } {
+    const mk = mannKendall(log);
+    if (!mk) return { value: 0, stats: 'too few buckets', reason: '' };
+    const sen = theilSen(times, log);
+    const span = (times[times.length - 1] as number) - (times[0] as number);
+    const change = Math.exp(sen.slope * span) - 1;
+    const stats = `Mann–Kendall tau ${fmt(mk.tau)}, p ${fmtP(mk.p)}, Theil–Sen slope ${fmt(sen.slope * 60_000 * 100)}%/min in log space`;
+    if (mk.p >= TREND_P || change <= 0)
+      return { value: 0, stats, reason: ' not a significant rise at p < 0.01' };
+    // A single step also makes Mann–Kendall significant; the trend must survive removing the best
+    // one-step fit, or it is a shift (latency.p50.shift), not a climb.
+    const seg = detectChangePoints(log, {
+      minSegment: this.#minSegment(s.widthMs, log.length),
+      minSigma: MIN_LOG_SIGMA,
+    });
+    const best = [...seg.changePoints].sort((x, y) => y.score - x.score)[0];
+    if (best) {
+      const before = median(log.slice(0, best.index));
+      const after = median(log.slice(best.index));
+      const residual = mannKendall(log.map((x, i) => x - (i < best.index ? before : after)));
+      if (!residual || residual.p >= TREND_P) {
+        return {
+          value: 0,
+          stats,
+          reason: ` explained by a single step at ${iso(times[best.index] as number)} (residual p ${fmtP(residual?.p ?? 1)})`,
+        };
+      }
+    }
+    return { value: change, stats, reason: '' };
+  }
+
+  /** Index where the median level fell the most, if it fell significantly. */
+  #largestDrop(s: SubjectSeries, log: number[]): number | undefined {
+    const seg = detectChangePoints(log, {
+      minSegment: this.#minSegment(s.widthMs, log.length),
+      minSigma: MIN_LOG_SIGMA,
+    });
+    const drops = seg.changePoints.filter((c) => c.effect < 0).sort((a, b) => a.effect - b.effect);
+    return drops[0]?.index;
   }
 
   #variability(s: SubjectSeries): void {
