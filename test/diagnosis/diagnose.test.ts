@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { addSource, emptyBundle } from '../../src/bundle/bundle.js';
 import type { Scenario } from '../../src/catalog/schema.js';
-import { decideVerdict, diagnose } from '../../src/diagnosis/diagnose.js';
+import { decideVerdict, diagnose, rankFindings, yieldToSpecific } from '../../src/diagnosis/diagnose.js';
 import { DiagnosisResultSchema } from '../../src/diagnosis/result.js';
 import { LoadTestAccumulator } from '../../src/gather/load-test/accumulate.js';
 import { renderJson } from '../../src/report/json.js';
@@ -182,5 +182,52 @@ describe('decideVerdict', () => {
     ],
   ] as const)('%j → %s', (findings, verdict) => {
     expect(decideVerdict(findings)).toBe(verdict);
+  });
+});
+
+describe('general scenarios yield to specific ones', () => {
+  const finding = (scenarioId: string, confidence: number) => ({
+    scenarioId,
+    title: scenarioId,
+    category: 'performance' as const,
+    severity: 'high' as const,
+    status: 'matched' as const,
+    confidence,
+    subjects: [],
+    evidence: [],
+    raisedBy: [],
+    loweredBy: [],
+    missingEvidence: [],
+    checks: [],
+    remediation: [],
+  });
+  const signature = (scenarioId: string, yieldsTo: string[] = []): Signature => ({
+    scenarioId,
+    needsAnyOf: ['load-test'],
+    reads: [],
+    yieldsTo,
+    evaluate: () => {
+      throw new Error('not called');
+    },
+  });
+
+  it('places a general finding just below the specific one and says why', () => {
+    const out = yieldToSpecific(
+      [finding('error-spike-5xx', 0.95), finding('circuit-breaker-open', 0.8)],
+      [signature('error-spike-5xx', ['circuit-breaker-open']), signature('circuit-breaker-open')],
+    );
+    const general = out.find((f) => f.scenarioId === 'error-spike-5xx');
+    expect(general?.status).toBe('matched');
+    expect(general?.confidence).toBeCloseTo(0.79);
+    expect(general?.loweredBy[0]).toMatchObject({ signal: 'finding', subject: 'circuit-breaker-open' });
+    expect(rankFindings(out).map((f) => f.scenarioId)).toEqual(['circuit-breaker-open', 'error-spike-5xx']);
+  });
+
+  it('leaves a general finding alone when no specific one matched', () => {
+    const out = yieldToSpecific(
+      [finding('error-spike-5xx', 0.95)],
+      [signature('error-spike-5xx', ['circuit-breaker-open'])],
+    );
+    expect(out[0]?.confidence).toBe(0.95);
   });
 });

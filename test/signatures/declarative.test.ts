@@ -119,4 +119,32 @@ describe('declarative signatures', () => {
     ).toBe(false);
     expect(SignatureSpecSchema.safeParse({ when: [] }).success).toBe(false);
   });
+
+  it('accepts any of several alternatives, and the strongest one counts', () => {
+    const ceiling = spec({
+      when: [
+        {
+          anyOf: [
+            { signal: 'throughput.knee', above: 0 },
+            { signal: 'throughput.collapse', below: 0.7 },
+          ],
+          reason: 'throughput hit a ceiling',
+        },
+      ],
+    });
+    const collapse = evaluate(ceiling, [
+      signal('throughput.knee', '*', 0),
+      signal('throughput.collapse', '*', 0.3),
+    ]);
+    expect(collapse.matched).toBe(true);
+    expect(collapse.raisedBy[0]).toMatchObject({ signal: 'throughput.collapse', value: 0.3 });
+    const neither = evaluate(ceiling, [
+      signal('throughput.knee', '*', 0),
+      signal('throughput.collapse', '*', 1),
+    ]);
+    expect(neither.matched).toBe(false);
+    expect(neither.loweredBy[0]?.reason).toMatch(/throughput\.knee > 0 or throughput\.collapse < 0\.7/);
+    const absent = evaluate(ceiling, []);
+    expect(absent.insufficient).toMatch(/throughput\.knee, throughput\.collapse/);
+  });
 });
