@@ -142,6 +142,19 @@ export class DDSketch {
     };
   }
 
+  /**
+   * An empty sketch whose bins already cover [low, high]: values in that range never grow the
+   * bin array, which saves the repeated reallocation a sketch per time bucket would otherwise pay.
+   */
+  static forRange(low: number, high: number, alpha = DEFAULT_RELATIVE_ACCURACY): DDSketch {
+    const sketch = new DDSketch(alpha);
+    const first = Math.ceil(Math.log(Math.max(low, MIN_INDEXABLE)) / sketch.#logGamma);
+    const last = Math.ceil(Math.log(Math.max(high, low)) / sketch.#logGamma);
+    sketch.#offset = first;
+    sketch.#bins = new Float64Array(Math.min(MAX_BINS, last - first + 1));
+    return sketch;
+  }
+
   static fromJSON(json: SketchJson): DDSketch {
     const sketch = new DDSketch(json.alpha);
     sketch.#bins = Float64Array.from(json.bins);

@@ -1,5 +1,5 @@
 import type { FailureKind, LoadTestFormat } from '../../core/vocabulary.js';
-import { DDSketch, DEFAULT_RELATIVE_ACCURACY } from '../../stats/ddsketch.js';
+import { DDSketch } from '../../stats/ddsketch.js';
 import type { Bucket, EndpointData, FailureGroup, LoadTestData, RequestStats } from './data.js';
 import { classifyFailure } from './failure-kind.js';
 import type { AggregateObservation, LoadSample, SampleSink } from './sample.js';
@@ -20,24 +20,12 @@ const FAILURE_GROUP_CAP = 2000;
 const KEPT_PROBLEMS = 20;
 
 /**
- * Sketch bins for 1 ms to about 80 s at the default accuracy (bin index ceil(ln v / ln gamma) runs
- * from 0 to about 565). A sketch created with them already spans the usual latencies, so the many
- * per-bucket sketches are allocated once instead of growing by doubling (each growth a new typed
- * array, which dominated the accumulation profile). Empty bins never show in the sketch's results.
+ * Latency sketches start with bins for 1 ms to 80 s, the usual range, so the many per-bucket
+ * sketches are allocated once instead of growing by doubling (each growth a new typed array, which
+ * dominated the accumulation profile). Empty bins never show in the sketch's results.
  */
-const PRESIZED_BINS: readonly number[] = new Array(566).fill(0);
-
 function latencySketch(): DDSketch {
-  return DDSketch.fromJSON({
-    alpha: DEFAULT_RELATIVE_ACCURACY,
-    offset: 0,
-    bins: PRESIZED_BINS as number[],
-    zero: 0,
-    count: 0,
-    sum: 0,
-    min: 0,
-    max: 0,
-  });
+  return DDSketch.forRange(1, 80_000);
 }
 
 class StatsAcc {
