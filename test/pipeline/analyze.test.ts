@@ -63,4 +63,16 @@ describe('analyze', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problems[0]).toMatchObject({ field: 'createdAt' });
   });
+
+  it('gives no verdict from a handful of requests in one instant', async () => {
+    const file = join(tempDir(), 'zero.jtl');
+    writeFileSync(
+      file,
+      'timeStamp,elapsed,label,responseCode,success\n1741685400000,120,GET /a,200,true\n1741685400000,90,GET /b,500,false\n',
+    );
+    const { result } = await analyze([file], { catalog, now: clock });
+    expect(result.loadTest?.overall.requests).toBe(2);
+    expect(result.loadTest?.durationSeconds).toBe(0.12);
+    expect(result.verdict).toBe('inconclusive');
+  });
 });

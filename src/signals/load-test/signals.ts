@@ -108,7 +108,11 @@ class SignalBuilder {
       );
     }
     if (!run.summaryOnly) this.#runTimed(all);
-    const subjects = [all, ...this.#endpointSubjects()];
+    // Too few requests give no verdict: the run's signals need as many as an endpoint's do.
+    const subjects = [
+      ...(all.total.count >= MIN_ENDPOINT_REQUESTS ? [all] : []),
+      ...this.#endpointSubjects(),
+    ];
     for (const subject of subjects) this.#subjectSignals(subject);
     if (!run.summaryOnly) this.#slowShare(subjects.filter((s) => s.name !== ALL));
     return this.#signals;
@@ -842,6 +846,8 @@ class SignalBuilder {
   #errorShift(s: SubjectSeries): void {
     const events = s.stats.map((st) => st?.failures ?? 0);
     const trials = s.stats.map((st) => st?.count ?? 0);
+    // A change needs a before and an after of at least the shortest segment each.
+    if (trials.filter((n) => n > 0).length < 2 * MIN_SEGMENT_BUCKETS) return;
     const seg: RateSegmentation = detectRateChanges(events, trials, {
       minSegment: this.#minSegment(s.widthMs, s.stats.length),
     });
