@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SourcePointerSchema } from '../core/source-pointer.js';
 import { FAILURE_KIND_NAMES, LOAD_TEST_FORMAT_NAMES } from '../core/vocabulary.js';
 
 // The load-test part of a diagnosis result: the KPIs and the time series a performance engineer
@@ -71,6 +72,18 @@ export const LoadTestSummarySchema = z
         }),
       )
       .describe('Response-time histogram per endpoint, on logarithmic bins'),
+    failures: z
+      .array(
+        z.strictObject({
+          endpoint: z.string(),
+          kind: z.enum(FAILURE_KIND_NAMES),
+          status: z.string(),
+          message: z.string().describe('With credentials masked'),
+          count: z.number().nonnegative(),
+          source: SourcePointerSchema.describe('The first failure of this kind: file and line'),
+        }),
+      )
+      .describe('The most frequent failures by endpoint, status and message'),
     notes: z.array(z.string()).describe('Facts about the input: unreadable lines, unsorted rows, clock skew'),
   })
   .describe('KPIs and time series of the load test');

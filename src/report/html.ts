@@ -255,6 +255,23 @@ function loadTestBody(summary: LoadTestSummary): string {
     `<dt>Volume</dt><dd>received ${formatBytes(overall.receivedBytes)} · sent ${formatBytes(overall.sentBytes)}</dd>`,
   );
   out.push(`<dl class="extra">${extra.join('')}</dl>`);
+  if (summary.failures.length) {
+    out.push('<h3>Top failures</h3>');
+    out.push(
+      table(
+        ['Count', 'Endpoint', 'Kind', 'Status', 'Message', 'First at'],
+        summary.failures.map((f) => [
+          formatCount(f.count),
+          `<code>${h(f.endpoint)}</code>`,
+          h(f.kind),
+          h(f.status),
+          h(f.message),
+          h(describeSource(f.source)),
+        ]),
+        [0],
+      ),
+    );
+  }
   return out.join('\n');
 }
 

@@ -196,6 +196,25 @@ function loadTestSection(summary: LoadTestSummary): string[] {
   const volume = [`received ${formatBytes(overall.receivedBytes)}`, `sent ${formatBytes(overall.sentBytes)}`];
   if (overall.maxConcurrency !== null) volume.unshift(`peak ${formatCount(overall.maxConcurrency)} users`);
   out.push(`**Volume:** ${md(volume.join(' · '))}`, '');
+  if (summary.failures.length) {
+    out.push(
+      '**Top failures**',
+      '',
+      ...table(
+        ['Count', 'Endpoint', 'Kind', 'Status', 'Message', 'First at'],
+        ['r', 'l', 'l', 'l', 'l', 'l'],
+        summary.failures.map((f) => [
+          formatCount(f.count),
+          code(f.endpoint),
+          md(f.kind),
+          md(f.status),
+          md(f.message),
+          md(describeSource(f.source)),
+        ]),
+      ),
+      '',
+    );
+  }
   return out;
 }
 

@@ -221,6 +221,14 @@ function loadTestLines(summary: LoadTestSummary, style: Style, width: number): s
   if (overall.maxConcurrency !== null) volume.unshift(`peak ${formatCount(overall.maxConcurrency)} users`);
   extra.push(`${style.dim('volume')}   ${volume.join(' · ')}`);
   if (extra.length) out.push('', ...extra);
+  if (summary.failures.length) {
+    out.push('', style.bold('TOP FAILURES'));
+    for (const f of summary.failures) {
+      const what = [f.status, f.message].filter(Boolean).join(' ');
+      out.push(wrap(`${formatCount(f.count)}× ${f.endpoint} (${f.kind}) ${what}`, width, '  ', '    '));
+      out.push(`    ${style.dim(`first at ${describeSource(f.source)}`)}`);
+    }
+  }
   return out;
 }
 

@@ -20,6 +20,12 @@ describe('renderHtml', () => {
     expect(first).not.toMatch(/zr\d+-/);
   });
 
+  it('lists the most frequent failures with their first line, escaped', () => {
+    expect(html).toContain('<h3>Top failures</h3>');
+    expect(html).toContain('Read timed out &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('results.jtl:48102');
+  });
+
   it('is one file: no script, no external URL, no link to another file', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link\b/i);

@@ -1,3 +1,4 @@
+import { maskSecrets } from '../../core/mask.js';
 import type { FailureKind, LoadTestFormat } from '../../core/vocabulary.js';
 import { DDSketch } from '../../stats/ddsketch.js';
 import type { Bucket, EndpointData, FailureGroup, LoadTestData, RequestStats } from './data.js';
@@ -13,6 +14,8 @@ export const MAX_BUCKETS = 480;
 /** Distinct endpoint names kept; more usually means unparameterized URLs, so the rest are pooled. */
 export const MAX_ENDPOINTS = 300;
 export const OTHER_ENDPOINTS = '(other endpoints)';
+/** Raw labels remembered for a fast lookup; past this many, a label is masked again on each request. */
+const MAX_LABELS = 10_000;
 const FIRST_SAMPLES = 20;
 const MAX_FAILURE_GROUPS = 20;
 /** Distinct status/message pairs tracked before counting; only the top MAX_FAILURE_GROUPS are kept in the data. */
@@ -103,6 +106,7 @@ export class LoadTestAccumulator implements SampleSink {
   #maxIndex = Number.NEGATIVE_INFINITY;
   #start = Number.POSITIVE_INFINITY;
   #end = Number.NEGATIVE_INFINITY;
+  readonly #byLabel = new Map<string, EndpointAcc>();
   readonly #endpoints = new Map<string, EndpointAcc>();
   #users = new Map<number, number>();
   /** The users bucket last written and its value, to skip repeated map updates (reset when coarsening). */
@@ -277,12 +281,15 @@ export class LoadTestAccumulator implements SampleSink {
   }
 
   #endpoint(label: string): EndpointAcc {
-    let endpoint = this.#endpoints.get(label);
-    if (!endpoint) {
-      const name = this.#endpoints.size >= MAX_ENDPOINTS ? OTHER_ENDPOINTS : label;
-      endpoint = this.#endpoints.get(name) ?? new EndpointAcc(name);
-      this.#endpoints.set(name, endpoint);
-    }
+    let endpoint = this.#byLabel.get(label);
+    if (endpoint) return endpoint;
+    // Labels can carry credentials (a URL with ?token=…); only the masked name is ever kept.
+    const masked = maskSecrets(label);
+    const name =
+      this.#endpoints.has(masked) || this.#endpoints.size < MAX_ENDPOINTS ? masked : OTHER_ENDPOINTS;
+    endpoint = this.#endpoints.get(name) ?? new EndpointAcc(name);
+    this.#endpoints.set(name, endpoint);
+    if (this.#byLabel.size < MAX_LABELS) this.#byLabel.set(label, endpoint);
     return endpoint;
   }
 
@@ -349,8 +356,8 @@ export class LoadTestAccumulator implements SampleSink {
     timestamp: number | undefined,
   ): void {
     // Messages often embed ids or timings; the first 200 characters are enough to group and show.
-    const text = message.length > 200 ? `${message.slice(0, 200)}…` : message;
-    const key = `${status}\u0000${text}`;
+    const cut = message.length > 200 ? `${message.slice(0, 200)}…` : message;
+    const key = `${status}\u0000${cut}`;
     const group = endpoint.failures.get(key);
     if (group) {
       group.count += weight;
@@ -364,8 +371,9 @@ export class LoadTestAccumulator implements SampleSink {
     } else if (endpoint.failures.size < FAILURE_GROUP_CAP) {
       endpoint.failures.set(key, {
         kind,
-        status,
-        message: text,
+        status: maskSecrets(status),
+        // Messages can quote headers or URLs with credentials; only the masked text is kept.
+        message: maskSecrets(cut),
         count: weight,
         firstLine: line,
         ...(timestamp !== undefined ? { firstTimestamp: timestamp } : {}),

@@ -12,6 +12,8 @@ import { iso } from './signals.js';
 const MAX_ENDPOINT_SERIES = 8;
 /** At most 40 histogram bins: enough to show two modes, few enough to read. */
 const MAX_HISTOGRAM_BINS = 40;
+/** The most frequent failures listed in a report; the rest are in the counts by kind and status. */
+const MAX_FAILURE_ROWS = 10;
 
 export function loadTestSummary(
   sources: ReadonlyArray<LoadTestSource>,
@@ -89,6 +91,22 @@ export function loadTestSummary(
       endpointP95,
     },
     histograms: run.endpoints.map((e) => ({ endpoint: e.name, bins: histogram(e.total.latency) })),
+    failures: run.endpoints
+      .flatMap((e) =>
+        e.failures.map((f) => ({
+          endpoint: e.name,
+          kind: f.kind,
+          status: f.status,
+          message: f.message,
+          count: f.count,
+          source: { type: 'file' as const, path: f.path, ...(f.firstLine > 0 ? { line: f.firstLine } : {}) },
+        })),
+      )
+      .sort(
+        (x, y) =>
+          y.count - x.count || x.endpoint.localeCompare(y.endpoint) || x.message.localeCompare(y.message),
+      )
+      .slice(0, MAX_FAILURE_ROWS),
     notes: run.notes,
   };
 }

@@ -28,3 +28,22 @@ describe('classifyFailure', () => {
     expect(classifyFailure(status, message)).toBe(kind);
   });
 });
+
+describe('credentials in load-test evidence', () => {
+  it('never keeps a secret from a label or a failure message', async () => {
+    const { LoadTestAccumulator } = await import('../../../src/gather/load-test/accumulate.js');
+    const sink = new LoadTestAccumulator('jmeter-csv');
+    sink.sample({
+      timestamp: 1_741_685_400_000,
+      elapsed: 120,
+      label: 'GET /api/orders?access_token=abc123def456',
+      success: false,
+      status: '401',
+      message: 'rejected Authorization: Bearer abcdefghijklmnopqrstuvwxyz',
+      line: 2,
+    });
+    const text = JSON.stringify(sink.finish());
+    expect(text).not.toMatch(/abc123def456|abcdefghijklmnopqrstuvwxyz/);
+    expect(text).toContain('GET /api/orders?access_token=***');
+  });
+});
