@@ -26,6 +26,17 @@ describe('faultline analyze', () => {
     expect(run.stdout).not.toContain(String.fromCharCode(27));
   });
 
+  it('shows progress on a terminal only, never in CI or with --quiet', async () => {
+    const tty = await runCli(['analyze', SHIFT, '--format', 'json'], { isTTY: true });
+    expect(tty.stderr).toMatch(/reading .*positive-step\.jtl\.gz: 100% of/);
+    const ci = await runCli(['analyze', SHIFT, '--format', 'json'], { isTTY: true, env: { CI: 'true' } });
+    expect(ci.stderr).toBe('');
+    const quiet = await runCli(['analyze', SHIFT, '--format', 'json', '--quiet'], { isTTY: true });
+    expect(quiet.stderr).toBe('');
+    const piped = await runCli(['analyze', SHIFT, '--format', 'json']);
+    expect(piped.stderr).toBe('');
+  });
+
   it('exits 2 naming the file when no input can be read', async () => {
     const missing = await runCli(['analyze', 'nope.jtl']);
     expect(missing.code).toBe(2);
