@@ -3,6 +3,7 @@ import { packageVersion } from '../core/package-root.js';
 import { formatProblem, InputError } from '../core/problem.js';
 import { registerAccuracy } from './commands/accuracy.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerAnomalies } from './commands/anomalies.js';
 import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands/catalog.js';
 import { registerCompare } from './commands/compare.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   registerSimulate(program, io, globals);
   registerCompare(program, io, globals);
   registerAccuracy(program, io, globals);
+  registerAnomalies(program, io, globals);
   for (const command of program.commands) inherit(command);
   return program;
 }
