@@ -148,8 +148,10 @@ export class DDSketch {
    */
   static forRange(low: number, high: number, alpha = DEFAULT_RELATIVE_ACCURACY): DDSketch {
     const sketch = new DDSketch(alpha);
+    // Both ends are raised to the smallest indexable value: below it values go to the zero count,
+    // and log(0) would make the bin count -Infinity (a RangeError from Float64Array).
     const first = Math.ceil(Math.log(Math.max(low, MIN_INDEXABLE)) / sketch.#logGamma);
-    const last = Math.ceil(Math.log(Math.max(high, low)) / sketch.#logGamma);
+    const last = Math.ceil(Math.log(Math.max(high, low, MIN_INDEXABLE)) / sketch.#logGamma);
     sketch.#offset = first;
     sketch.#bins = new Float64Array(Math.min(MAX_BINS, last - first + 1));
     return sketch;

@@ -22,7 +22,7 @@ export interface RateSegmentation {
 /**
  * Twice the log-likelihood gain of the best split of n buckets into two binomial rates behaves
  * like the maximum of n correlated χ²(1) statistics; its 99th percentile under a constant rate is
- * about 2·ln(n) + 7 for n from 20 to 480 (simulated in test/stats/rate-change.test.ts), so
+ * about 2·ln(n) + 7 for n from 20 to 480 (simulated; test/stats/change-points.test.ts checks the false-split rate), so
  * 2·ln(n) + 10 keeps false splits well under 1% per series.
  */
 export function ratePenalty(n: number): number {

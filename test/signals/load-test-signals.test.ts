@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { LoadTestAccumulator } from '../../src/gather/load-test/accumulate.js';
 import { loadTestSignals } from '../../src/signals/load-test/signals.js';
 import type { Signal } from '../../src/signals/signal.js';
 import { SignalSchema } from '../../src/signals/signal.js';
+import { SeededRandom } from '../stats/random.js';
 import { RUN_START, type RunSpec, syntheticRun } from './synthetic-run.js';
 
 function signalsOf(spec: RunSpec): Signal[] {
@@ -171,6 +173,72 @@ describe('throughput', () => {
     });
     expect(value(signals, 'throughput.collapse')).toBeLessThan(0.5);
     expect(Math.abs(onsetSeconds(signals, 'throughput.collapse') - 300)).toBeLessThanOrEqual(4);
+  });
+
+  it('sees a stop of all traffic as a collapse, not as steady throughput', () => {
+    // 100 req/s from 50 users, then nothing completes from 200 s to 290 s (every user hung).
+    const random = new SeededRandom(41);
+    const acc = new LoadTestAccumulator('jmeter-csv');
+    let line = 2;
+    for (let ms = 0; ms < 300_000; ms += 10) {
+      if (ms >= 200_000 && ms < 290_000) continue;
+      acc.sample({
+        timestamp: RUN_START + ms,
+        elapsed: random.logNormal(50, 0.3),
+        label: 'GET /items',
+        success: true,
+        status: '200',
+        concurrency: 50,
+        line: line++,
+      });
+    }
+    const signals = loadTestSignals([{ path: 'results/run.jtl', data: acc.finish() }]);
+    expect(value(signals, 'throughput.collapse')).toBeLessThan(0.05);
+    expect(Math.abs(onsetSeconds(signals, 'throughput.collapse') - 200)).toBeLessThanOrEqual(2);
+    expect(value(signals, 'throughput.per-user.shift')).toBeLessThan(0.05);
+  });
+
+  it('says no knee was found, without NaN, when users took a single step', () => {
+    const signals = signalsOf({ seed: 42, durationS: 120, users: (t) => (t < 3 ? 10 : 20) });
+    const knee = signals.find((s) => s.name === 'throughput.knee');
+    expect(knee?.value).toBe(0);
+    expect(knee?.explanation).toContain('too few steps');
+  });
+});
+
+describe('edge cases', () => {
+  const cases: Record<string, RunSpec> = {
+    'every request failed': {
+      seed: 43,
+      durationS: 120,
+      failure: () => ({ status: '500', message: 'boom', elapsed: 5 }),
+    },
+    'failures that took no time': {
+      seed: 43,
+      durationS: 120,
+      failure: () => ({ status: '500', message: 'boom', elapsed: 0 }),
+    },
+    'one bucket': { seed: 44, durationS: 0.9, users: () => 100 },
+    'no users recorded': { seed: 45, durationS: 120, recordUsers: false },
+    'users in one step': { seed: 46, durationS: 120, users: (t) => (t < 3 ? 10 : 20) },
+    'zero latency': { seed: 47, durationS: 60, latency: () => 0 },
+    'a handful of requests': { seed: 48, durationS: 3, users: () => 1, rate: () => 1 },
+  };
+  for (const [name, spec] of Object.entries(cases)) {
+    it(`gives valid signals with finite values and readable explanations: ${name}`, () => {
+      for (const s of signalsOf(spec)) {
+        expect(() => SignalSchema.parse(s)).not.toThrow();
+        expect(JSON.stringify(s)).not.toMatch(/NaN|Infinity|undefined|null/);
+      }
+    });
+  }
+
+  it('gives the run facts for a file with no request at all', () => {
+    const signals = loadTestSignals([
+      { path: 'empty.jtl', data: new LoadTestAccumulator('jmeter-csv').finish() },
+    ]);
+    expect(value(signals, 'load.requests')).toBe(0);
+    for (const s of signals) expect(JSON.stringify(s)).not.toMatch(/NaN|Infinity/);
   });
 });
 

@@ -56,4 +56,18 @@ describe('DDSketch', () => {
     expect(() => new DDSketch(0.01).merge(other)).toThrow(/accuracy/);
     expect(new DDSketch().quantile(0.5)).toBeNaN();
   });
+
+  it('pre-sizes for a range at or below the smallest indexable value without throwing', () => {
+    for (const [low, high] of [
+      [0, 0],
+      [0, 1e-4],
+      [5, 1],
+    ] as const) {
+      const sketch = DDSketch.forRange(low, high);
+      sketch.add(0);
+      sketch.add(250);
+      expect(sketch.count).toBe(2);
+      expect(sketch.quantile(1)).toBe(250);
+    }
+  });
 });

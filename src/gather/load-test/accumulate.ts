@@ -21,6 +21,13 @@ const MAX_FAILURE_GROUPS = 20;
 /** Distinct status/message pairs tracked before counting; only the top MAX_FAILURE_GROUPS are kept in the data. */
 const FAILURE_GROUP_CAP = 2000;
 const KEPT_PROBLEMS = 20;
+/**
+ * Distinct response codes counted per endpoint and per bucket. A run sees a handful; more means the
+ * column holds something else (messages, ids), which would make every bucket grow with the file,
+ * so further codes are counted together under OTHER_STATUSES.
+ */
+const MAX_STATUSES = 50;
+export const OTHER_STATUSES = '(other statuses)';
 
 /**
  * Latency sketches start with bins for 1 ms to 80 s, the usual range, so the many per-bucket
@@ -48,7 +55,7 @@ class StatsAcc {
     this.count += other.count;
     this.failures += other.failures;
     this.latency.merge(other.latency);
-    for (const [k, v] of other.statuses) this.statuses.set(k, (this.statuses.get(k) ?? 0) + v);
+    for (const [k, v] of other.statuses) countStatus(this.statuses, k, v);
     for (const [k, v] of Object.entries(other.failureKinds) as Array<[FailureKind, number]>) {
       this.failureKinds[k] = (this.failureKinds[k] ?? 0) + v;
     }
@@ -77,7 +84,7 @@ class StatsAcc {
 function addSample(stats: StatsAcc, s: LoadSample, weight: number, kind: FailureKind | undefined): void {
   stats.count += weight;
   stats.latency.add(s.elapsed, weight);
-  if (s.status !== undefined) stats.statuses.set(s.status, (stats.statuses.get(s.status) ?? 0) + weight);
+  if (s.status !== undefined) countStatus(stats.statuses, s.status, weight);
   if (kind) {
     stats.failures += weight;
     stats.failureKinds[kind] = (stats.failureKinds[kind] ?? 0) + weight;
@@ -87,6 +94,13 @@ function addSample(stats: StatsAcc, s: LoadSample, weight: number, kind: Failure
   if (s.sentBytes !== undefined) stats.sentBytes += s.sentBytes * weight;
   if (s.concurrency !== undefined && s.concurrency > (stats.concurrency ?? -1))
     stats.concurrency = s.concurrency;
+}
+
+function countStatus(statuses: Map<string, number>, status: string, n: number): void {
+  const seen = statuses.get(status);
+  if (seen !== undefined) statuses.set(status, seen + n);
+  else if (statuses.size < MAX_STATUSES) statuses.set(status, n);
+  else statuses.set(OTHER_STATUSES, (statuses.get(OTHER_STATUSES) ?? 0) + n);
 }
 
 class EndpointAcc {
@@ -187,8 +201,7 @@ export class LoadTestAccumulator implements SampleSink {
       stats.count += o.count;
       stats.failures += o.failures;
       spreadQuantiles(stats.latency, points, o.count);
-      for (const [k, v] of Object.entries(o.statuses ?? {}))
-        stats.statuses.set(k, (stats.statuses.get(k) ?? 0) + v);
+      for (const [k, v] of Object.entries(o.statuses ?? {})) countStatus(stats.statuses, k, v);
       if (o.receivedBytes !== undefined) stats.receivedBytes += o.receivedBytes;
       if (o.sentBytes !== undefined) stats.sentBytes += o.sentBytes;
       if (o.concurrency !== undefined) stats.concurrency = Math.max(stats.concurrency ?? 0, o.concurrency);

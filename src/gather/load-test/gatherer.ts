@@ -27,6 +27,13 @@ export function loadTestGatherer(options: LoadTestGatherOptions = {}): Gatherer<
         throw new GatherError('unsupported-format', 'load-test results are read from files');
       const input = await openInput(source.path, options.onProgress);
       if (input.head.length === 0) throw new GatherError('parse-error', `${source.path}: the file is empty`);
+      if (isUtf16(input.head)) {
+        throw new GatherError(
+          'unsupported-format',
+          `${source.path}: the text is UTF-16 (as Windows PowerShell's > writes it); save it as UTF-8 ` +
+            '(Out-File -Encoding utf8), or write the results to the file from the load tool itself',
+        );
+      }
       const head = input.head.toString('utf8');
       const parser = parsers.find((p) => p.detect(head, source.path));
       if (!parser) {
@@ -64,4 +71,11 @@ export function loadTestGatherer(options: LoadTestGatherOptions = {}): Gatherer<
       return data;
     },
   };
+}
+
+/** A UTF-16 byte order mark, little- or big-endian. */
+function isUtf16(head: Buffer): boolean {
+  return (
+    head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
+  );
 }

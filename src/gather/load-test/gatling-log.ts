@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { GatherError } from '../gatherer.js';
-import { forEachLine, type InputFile } from './input.js';
+import { forEachLine, type InputFile, tooLongLine } from './input.js';
 import type { LoadTestParser } from './parser.js';
 import type { LoadSample, SampleSink } from './sample.js';
 
@@ -25,7 +25,7 @@ export const gatlingLogParser: LoadTestParser = {
   format: 'gatling-log',
   expects: 'Gatling simulation.log, tab-separated text starting with a RUN (or ASSERTION) record',
   detect(head: string, path: string): boolean {
-    return /^(?:RUN|ASSERTION)\t/.test(head) || isBinaryGatlingLog(head, path);
+    return /^\uFEFF?(?:RUN|ASSERTION)\t/.test(head) || isBinaryGatlingLog(head, path);
   },
   async parse(input: InputFile, sink: SampleSink): Promise<void> {
     if (isBinaryGatlingLog(input.head.toString('latin1'), input.path)) {
@@ -37,7 +37,11 @@ export const gatlingLogParser: LoadTestParser = {
       );
     }
     const reader = new GatlingReader(sink);
-    await forEachLine(input.chunks(), (line, n) => reader.line(line, n));
+    await forEachLine(
+      input.chunks(),
+      (line, n) => reader.line(line, n),
+      (n) => sink.problem(n, tooLongLine('one tab-separated Gatling record a line')),
+    );
     reader.finish();
   },
 };

@@ -251,9 +251,12 @@ export class DelimitedScanner {
     const carry = this.#carry;
     if (!carry) return;
     const nl = carry.indexOf(LF);
+    const limit = `${MAX_ROW_BYTES / (1024 * 1024)} MB`;
     this.#consumer.bad(
       this.#lines + 1,
-      `expected a closing quote within ${MAX_ROW_BYTES / (1024 * 1024)} MB; the rest of this line was skipped`,
+      carry.indexOf(QUOTE) < 0
+        ? `expected a row of at most ${limit}; this line is longer and was skipped`
+        : `expected a closing quote within ${limit}; the rest of this line was skipped`,
     );
     this.#carry = undefined;
     if (nl < 0) {

@@ -1,6 +1,6 @@
 import { GatherError } from '../gatherer.js';
 import { endpointName } from './endpoint-name.js';
-import { forEachLine, type InputFile } from './input.js';
+import { forEachLine, type InputFile, tooLongLine } from './input.js';
 import { k6ErrorMessage } from './k6-error-codes.js';
 import type { LoadTestParser } from './parser.js';
 import type { LoadSample, SampleSink } from './sample.js';
@@ -45,7 +45,11 @@ export const k6JsonParser: LoadTestParser = {
   },
   async parse(input: InputFile, sink: SampleSink): Promise<void> {
     const reader = new K6JsonReader(sink);
-    await forEachLine(input.chunks(), (line, n) => reader.line(line, n));
+    await forEachLine(
+      input.chunks(),
+      (line, n) => reader.line(line, n),
+      (n) => sink.problem(n, tooLongLine('one k6 JSON object a line')),
+    );
     reader.finish();
     if (reader.lines === 0)
       throw new GatherError('parse-error', `${input.path}: the file has no k6 JSON lines`);

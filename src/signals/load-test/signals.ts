@@ -30,6 +30,13 @@ const MIN_SHIFT_MS = 30_000;
 const MIN_SEGMENT_BUCKETS = 3;
 /** The sketch resolves quantiles to ±1%, so per-bucket log-quantiles are never less noisy than 0.01. */
 const MIN_LOG_SIGMA = 0.01;
+/** A MAD of fewer than 5 buckets rests on two or three deviations: too few for latency.variability. */
+const MIN_VARIABILITY_BUCKETS = 5;
+/**
+ * latency.stalls needs 10 buckets: 5 spike events (the least periodicity accepts) with a quiet
+ * bucket between each, so the median still measures the typical level.
+ */
+const MIN_STALL_BUCKETS = 10;
 /** Mann–Kendall significance demanded by the contract for latency.trend. */
 const TREND_P = 0.01;
 /** Mann–Kendall on fewer than 10 points has too little power to be worth reporting. */
@@ -62,6 +69,8 @@ const MIN_FIRST_REQUESTS = 5;
 const MIN_RAMP_REQUESTS = 20;
 /** Throughput collapse counts only while users stay at ≥ 95% of the baseline's (fewer users explain less traffic). */
 const USERS_KEPT = 0.95;
+/** Typical requests per bucket above which an empty bucket is a stop of traffic, not chance (see #throughputBuckets). */
+const MIN_COUNT_FOR_EMPTY_BUCKETS = 20;
 
 export function loadTestSignals(sources: ReadonlyArray<LoadTestSource>): Signal[] {
   return new SignalBuilder(analyse(sources)).build();
@@ -184,14 +193,19 @@ class SignalBuilder {
     if (!knee) return;
     const window = this.#window(indices[0] ?? 0, (indices[indices.length - 1] ?? 0) + 1);
     if (knee.users === 0) {
+      // No hinge could be fitted when users took too few distinct levels (a single step): the
+      // slopes are then unknown, and saying throughput kept pace would claim more than was seen.
+      const fitted = Number.isFinite(knee.slopeBefore) && Number.isFinite(knee.slopeAfter);
       this.#emit(
         'throughput.knee',
         ALL,
         0,
         'users',
-        `throughput kept pace with users (log–log slope ${fmt(knee.slopeBefore)} then ${fmt(knee.slopeAfter)}` +
-          (Number.isFinite(knee.latencySlope) ? `, latency slope ${fmt(knee.latencySlope)}` : '') +
-          `) as users grew ${fmt(knee.usersGrowth)}×, so no capacity knee was reached`,
+        fitted
+          ? `throughput kept pace with users (log–log slope ${fmt(knee.slopeBefore)} then ${fmt(knee.slopeAfter)}` +
+              (Number.isFinite(knee.latencySlope) ? `, latency slope ${fmt(knee.latencySlope)}` : '') +
+              `) as users grew ${fmt(knee.usersGrowth)}×, so no capacity knee was reached`
+          : `users grew ${fmt(knee.usersGrowth)}× in too few steps to fit throughput against them, so no capacity knee was found`,
         this.#rangeSources(all, window),
         { window },
       );
@@ -211,18 +225,30 @@ class SignalBuilder {
     );
   }
 
-  #collapse(): void {
+  /**
+   * Full buckets of the analysis window whose throughput can be compared on a log scale. A bucket
+   * where nothing completed is the deepest collapse there is, so it stays in, counted as half a
+   * request (less than any bucket that saw one), but only when a typical bucket holds at least
+   * 20 requests: a Poisson count with mean 20 is zero with probability 2e-9, while in a sparse run
+   * (a few requests per bucket) empty buckets are ordinary noise and are left out as before.
+   */
+  #throughputBuckets(): { indices: number[]; log: (i: number) => number } {
     const w = this.a.window;
-    const indices: number[] = [];
-    for (let i = w.start; i < w.end; i++)
-      if (this.a.full[i] && (this.a.throughput[i] ?? 0) > 0) indices.push(i);
+    const seconds = this.a.bucketSeconds;
+    const full: number[] = [];
+    for (let i = w.start; i < w.end; i++) if (this.a.full[i]) full.push(i);
+    const typical = median(full.map((i) => (this.a.throughput[i] ?? 0) * seconds));
+    const keepEmpty = typical >= MIN_COUNT_FOR_EMPTY_BUCKETS;
+    const indices = full.filter((i) => keepEmpty || (this.a.throughput[i] ?? 0) > 0);
+    return { indices, log: (i) => Math.log(Math.max(this.a.throughput[i] ?? 0, 0.5 / seconds)) };
+  }
+
+  #collapse(): void {
+    const { indices, log: logOf } = this.#throughputBuckets();
     const all = this.a.subject(ALL);
     if (indices.length < 2 * MIN_SEGMENT_BUCKETS) return;
-    const log = indices.map((i) => Math.log(this.a.throughput[i] as number));
-    const seg = detectChangePoints(log, {
-      minSegment: this.#minSegment(this.a.bucketMs, log.length),
-      minSigma: MIN_LOG_SIGMA,
-    });
+    const log = indices.map(logOf);
+    const seg = this.#segmentLog(log, this.a.bucketMs);
     const base = seg.segments[0];
     const meanUsers = (from: number, to: number) => {
       const u = indices
@@ -269,18 +295,12 @@ class SignalBuilder {
 
   #perUserShift(): void {
     if (!this.a.hasUsers) return;
-    const w = this.a.window;
-    const indices: number[] = [];
-    for (let i = w.start; i < w.end; i++) {
-      if (this.a.full[i] && (this.a.throughput[i] ?? 0) > 0 && (this.a.users[i] ?? 0) > 0) indices.push(i);
-    }
+    const buckets = this.#throughputBuckets();
+    const indices = buckets.indices.filter((i) => (this.a.users[i] ?? 0) > 0);
     if (indices.length < 2 * MIN_SEGMENT_BUCKETS) return;
     const all = this.a.subject(ALL);
-    const log = indices.map((i) => Math.log((this.a.throughput[i] as number) / (this.a.users[i] as number)));
-    const seg = detectChangePoints(log, {
-      minSegment: this.#minSegment(this.a.bucketMs, log.length),
-      minSigma: MIN_LOG_SIGMA,
-    });
+    const log = indices.map((i) => buckets.log(i) - Math.log(this.a.users[i] as number));
+    const seg = this.#segmentLog(log, this.a.bucketMs);
     const window = this.#window(indices[0] as number, (indices[indices.length - 1] as number) + 1);
     const shift = largestShift(seg);
     if (!shift) {
@@ -440,10 +460,7 @@ class SignalBuilder {
     const { indices, values } = finiteIn(s[which], s.window);
     if (values.length < 2 * MIN_SEGMENT_BUCKETS) return;
     const log = values.map(Math.log);
-    const seg = detectChangePoints(log, {
-      minSegment: this.#minSegment(s.widthMs, log.length),
-      minSigma: MIN_LOG_SIGMA,
-    });
+    const seg = this.#segmentLog(log, s.widthMs);
     const window = this.#subjectWindow(s, s.window);
     const name = `latency.${which}.shift`;
     const shift = largestShift(seg);
@@ -484,6 +501,7 @@ class SignalBuilder {
    * up and down between levels (unreliable response time) several.
    */
   #reversals(s: SubjectSeries, seg: Segmentation): void {
+    const window = this.#subjectWindow(s, s.window);
     const levels = seg.segments.map((x) => x.level);
     let reversals = 0;
     for (let i = 2; i < levels.length; i++) {
@@ -498,8 +516,8 @@ class SignalBuilder {
       'count',
       `the per-bucket median went through ${levels.length} significant level${levels.length === 1 ? '' : 's'} ` +
         `and changed direction ${reversals} time${reversals === 1 ? '' : 's'}`,
-      this.#rangeSources(s, this.#subjectWindow(s, s.window)),
-      { window: this.#subjectWindow(s, s.window) },
+      this.#rangeSources(s, window),
+      { window },
     );
   }
 
@@ -611,10 +629,7 @@ class SignalBuilder {
       return { value: 0, stats, reason: ' not a significant rise at p < 0.01' };
     // A single step also makes Mann–Kendall significant; the trend must survive removing the best
     // one-step fit, or it is a shift (latency.p50.shift), not a climb.
-    const seg = detectChangePoints(log, {
-      minSegment: this.#minSegment(s.widthMs, log.length),
-      minSigma: MIN_LOG_SIGMA,
-    });
+    const seg = this.#segmentLog(log, s.widthMs);
     const best = [...seg.changePoints].sort((x, y) => y.score - x.score)[0];
     if (best) {
       const before = median(log.slice(0, best.index));
@@ -633,17 +648,14 @@ class SignalBuilder {
 
   /** Index where the median level fell the most, if it fell significantly. */
   #largestDrop(s: SubjectSeries, log: number[]): number | undefined {
-    const seg = detectChangePoints(log, {
-      minSegment: this.#minSegment(s.widthMs, log.length),
-      minSigma: MIN_LOG_SIGMA,
-    });
+    const seg = this.#segmentLog(log, s.widthMs);
     const drops = seg.changePoints.filter((c) => c.effect < 0).sort((a, b) => a.effect - b.effect);
     return drops[0]?.index;
   }
 
   #variability(s: SubjectSeries): void {
     const { values } = finiteIn(s.p50, s.window);
-    if (values.length < 5) return;
+    if (values.length < MIN_VARIABILITY_BUCKETS) return;
     const cv = robustCv(values);
     if (!Number.isFinite(cv)) return;
     const window = this.#subjectWindow(s, s.window);
@@ -661,7 +673,7 @@ class SignalBuilder {
   #stalls(s: SubjectSeries): void {
     const all = { start: 0, end: s.times.length };
     const { indices, values } = finiteIn(s.p99, all);
-    if (values.length < 10) return;
+    if (values.length < MIN_STALL_BUCKETS) return;
     const times = indices.map((i) => (s.times[i] as number) / 1000);
     const result = spikePeriodicity(times, values.map(Math.log), {
       bucketWidth: s.widthMs / 1000,
@@ -902,16 +914,15 @@ class SignalBuilder {
     }
     if (failures < MIN_FAILURES) return;
     const runRate = failures / count;
-    let best: { ratio: number; index: number; rate: number } | undefined;
-    s.stats.forEach((st, i) => {
-      if (!st || st.count === 0) return;
+    let top: { ratio: number; index: number; rate: number } | undefined;
+    for (const [i, st] of s.stats.entries()) {
+      if (!st || st.count === 0) continue;
       // Lower 99.9% bound of the bucket's failure count (Anscombe square-root approximation), so
       // chance clusters of a few failures in a quiet bucket do not read as bursts.
       const lower = st.failures > (BURST_Z / 2) ** 2 ? (Math.sqrt(st.failures) - BURST_Z / 2) ** 2 : 0;
       const ratio = lower / st.count / runRate;
-      if (!best || ratio > best.ratio) best = { ratio, index: i, rate: st.failures / st.count };
-    });
-    const top = best as { ratio: number; index: number; rate: number } | undefined;
+      if (!top || ratio > top.ratio) top = { ratio, index: i, rate: st.failures / st.count };
+    }
     const value = Math.max(1, top?.ratio ?? 1);
     const at = top ? (s.times[top.index] as number) : this.a.run.start;
     this.#emit(
@@ -1007,6 +1018,14 @@ class SignalBuilder {
   }
 
   // ---- helpers ----
+
+  /** Level changes of a log-scale series (latency, throughput) on buckets of widthMs. */
+  #segmentLog(log: readonly number[], widthMs: number): Segmentation {
+    return detectChangePoints(log, {
+      minSegment: this.#minSegment(widthMs, log.length),
+      minSigma: MIN_LOG_SIGMA,
+    });
+  }
 
   #minSegment(widthMs: number, length: number): number {
     const wanted = Math.max(MIN_SEGMENT_BUCKETS, Math.ceil(MIN_SHIFT_MS / widthMs));

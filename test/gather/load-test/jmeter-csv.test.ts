@@ -291,6 +291,15 @@ describe('JMeter CSV: bad input', () => {
     expect(sink.problems).toEqual([{ line: 3, message: expect.stringMatching(/expected a closing quote/) }]);
   });
 
+  it('skips a line over the row bound without blaming a quote it does not have', async () => {
+    const text = `${HEADER}\n${row(1000, 5, 'a')}\n${'x'.repeat(5 * 1024 * 1024)}\n${row(2000, 6, 'a')}\n`;
+    const sink = await parseInChunks(jmeterCsvParser, await file('long-line.jtl', text), [1 << 20]);
+    expect(sink.samples).toHaveLength(2);
+    expect(sink.problems).toEqual([
+      { line: 3, message: expect.stringMatching(/expected a row of at most 4 MB/) },
+    ]);
+  });
+
   it('reports every row written with another delimiter than the header', async () => {
     const rows = [HEADER, ...Array.from({ length: 5 }, (_, i) => row(i, 5, 'a').replaceAll(',', ';'))];
     const path = await file('wrong-delim.jtl', rows.join('\n'));
