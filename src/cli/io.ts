@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pc from 'picocolors';
 import { PLAIN, type Style } from '../catalog/render/terminal.js';
+import { InputError } from '../core/problem.js';
 
 // The CLI's only contact with the terminal. Commands get an Io, so tests run them in-process with
 // captured output and a chosen terminal width and TTY-ness.
@@ -56,12 +57,31 @@ export function tableWidth(io: Io, output?: string): number {
   return Math.max(40, io.columns ?? 120);
 }
 
-/** Writes the result to --output when given, otherwise to stdout. */
+/**
+ * Writes the result to --output when given (creating its folder), otherwise to stdout. A path that
+ * cannot be written (a directory, a file in place of a folder, no permission) is the user's input
+ * error, not a crash.
+ */
 export function emit(io: Io, text: string, output?: string): void {
-  if (output) {
+  if (!output) {
+    io.write(text);
+    return;
+  }
+  try {
     mkdirSync(dirname(output), { recursive: true });
     writeFileSync(output, text);
-  } else {
-    io.write(text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EEXIST' || code === 'ENOTDIR'
+          ? 'a part of the path is a file, not a folder'
+          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+            ? 'permission denied'
+            : error instanceof Error
+              ? error.message
+              : String(error);
+    throw new InputError(`cannot write ${output}: ${reason}`);
   }
 }

@@ -70,7 +70,10 @@ function exitCodeFor(error: unknown, io: Io): number {
   }
   if (error instanceof InputError) {
     io.error(`faultline: ${error.message}\n`);
-    for (const problem of error.problems) io.error(`  ${formatProblem(problem)}\n`);
+    // Some messages already list their problems (a policy file, a --fail-on expression).
+    for (const line of new Set(error.problems.map(formatProblem))) {
+      if (!error.message.includes(line)) io.error(`  ${line}\n`);
+    }
     return EXIT.badInput;
   }
   const message = error instanceof Error ? error.message : String(error);

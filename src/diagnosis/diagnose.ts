@@ -132,7 +132,10 @@ const YIELD_MARGIN = 0.01;
 /**
  * A general scenario (a 5xx spike) and a specific one (an open circuit breaker) often match the
  * same evidence; the specific one explains more of it, so the general finding is placed just
- * below it and says why. It stays matched: the symptom is real.
+ * below it and says why. It stays matched: the symptom is real. Yields chain (a 5xx spike yields
+ * to a function timeout, which yields to a cascading failure), so a specific finding is settled
+ * before the general ones compare with it. A cycle is cut where it closes, so it still ends in a
+ * strict order.
  */
 export function yieldToSpecific(
   findings: Array<Omit<Finding, 'rank'>>,
@@ -140,32 +143,44 @@ export function yieldToSpecific(
 ): Array<Omit<Finding, 'rank'>> {
   const matched = new Map(findings.filter((f) => f.status === 'matched').map((f) => [f.scenarioId, f]));
   const yields = new Map(signatures.map((s) => [s.scenarioId, s.yieldsTo ?? []]));
-  return findings.map((finding) => {
-    if (finding.status !== 'matched') return finding;
+  const settled = new Map<string, Omit<Finding, 'rank'>>();
+  const settling = new Set<string>();
+  const settle = (finding: Omit<Finding, 'rank'>): Omit<Finding, 'rank'> => {
+    const done = settled.get(finding.scenarioId);
+    if (done) return done;
+    if (settling.has(finding.scenarioId)) return finding;
+    settling.add(finding.scenarioId);
     const specific = (yields.get(finding.scenarioId) ?? [])
-      .map((id) => matched.get(id))
-      .filter(
-        (f): f is Omit<Finding, 'rank'> =>
-          f !== undefined && f.confidence <= finding.confidence + YIELD_MARGIN,
-      )
+      .flatMap((id) => {
+        const other = matched.get(id);
+        return other ? [settle(other)] : [];
+      })
+      .filter((f) => f.confidence <= finding.confidence + YIELD_MARGIN)
       .sort((a, b) => a.confidence - b.confidence)[0];
-    if (!specific) return finding;
-    const confidence = Math.max(0, specific.confidence - YIELD_MARGIN);
-    return {
-      ...finding,
-      confidence,
-      loweredBy: [
-        ...finding.loweredBy,
-        {
-          signal: 'finding',
-          subject: specific.scenarioId,
-          value: specific.confidence,
-          weight: Math.round((confidence - finding.confidence) * 1000) / 1000,
-          reason: `the more specific scenario ${specific.scenarioId} explains the same evidence`,
-        },
-      ],
-    };
-  });
+    settling.delete(finding.scenarioId);
+    const result = specific ? yieldTo(finding, specific) : finding;
+    settled.set(finding.scenarioId, result);
+    return result;
+  };
+  return findings.map((finding) => (finding.status === 'matched' ? settle(finding) : finding));
+}
+
+function yieldTo(finding: Omit<Finding, 'rank'>, specific: Omit<Finding, 'rank'>): Omit<Finding, 'rank'> {
+  const confidence = Math.max(0, specific.confidence - YIELD_MARGIN);
+  return {
+    ...finding,
+    confidence,
+    loweredBy: [
+      ...finding.loweredBy,
+      {
+        signal: 'finding',
+        subject: specific.scenarioId,
+        value: specific.confidence,
+        weight: Math.round((confidence - finding.confidence) * 1000) / 1000,
+        reason: `the more specific scenario ${specific.scenarioId} explains the same evidence`,
+      },
+    ],
+  };
 }
 
 const STATUS_ORDER = { matched: 0, 'not-matched': 1, 'insufficient-evidence': 2 } as const;
@@ -178,7 +193,7 @@ export function rankFindings(findings: ReadonlyArray<Omit<Finding, 'rank'>>): Fi
         STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
         b.confidence - a.confidence ||
         SEVERITY_NAMES.indexOf(a.severity) - SEVERITY_NAMES.indexOf(b.severity) ||
-        a.scenarioId.localeCompare(b.scenarioId),
+        compareText(a.scenarioId, b.scenarioId),
     )
     .map((finding, index) => ({ ...finding, rank: index + 1 }));
 }
@@ -193,4 +208,9 @@ export function decideVerdict(findings: ReadonlyArray<Pick<Finding, 'status' | '
 
 function clamp(value: number): number {
   return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
+}
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -102,8 +102,11 @@ export async function readBundle(path: string): Promise<EvidenceBundle> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    if (code === 'EISDIR') throw new InputError(`${path}: a directory, not a bundle file`);
+    // A parse error quotes the start of the file, which for a result file (often gzip) is noise.
+    const reason = error instanceof SyntaxError ? 'it is not JSON' : (error as Error).message;
     throw new InputError(
-      `${path}: not a saved evidence bundle (expected JSON written by --save-bundle): ${(error as Error).message}`,
+      `${path}: not a saved evidence bundle (${reason}); diagnose reads the file written by analyze --save-bundle, and analyze reads result files`,
     );
   }
   const parsed = EvidenceBundleSchema.safeParse(raw);

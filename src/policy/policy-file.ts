@@ -125,8 +125,10 @@ export function mergePolicies(...policies: Policy[]): Policy {
 }
 
 function problemsError(file: string, problems: Problem[]): InputError {
-  const lines = problems.map((p) => `  ${formatProblem(p)}`);
-  return new InputError(`invalid policy file ${file}:\n${lines.join('\n')}`, problems);
+  // The YAML parser can report one error twice at the same place (once per pass); list it once.
+  const unique = [...new Map(problems.map((p) => [formatProblem(p), p])).values()];
+  const lines = unique.map((p) => `  ${formatProblem(p)}`);
+  return new InputError(`invalid policy file ${file}:\n${lines.join('\n')}`, unique);
 }
 
 function position(lineCounter: LineCounter, offset: number): { line?: number; column?: number } {

@@ -149,14 +149,17 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
   };
 }
 
-/** Matched first, then most confident; among non-matches, the one with most required conditions holding. */
+/**
+ * Matched first, then most confident; among non-matches, the one with most required conditions
+ * holding; then the run before endpoints, endpoints in code-unit order (not the locale's).
+ */
 function byStrength(a: SubjectOutcome, b: SubjectOutcome): number {
   const held = (o: SubjectOutcome) => o.when.filter((j) => j.holds).length;
   return (
     Number(b.matched) - Number(a.matched) ||
     b.confidence - a.confidence ||
     held(b) - held(a) ||
-    (a.subject === RUN_SUBJECT ? -1 : b.subject === RUN_SUBJECT ? 1 : a.subject.localeCompare(b.subject))
+    (a.subject === RUN_SUBJECT ? -1 : b.subject === RUN_SUBJECT ? 1 : a.subject < b.subject ? -1 : 1)
   );
 }
 

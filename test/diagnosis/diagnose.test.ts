@@ -223,6 +223,35 @@ describe('general scenarios yield to specific ones', () => {
     expect(rankFindings(out).map((f) => f.scenarioId)).toEqual(['circuit-breaker-open', 'error-spike-5xx']);
   });
 
+  it('settles a chain of yields, so a general finding ranks below every finding it yields to', () => {
+    // bimodal-latency yields to function-timeout, which yields to cascading-failure; the general
+    // finding must compare with function-timeout's lowered confidence, not its own.
+    const out = yieldToSpecific(
+      [finding('bimodal-latency', 0.8), finding('function-timeout', 0.8), finding('cascading-failure', 0.7)],
+      [
+        signature('bimodal-latency', ['function-timeout']),
+        signature('function-timeout', ['cascading-failure']),
+        signature('cascading-failure'),
+      ],
+    );
+    expect(rankFindings(out).map((f) => f.scenarioId)).toEqual([
+      'cascading-failure',
+      'function-timeout',
+      'bimodal-latency',
+    ]);
+    expect(out.find((f) => f.scenarioId === 'bimodal-latency')?.confidence).toBeCloseTo(0.68);
+  });
+
+  it('ends a cycle of yields instead of recursing forever', () => {
+    const out = yieldToSpecific(
+      [finding('a-general', 0.8), finding('b-general', 0.8)],
+      [signature('a-general', ['b-general']), signature('b-general', ['a-general'])],
+    );
+    const [a, b] = out.map((f) => f.confidence);
+    expect(b).toBeCloseTo(0.79);
+    expect(a).toBeCloseTo(0.78);
+  });
+
   it('leaves a general finding alone when no specific one matched', () => {
     const out = yieldToSpecific(
       [finding('error-spike-5xx', 0.95)],

@@ -50,14 +50,19 @@ export function registerAccuracy(program: Command, io: Io, globals: () => Global
         output?: string;
       }) => {
         const dir = options.simulated > 0 ? mkdtempSync(join(tmpdir(), 'faultline-accuracy-')) : undefined;
-        const report = await measureAccuracy({
-          ...(dir ? { simulate: { runs: options.simulated, dir, seedBase: options.seed } } : {}),
-          catalog: loadCatalog({ userDirs: globals().scenarios }),
-          healthyDirs:
-            options.healthy.length > 0 ? options.healthy : [join(packageRoot(), 'catalog', 'healthy')],
-          ...(options.scenario.length > 0 ? { only: options.scenario } : {}),
-        });
-        if (dir) rmSync(dir, { recursive: true, force: true });
+        let report: AccuracyReport;
+        try {
+          report = await measureAccuracy({
+            ...(dir ? { simulate: { runs: options.simulated, dir, seedBase: options.seed } } : {}),
+            catalog: loadCatalog({ userDirs: globals().scenarios }),
+            healthyDirs:
+              options.healthy.length > 0 ? options.healthy : [join(packageRoot(), 'catalog', 'healthy')],
+            ...(options.scenario.length > 0 ? { only: options.scenario } : {}),
+          });
+        } finally {
+          // The simulated runs are scratch files: removed even when the measurement fails.
+          if (dir) rmSync(dir, { recursive: true, force: true });
+        }
         const text =
           options.format === 'json'
             ? `${JSON.stringify(report, null, 2)}\n`
