@@ -23,7 +23,10 @@ describe('gatherInto', () => {
     ]);
     const slot = bundle.evidence.logs ?? [];
     expect(slot.map((s) => s.status)).toEqual(['failed', 'failed', 'loaded']);
-    expect(slot[0]).toMatchObject({ status: 'failed', error: { code: 'not-found' } });
+    expect(slot[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'not-found', message: 'does/not/exist.log: no such file' },
+    });
     expect(slot[1]).toMatchObject({
       status: 'failed',
       error: { code: 'unsupported-format', message: 'expected a file' },

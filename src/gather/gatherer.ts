@@ -52,8 +52,13 @@ export async function gatherInto(
 function toSourceError(name: string, error: unknown): SourceError {
   if (error instanceof GatherError) return { code: error.code, message: error.message };
   const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return { code: 'not-found', message };
-  if (code === 'EACCES' || code === 'EISDIR' || code === 'EIO') return { code: 'unreadable', message };
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  // System errors name the file in a message meant for programmers; say it in a person's words.
+  const where = typeof path === 'string' ? path : name;
+  if (code === 'ENOENT') return { code: 'not-found', message: `${where}: no such file` };
+  if (code === 'EACCES' || code === 'EPERM')
+    return { code: 'unreadable', message: `${where}: permission denied` };
+  if (code === 'EISDIR') return { code: 'unreadable', message: `${where}: a directory, not a file` };
+  if (code === 'EIO') return { code: 'unreadable', message: `${where}: input/output error while reading` };
   return { code: 'parse-error', message: `${name}: ${message}` };
 }
