@@ -6,6 +6,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerAnomalies } from './commands/anomalies.js';
 import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands/catalog.js';
 import { registerCompare } from './commands/compare.js';
+import { registerLogs } from './commands/logs.js';
 import { registerSimulate } from './commands/simulate.js';
 import { type Io, processIo } from './io.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
   registerCompare(program, io, globals);
   registerAccuracy(program, io, globals);
   registerAnomalies(program, io, globals);
+  registerLogs(program, io, globals);
   for (const command of program.commands) inherit(command);
   return program;
 }
