@@ -1,10 +1,15 @@
-import type { EvidenceBundle } from '../bundle/bundle.js';
+import type { EvidenceBundle, EvidenceData } from '../bundle/bundle.js';
+import type { SourcePointer } from '../core/source-pointer.js';
+import type { EvidenceKind } from '../core/vocabulary.js';
 import type { LoadTestSummary } from '../diagnosis/load-test-summary.js';
 import type { DiagnosisResult } from '../diagnosis/result.js';
-import type { LoadTestData } from '../gather/load-test/data.js';
 import { loadTestSignals } from './load-test/signals.js';
 import { loadTestSummary } from './load-test/summary.js';
+import { logSignals } from './logs/signals.js';
+import { metricSignals } from './metrics/signals.js';
+import type { Signal } from './signal.js';
 import { SignalSet } from './signal.js';
+import { traceSignals } from './traces/signals.js';
 
 // The signals stage: every signal of a run, computed once from the bundle and shared by all
 // signatures. A family of signals that fails becomes a run error; the others still count.
@@ -15,26 +20,45 @@ export interface ComputedSignals {
   errors: DiagnosisResult['errors'];
 }
 
+function loaded<K extends EvidenceKind>(
+  bundle: EvidenceBundle,
+  kind: K,
+): Array<{ source: SourcePointer; data: EvidenceData<K> }> {
+  return (bundle.evidence[kind] ?? []).flatMap((s) =>
+    s.status === 'loaded' ? [{ source: s.source, data: s.data as EvidenceData<K> }] : [],
+  );
+}
+
 export function computeSignals(
   bundle: EvidenceBundle,
   options: { apdexThresholdMs: number },
 ): ComputedSignals {
   const signals = new SignalSet();
   const errors: DiagnosisResult['errors'] = [];
-  let loadTest: LoadTestSummary | undefined;
-  const sources: Array<{ path: string; data: LoadTestData }> = [];
-  for (const source of bundle.evidence['load-test'] ?? []) {
-    if (source.status === 'loaded' && source.source.type === 'file') {
-      sources.push({ path: source.source.path, data: source.data });
-    }
-  }
-  if (sources.length > 0) {
+  const family = (name: string, compute: () => Signal[]): void => {
     try {
-      for (const signal of loadTestSignals(sources)) signals.add(signal);
-      loadTest = loadTestSummary(sources, { apdexThresholdMs: options.apdexThresholdMs });
+      for (const signal of compute()) signals.add(signal);
     } catch (error) {
-      errors.push({ stage: 'signals', message: `load-test signals: ${(error as Error).message}` });
+      errors.push({ stage: 'signals', message: `${name} signals: ${(error as Error).message}` });
     }
+  };
+
+  let loadTest: LoadTestSummary | undefined;
+  const loadTests = loaded(bundle, 'load-test').flatMap(({ source, data }) =>
+    source.type === 'file' ? [{ path: source.path, data }] : [],
+  );
+  if (loadTests.length > 0) {
+    family('load-test', () => {
+      const computed = loadTestSignals(loadTests);
+      loadTest = loadTestSummary(loadTests, { apdexThresholdMs: options.apdexThresholdMs });
+      return computed;
+    });
   }
+  const metrics = loaded(bundle, 'metrics');
+  if (metrics.length > 0) family('metrics', () => metricSignals(metrics));
+  const logs = loaded(bundle, 'logs');
+  if (logs.length > 0) family('logs', () => logSignals(logs));
+  const traces = loaded(bundle, 'traces');
+  if (traces.length > 0) family('traces', () => traceSignals(traces));
   return { signals, ...(loadTest ? { loadTest } : {}), errors };
 }

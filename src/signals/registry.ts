@@ -1,4 +1,7 @@
 import { type EvidenceKind, FAILURE_KIND_NAMES } from '../core/vocabulary.js';
+import { LOGS_SIGNALS } from './logs/definitions.js';
+import { METRICS_SIGNALS } from './metrics/definitions.js';
+import { TRACES_SIGNALS } from './traces/definitions.js';
 
 // Every signal name a signature may read, with what it measures and the evidence kind it is
 // computed from. Scenario signatures are checked against this list when the catalog loads, so a
@@ -107,6 +110,9 @@ export const SIGNALS: readonly SignalDefinition[] = [
     'Median latency of failed requests divided by that of successful ones',
     'ratio',
   ),
+  ...METRICS_SIGNALS,
+  ...LOGS_SIGNALS,
+  ...TRACES_SIGNALS,
 ];
 
 const BY_NAME = new Map(SIGNALS.map((signal) => [signal.name, signal]));
