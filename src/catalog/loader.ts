@@ -114,8 +114,8 @@ function readScenarioFolder(
 /** A signature may only read signals that exist, so a misspelt name cannot make it silently never match. */
 function signatureProblems(scenario: Scenario, file: string): Problem[] {
   const problems: Problem[] = [];
-  const spec = scenario.signature;
-  if (!spec) return problems;
+  const ways = scenario.signature;
+  if (!ways) return problems;
   if (isReviewOnly(scenario)) {
     problems.push({
       file,
@@ -123,22 +123,24 @@ function signatureProblems(scenario: Scenario, file: string): Problem[] {
       message: 'a scenario recognized only by review cannot have a signature',
     });
   }
-  for (const part of ['when', 'support', 'against'] as const) {
-    spec[part].forEach((condition, index) => {
-      for (const leaf of leaves(condition)) {
-        if (signalDefinition(leaf.signal)) continue;
-        const suggestions = nearest(leaf.signal, signalNames(), 2);
-        const hint = suggestions.length
-          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
-          : '';
-        problems.push({
-          file,
-          field: `signature.${part}[${index}].signal`,
-          message: `unknown signal "${leaf.signal}"${hint} (faultline catalog signals lists them)`,
-        });
-      }
-    });
-  }
+  ways.forEach((spec, way) => {
+    for (const part of ['when', 'support', 'against'] as const) {
+      spec[part].forEach((condition, index) => {
+        for (const leaf of leaves(condition)) {
+          if (signalDefinition(leaf.signal)) continue;
+          const suggestions = nearest(leaf.signal, signalNames(), 2);
+          const hint = suggestions.length
+            ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`
+            : '';
+          problems.push({
+            file,
+            field: `signature[${way}].${part}[${index}].signal`,
+            message: `unknown signal "${leaf.signal}"${hint} (faultline catalog signals lists them)`,
+          });
+        }
+      });
+    }
+  });
   return problems;
 }
 
@@ -203,18 +205,20 @@ export function crossCheck(
         });
       }
     });
-    scenario.signature?.yieldsTo.forEach((other, index) => {
-      if (byId.has(other) && other !== scenario.id) return;
-      const suggestions = nearest(other, ids);
-      problems.push({
-        file,
-        field: `signature.yieldsTo[${index}]`,
-        message:
-          other === scenario.id
-            ? 'a scenario cannot yield to itself'
-            : `unknown scenario id "${other}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
-      });
-    });
+    scenario.signature?.forEach((way, wayIndex) =>
+      way.yieldsTo.forEach((other, index) => {
+        if (byId.has(other) && other !== scenario.id) return;
+        const suggestions = nearest(other, ids);
+        problems.push({
+          file,
+          field: `signature[${wayIndex}].yieldsTo[${index}]`,
+          message:
+            other === scenario.id
+              ? 'a scenario cannot yield to itself'
+              : `unknown scenario id "${other}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
+        });
+      }),
+    );
     scenario.sources.forEach((source, index) => {
       const field = `sources[${index}]`;
       if (!seeds.has(source.seed)) {

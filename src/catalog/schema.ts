@@ -8,7 +8,7 @@ import {
   type RecognitionKind,
   SEVERITY_NAMES,
 } from '../core/vocabulary.js';
-import { SignatureSpecSchema } from '../signatures/schema.js';
+import { SignatureSchema } from '../signatures/schema.js';
 
 // The schema of one scenario file (scenario.yaml). Built-in and user scenarios share it.
 
@@ -70,7 +70,7 @@ export const ScenarioShape = z.strictObject({
   references: z.array(ReferenceSchema).default([]),
   related: uniqueList(z.string().regex(SCENARIO_ID_PATTERN, 'expected a scenario id')).default([]),
   sources: z.array(SeedSourceSchema).default([]),
-  signature: SignatureSpecSchema.optional(),
+  signature: SignatureSchema.optional(),
 });
 
 export const ScenarioSchema = ScenarioShape.superRefine((scenario, ctx) => {

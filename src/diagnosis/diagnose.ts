@@ -63,7 +63,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
       continue;
     }
     try {
-      const outcome = signature.evaluate({ scenario, signals: input.signals });
+      const outcome = signature.evaluate({ scenario, signals: input.signals, available });
       if (outcome.insufficient) {
         findings.push({
           ...base,

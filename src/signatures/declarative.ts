@@ -28,25 +28,97 @@ export const RUN_SUBJECT = '*';
 /** Subjects whose evidence is listed for one finding; more would bury the strongest. */
 const MAX_EVIDENCE_SUBJECTS = 3;
 
-export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): Signature | undefined {
-  const spec = scenario.signature;
-  if (!spec) return undefined;
+/** Corroboration: a match seen again in another kind of evidence is more likely real. */
+const CORROBORATION = 0.1;
+
+/** The evidence kinds a way reads in its required conditions: all of them must be present to judge it. */
+export function wayEvidence(spec: SignatureSpec): EvidenceKind[] {
   const kinds = new Set<EvidenceKind>();
-  const reads = new Set<string>();
-  for (const condition of [...spec.when, ...spec.support, ...spec.against]) {
+  for (const condition of spec.when) {
     for (const leaf of leaves(condition)) {
-      reads.add(leaf.signal);
       const from = signalDefinition(leaf.signal)?.from;
-      if (from && spec.when.includes(condition)) kinds.add(from);
+      if (from) kinds.add(from);
     }
   }
+  return [...kinds].sort();
+}
+
+export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): Signature | undefined {
+  const ways = scenario.signature;
+  if (!ways) return undefined;
+  const compiled = ways.map((spec) => ({ spec, kinds: wayEvidence(spec) }));
+  const reads = new Set<string>();
+  for (const { spec } of compiled) {
+    for (const condition of [...spec.when, ...spec.support, ...spec.against]) {
+      for (const leaf of leaves(condition)) reads.add(leaf.signal);
+    }
+  }
+  const confirmWith = new Map<string, { evidence: EvidenceKind; what: string }>();
+  for (const { spec } of compiled)
+    for (const c of spec.confirmWith) confirmWith.set(`${c.evidence} ${c.what}`, c);
   return {
     scenarioId: scenario.id,
-    needsAnyOf: [...kinds].sort(),
+    needsAnyOf: [...new Set(compiled.flatMap((w) => w.kinds))].sort(),
     reads: [...reads].sort(),
-    confirmWith: spec.confirmWith,
-    yieldsTo: spec.yieldsTo,
-    evaluate: ({ signals }) => evaluate(spec, signals),
+    confirmWith: [...confirmWith.values()],
+    yieldsTo: [...new Set(compiled.flatMap((w) => w.spec.yieldsTo))],
+    evaluate: ({ signals, available }) => evaluateWays(compiled, signals, available),
+  };
+}
+
+/**
+ * Judges every way whose evidence is present. The strongest match decides; each other way that
+ * matched in a different kind of evidence corroborates it. With no match, the closest way tells
+ * how near the scenario came; with no way judgeable, the scenario lacks evidence.
+ */
+function evaluateWays(
+  ways: ReadonlyArray<{ spec: SignatureSpec; kinds: EvidenceKind[] }>,
+  signals: SignalSet,
+  available: ReadonlySet<EvidenceKind> | undefined,
+): SignatureOutcome {
+  const judged = ways
+    .filter((w) => !available || w.kinds.every((kind) => available.has(kind)))
+    .map((w) => ({ kinds: w.kinds, outcome: evaluate(w.spec, signals) }));
+  const decided = judged.filter((j) => !j.outcome.insufficient);
+  if (decided.length === 0) {
+    const reasons = [...new Set(judged.map((j) => j.outcome.insufficient as string))];
+    return {
+      matched: false,
+      confidence: 0,
+      subjects: [],
+      evidence: [],
+      raisedBy: [],
+      loweredBy: [],
+      insufficient:
+        reasons.length > 0
+          ? reasons.join('; ')
+          : `needs ${[...new Set(ways.flatMap((w) => w.kinds))].join(' or ')} evidence`,
+    };
+  }
+  const byConfidence = [...decided].sort((a, b) => b.outcome.confidence - a.outcome.confidence);
+  const best = byConfidence[0] as (typeof decided)[number];
+  const matched = byConfidence.filter((j) => j.outcome.matched);
+  if (matched.length === 0) return best.outcome;
+  const corroborating = matched.filter(
+    (j) => j !== best && j.kinds.some((kind) => !best.kinds.includes(kind)),
+  );
+  const onsets = matched.flatMap((j) => (j.outcome.onset ? [j.outcome.onset] : [])).sort();
+  return {
+    ...best.outcome,
+    confidence: Math.min(1, best.outcome.confidence + CORROBORATION * corroborating.length),
+    ...(onsets[0] ? { onset: onsets[0] } : {}),
+    subjects: [...new Set(matched.flatMap((j) => j.outcome.subjects))],
+    evidence: matched.flatMap((j) => j.outcome.evidence),
+    raisedBy: [
+      ...best.outcome.raisedBy,
+      ...corroborating.map((j) => ({
+        signal: 'corroboration',
+        subject: j.kinds.join('+'),
+        value: Math.round(j.outcome.confidence * 1000) / 1000,
+        weight: CORROBORATION,
+        reason: `the ${j.kinds.join(' and ')} evidence shows the same scenario`,
+      })),
+    ],
   };
 }
 
@@ -175,7 +247,9 @@ function judge(condition: Condition, signals: SignalSet, subject: string): Judge
     const runLevel = signalDefinition(leaf.signal) !== undefined && isRunLevel(leaf.signal);
     const signal =
       signals.get(leaf.signal, runLevel ? RUN_SUBJECT : subject)[0] ??
-      (subject === RUN_SUBJECT ? signals.get(leaf.signal).find((s) => s.subject === undefined) : undefined);
+      // A signal without a subject is about the whole run (an error-rate rise in the logs) and
+      // holds for every subject judged, so a per-pod way can be supported by run-level evidence.
+      signals.get(leaf.signal).find((s) => s.subject === undefined);
     if (!signal) continue;
     const { holds, strength } = test(leaf, signal.value);
     const judged = { condition, leaf, signal, holds, strength };

@@ -106,6 +106,18 @@ export const SignatureSpecSchema = z
   .describe('How the scenario is recognized from signals');
 export type SignatureSpec = z.infer<typeof SignatureSpecSchema>;
 
+/**
+ * A scenario's signature: one or more ways to recognize it, typically one per evidence kind (a
+ * memory leak from a load test's latency trend, or from the memory series themselves). The
+ * scenario matches when any way matches; ways that match in different evidence kinds corroborate.
+ * A single spec is accepted and read as a list of one.
+ */
+export const SignatureSchema = z.preprocess(
+  (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? [value] : value),
+  z.array(SignatureSpecSchema).min(1, 'expected at least one way to recognize the scenario'),
+);
+export type SignatureWays = z.infer<typeof SignatureSchema>;
+
 /** The test of a condition in words, e.g. "latency.p99.shift > 2.5" or "a > 1 or b < 0.5". */
 export function formatTest(condition: Condition): string {
   return leaves(condition)

@@ -9,6 +9,8 @@ import type { SignalSet } from '../signals/signal.js';
 export interface SignatureContext {
   scenario: Scenario;
   signals: SignalSet;
+  /** Evidence kinds loaded in this run; ways needing an absent kind are not judged. All when omitted. */
+  available?: ReadonlySet<EvidenceKind>;
 }
 
 export interface SignatureOutcome {

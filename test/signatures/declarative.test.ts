@@ -29,14 +29,14 @@ const tail = spec({
 });
 
 function evaluate(s: SignatureSpec, signals: Signal[]) {
-  const signature = compileSignature({ id: 'tail-latency-spike', signature: s });
+  const signature = compileSignature({ id: 'tail-latency-spike', signature: [s] });
   if (!signature) throw new Error('no signature');
   return signature.evaluate({ scenario: {} as never, signals: new SignalSet(signals) });
 }
 
 describe('declarative signatures', () => {
   it('derives the evidence it needs and the signals it reads', () => {
-    const signature = compileSignature({ id: 'x', signature: tail });
+    const signature = compileSignature({ id: 'x', signature: [tail] });
     expect(signature?.needsAnyOf).toEqual(['load-test']);
     expect(signature?.reads).toEqual(['latency.p50.shift', 'latency.p99.shift', 'latency.tail-ratio']);
     expect(compileSignature({ id: 'x' })).toBeUndefined();

@@ -1,5 +1,11 @@
 import { CATEGORIES, type Category, RECOGNITION_KIND_NAMES, SEVERITY_NAMES } from '../../core/vocabulary.js';
-import { type Condition, formatTest, type SignatureSpec } from '../../signatures/schema.js';
+import { wayEvidence } from '../../signatures/declarative.js';
+import {
+  type Condition,
+  formatTest,
+  type SignatureSpec,
+  type SignatureWays,
+} from '../../signatures/schema.js';
 import type { Catalog, CatalogScenario } from '../loader.js';
 import { SCENARIO_FILE } from '../schema.js';
 import type { SeedCoverage } from '../seeds.js';
@@ -90,7 +96,7 @@ export function scenarioMarkdown(s: CatalogScenario, options: PageOptions): stri
     );
     parts.push(`${sub} Seed items covered\n\n| seed | item |\n| --- | --- |\n${rows.join('\n')}`);
   }
-  if (s.signature) parts.push(`${sub} How Faultline recognizes it\n\n${signatureMarkdown(s.signature)}`);
+  if (s.signature) parts.push(`${sub} How Faultline recognizes it\n\n${signatureWaysMarkdown(s.signature)}`);
   if (s.fixtures.length) {
     parts.push(
       `${sub} Fixtures\n\n${s.fixtures.map((f) => `- ${f.expect}: ${inlineCode(f.path)}`).join('\n')}`,
@@ -101,6 +107,14 @@ export function scenarioMarkdown(s: CatalogScenario, options: PageOptions): stri
 
 function conditionText(c: Condition): string {
   return `${inlineCode(formatTest(c))} — ${escapeText(c.reason)}`;
+}
+
+/** Every way of recognizing the scenario, each named by the evidence it reads. */
+export function signatureWaysMarkdown(ways: SignatureWays): string {
+  if (ways.length === 1) return signatureMarkdown(ways[0] as SignatureSpec);
+  return ways
+    .map((spec) => `**From ${wayEvidence(spec).join(' and ')}.** ${signatureMarkdown(spec)}`)
+    .join('\n\n');
 }
 
 /** The signature as prose: what must hold, what raises confidence, what rules the scenario out. */

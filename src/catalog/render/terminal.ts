@@ -1,4 +1,5 @@
 import type { Severity } from '../../core/vocabulary.js';
+import { wayEvidence } from '../../signatures/declarative.js';
 import { type Condition, formatTest } from '../../signatures/schema.js';
 import type { CatalogScenario } from '../loader.js';
 import type { SearchHit } from '../search.js';
@@ -103,7 +104,6 @@ export function scenarioPage(s: CatalogScenario, style: Style, width: number): s
     out.push(wrap(s.related.join(', '), width, '  '));
   }
   if (s.signature) {
-    const spec = s.signature;
     out.push(section('How Faultline recognizes it'));
     const conditions = (label: string, list: readonly Condition[]) => {
       if (list.length === 0) return;
@@ -111,12 +111,15 @@ export function scenarioPage(s: CatalogScenario, style: Style, width: number): s
       for (const c of list)
         out.push(wrap(`${style.cyan(formatTest(c))}: ${c.reason}`, width, '  • ', '    '));
     };
-    conditions(`all of (judged ${spec.scope === 'endpoint' ? 'per endpoint' : 'for the run'}):`, spec.when);
-    conditions('raised by:', spec.support);
-    conditions('ruled out by:', spec.against);
-    if (spec.confirmWith.length) {
-      out.push(`  ${style.bold('confirm with:')}`);
-      for (const c of spec.confirmWith) out.push(wrap(`${c.evidence}: ${c.what}`, width, '  • ', '    '));
+    for (const spec of s.signature) {
+      if (s.signature.length > 1) out.push(`  ${style.bold(`from ${wayEvidence(spec).join(' and ')}:`)}`);
+      conditions(`all of (judged ${spec.scope === 'endpoint' ? 'per subject' : 'for the run'}):`, spec.when);
+      conditions('raised by:', spec.support);
+      conditions('ruled out by:', spec.against);
+      if (spec.confirmWith.length) {
+        out.push(`  ${style.bold('confirm with:')}`);
+        for (const c of spec.confirmWith) out.push(wrap(`${c.evidence}: ${c.what}`, width, '  • ', '    '));
+      }
     }
   }
   if (s.sources.length) {
