@@ -3,6 +3,7 @@ import type { Scenario } from '../catalog/schema.js';
 import { SEVERITY_NAMES, type Verdict } from '../core/vocabulary.js';
 import type { SignalSet } from '../signals/signal.js';
 import type { Signature } from '../signatures/signature.js';
+import { buildTimeline, orderByOnset } from './correlate.js';
 import type { LoadTestSummary } from './load-test-summary.js';
 import { DIAGNOSIS_SCHEMA_VERSION, type DiagnosisResult, type Finding } from './result.js';
 
@@ -101,7 +102,10 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
     }
   }
 
-  const ranked = rankFindings(yieldToSpecific(findings, input.signatures));
+  const ranked = rankFindings(
+    yieldToSpecific(orderByOnset(findings, input.scenarios, input.signatures), input.signatures),
+  );
+  const timeline = buildTimeline(ranked);
   const inputs: DiagnosisResult['inputs'] = [];
   for (const [kind, sources] of Object.entries(input.bundle.evidence)) {
     for (const source of sources ?? []) {
@@ -121,6 +125,7 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
     verdict: decideVerdict(ranked),
     inputs,
     findings: ranked,
+    ...(timeline.length > 0 ? { timeline } : {}),
     errors,
     ...(input.loadTest ? { loadTest: input.loadTest } : {}),
   };

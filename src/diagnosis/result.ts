@@ -31,6 +31,7 @@ export const EvidenceItemSchema = z
     data: z.record(z.string(), DataValueSchema).describe('The values the message was filled with'),
     expected: z.string().optional().describe('What healthy behaviour looks like, e.g. the baseline'),
     observed: z.string().optional().describe('What the evidence shows'),
+    at: isoTime.optional().describe('When the behaviour this evidence shows started'),
     source: SourcePointerSchema,
   })
   .describe('One piece of evidence behind a finding');
@@ -101,6 +102,18 @@ export const RunErrorSchema = z
   })
   .describe('A unit that failed; the run went on without it');
 
+export const TimelineEntrySchema = z
+  .strictObject({
+    at: isoTime,
+    scenarioId: z.string().min(1).describe('The matched finding this evidence backs'),
+    evidence: z.enum(EVIDENCE_KIND_NAMES).optional().describe('The kind of evidence that showed it'),
+    messageId: z.string().min(1),
+    subject: z.string().optional(),
+    message: z.string().min(1),
+  })
+  .describe('One onset in the order things started going wrong');
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
 export const DiagnosisResultSchema = z
   .strictObject({
     schemaVersion: z.literal(DIAGNOSIS_SCHEMA_VERSION),
@@ -110,6 +123,12 @@ export const DiagnosisResultSchema = z
     verdict: z.enum(VERDICT_NAMES),
     inputs: z.array(InputSchema),
     findings: z.array(FindingSchema).describe('Ranked: matched first by confidence, then the rest'),
+    timeline: z
+      .array(TimelineEntrySchema)
+      .optional()
+      .describe(
+        'Onsets of the evidence behind matched findings, earliest first: the chain from cause to symptoms',
+      ),
     errors: z.array(RunErrorSchema),
     loadTest: LoadTestSummarySchema.optional(),
   })

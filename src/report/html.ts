@@ -28,6 +28,8 @@ import {
   groupFindings,
   kpiRows,
   needsText,
+  showsChain,
+  timelineRows,
   whyNotMatched,
   wouldHelp,
 } from './outline.js';
@@ -65,6 +67,23 @@ export function renderHtml(input: DiagnosisResult): string {
     if (charts.timeline.length || charts.histograms.length) {
       section('charts', 'Charts', chartsBody(charts.timeline, charts.histograms, groups.matched));
     }
+  }
+  if (showsChain(result)) {
+    section(
+      'timeline',
+      'Timeline',
+      `<p>The onsets behind the matched findings, earliest first: causes move before their symptoms.</p>\n${table(
+        ['When', 'Evidence', 'Finding', 'Subject', 'What started'],
+        timelineRows(result).map((row) => [
+          h(row.at),
+          h(row.evidence),
+          `<code>${h(row.scenarioId)}</code>`,
+          h(row.subject),
+          h(row.message),
+        ]),
+        [],
+      )}`,
+    );
   }
   if (groups.matched.length) {
     section(

@@ -32,6 +32,8 @@ import {
   inputErrors,
   kpiRows,
   needsText,
+  showsChain,
+  timelineRows,
   verdictHeadline,
   whyNotMatched,
   wouldHelp,
@@ -71,6 +73,29 @@ export function renderMarkdown(input: DiagnosisResult): string {
   out.push(md(context.join(' · ')), '');
 
   if (result.loadTest) out.push(...loadTestSection(result.loadTest));
+
+  if (showsChain(result)) {
+    out.push(
+      '## Timeline',
+      '',
+      'The onsets behind the matched findings, earliest first: causes move before their symptoms.',
+      '',
+    );
+    out.push(
+      ...table(
+        ['When', 'Evidence', 'Finding', 'Subject', 'What started'],
+        ['l', 'l', 'l', 'l', 'l'],
+        timelineRows(result).map((row) => [
+          cell(row.at),
+          cell(row.evidence),
+          code(row.scenarioId, true),
+          cell(row.subject),
+          cell(row.message),
+        ]),
+      ),
+      '',
+    );
+  }
 
   if (groups.matched.length) {
     out.push(`## Matched (${groups.matched.length})`, '');

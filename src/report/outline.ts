@@ -2,7 +2,7 @@ import type { SourcePointer } from '../core/source-pointer.js';
 import { SEVERITY_NAMES, VERDICTS, type Verdict } from '../core/vocabulary.js';
 import type { Kpis, LoadTestSummary } from '../diagnosis/load-test-summary.js';
 import type { DiagnosisResult, Finding, SignalContribution } from '../diagnosis/result.js';
-import { formatCount, formatRange } from './format.js';
+import { formatCount, formatOnset, formatRange } from './format.js';
 
 // What every human-readable report shows, decided once: which findings go in which section, in
 // which order, and how sources and signals read as text. The renderers only lay it out.
@@ -141,4 +141,28 @@ export const TOP_REMEDIATION = 3;
 
 export function inputErrors(result: DiagnosisResult): DiagnosisResult['inputs'] {
   return result.inputs.filter((i) => i.status === 'failed');
+}
+
+/** A timeline of one onset is no chain; it starts to explain from two onsets on. */
+export function showsChain(result: DiagnosisResult): boolean {
+  return (result.timeline?.length ?? 0) >= 2;
+}
+
+export interface TimelineRow {
+  at: string;
+  evidence: string;
+  scenarioId: string;
+  subject: string;
+  message: string;
+}
+
+/** The timeline as rows: clock time (and offset into the test), evidence kind, finding, subject, what started. */
+export function timelineRows(result: DiagnosisResult): TimelineRow[] {
+  return (result.timeline ?? []).map((entry) => ({
+    at: formatOnset(entry.at, result.loadTest?.start),
+    evidence: entry.evidence ?? '',
+    scenarioId: entry.scenarioId,
+    subject: entry.subject ?? '',
+    message: entry.message,
+  }));
 }

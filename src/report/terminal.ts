@@ -28,8 +28,10 @@ import {
   type KpiRow,
   kpiRows,
   needsText,
+  showsChain,
   TOP_CHECKS,
   TOP_REMEDIATION,
+  timelineRows,
   verdictHeadline,
   whyNotMatched,
   wouldHelp,
@@ -82,6 +84,14 @@ export function renderTerminal(input: DiagnosisResult, options: TerminalOptions 
   if (result.loadTest) {
     heading('LOAD TEST');
     out.push(...loadTestLines(result.loadTest, style, width));
+  }
+
+  if (showsChain(result)) {
+    heading('TIMELINE (what started first)');
+    for (const row of timelineRows(result)) {
+      const who = [row.evidence, row.scenarioId, row.subject].filter(Boolean).join(' · ');
+      out.push(wrap(`${style.bold(row.at)}  ${row.message} ${style.dim(`(${who})`)}`, width, '  ', '    '));
+    }
   }
 
   if (groups.matched.length) {

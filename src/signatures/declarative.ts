@@ -342,6 +342,7 @@ function evidenceOf(outcome: SubjectOutcome): EvidenceItem[] {
       data,
       expected: `healthy: ${negate(j.leaf)}`,
       observed: `${formatValue(j.signal.value)}${j.signal.unit ? ` ${j.signal.unit}` : ''}`,
+      ...(j.signal.onset ? { at: j.signal.onset } : {}),
       source,
     });
   }
