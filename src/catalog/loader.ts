@@ -205,7 +205,7 @@ export function crossCheck(
         });
       }
     });
-    scenario.signature?.forEach((way, wayIndex) =>
+    for (const [wayIndex, way] of (scenario.signature ?? []).entries()) {
       way.yieldsTo.forEach((other, index) => {
         if (byId.has(other) && other !== scenario.id) return;
         const suggestions = nearest(other, ids);
@@ -217,8 +217,8 @@ export function crossCheck(
               ? 'a scenario cannot yield to itself'
               : `unknown scenario id "${other}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ''}`,
         });
-      }),
-    );
+      });
+    }
     scenario.sources.forEach((source, index) => {
       const field = `sources[${index}]`;
       if (!seeds.has(source.seed)) {

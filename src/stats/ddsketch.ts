@@ -49,7 +49,7 @@ export class DDSketch {
   /** Adds a non-negative value `weight` times (weight may be fractional, e.g. from an aggregate). */
   add(value: number, weight = 1): void {
     if (!(weight > 0) || !Number.isFinite(value)) return;
-    const v = value < 0 ? 0 : value;
+    const v = Math.max(value, 0);
     this.count += weight;
     this.sum += v * weight;
     if (v < this.min) this.min = v;

@@ -1,6 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { compareLoadTests } from '../../compare/compare.js';
 import type { ComparisonResult } from '../../compare/result.js';
 import { InputError } from '../../core/problem.js';
 import type { DiagnosisResult } from '../../diagnosis/result.js';

@@ -29,7 +29,7 @@ export const LogTemplateSchema = z.strictObject({
   firstLine: z.int().positive().describe('Line number of the first record with this template'),
   firstSeen: z.number().optional().describe('Time of the first record, epoch ms'),
   lastSeen: z.number().optional(),
-  sample: z.string().describe('The first record\'s message, secrets masked, at most 500 characters'),
+  sample: z.string().describe("The first record's message, secrets masked, at most 500 characters"),
   buckets: bucketCounts,
 });
 export type LogTemplate = z.infer<typeof LogTemplateSchema>;
@@ -38,7 +38,9 @@ export const LogsDataSchema = z.strictObject({
   format: z.enum(LOGS_FORMAT_NAMES),
   lines: z.int().nonnegative(),
   records: z.int().nonnegative().describe('Log records (a stack trace belongs to the record that logged it)'),
-  timed: z.boolean().describe('True when records carry timestamps; otherwise buckets count records, not time'),
+  timed: z
+    .boolean()
+    .describe('True when records carry timestamps; otherwise buckets count records, not time'),
   start: z.number().optional().describe('First record time, epoch ms'),
   end: z.number().optional(),
   bucketMs: z.int().positive().describe('Bucket width; buckets start at `start`'),

@@ -13,7 +13,10 @@ import { SourceErrorSchema } from '../../bundle/bundle.js';
  */
 export const METRIC_ROLES = {
   'memory.resident': { unit: 'bytes', description: 'Resident memory of a process or container working set' },
-  'memory.heap-used': { unit: 'bytes', description: 'Runtime heap in use (JVM heap, V8 heap, Go heap in use)' },
+  'memory.heap-used': {
+    unit: 'bytes',
+    description: 'Runtime heap in use (JVM heap, V8 heap, Go heap in use)',
+  },
   'memory.limit': { unit: 'bytes', description: 'Memory limit of the container or process' },
   'process.restarts': { unit: 'restarts', description: 'Container or process restarts, per sample interval' },
   'process.oom-kills': { unit: 'kills', description: 'OOM kills, per sample interval' },
@@ -21,8 +24,14 @@ export const METRIC_ROLES = {
   'cpu.limit': { unit: 'cores', description: 'CPU limit (quota) of the container' },
   'cpu.utilization': { unit: 'ratio', description: 'Busy share of a node or host CPU, 0–1' },
   'cpu.iowait': { unit: 'ratio', description: 'Share of CPU time waiting on I/O, 0–1' },
-  'cpu.throttled-ratio': { unit: 'ratio', description: 'Share of CFS periods in which the container was throttled' },
-  'gc.pause-ratio': { unit: 'ratio', description: 'Share of wall time spent in GC pauses (seconds of pause per second)' },
+  'cpu.throttled-ratio': {
+    unit: 'ratio',
+    description: 'Share of CFS periods in which the container was throttled',
+  },
+  'gc.pause-ratio': {
+    unit: 'ratio',
+    description: 'Share of wall time spent in GC pauses (seconds of pause per second)',
+  },
   'eventloop.lag': { unit: 's', description: 'Node.js event-loop lag' },
   'threads.busy': { unit: 'threads', description: 'Busy worker threads (servlet container, executor)' },
   'threads.max': { unit: 'threads', description: 'Maximum worker threads' },
@@ -47,7 +56,10 @@ export const METRIC_ROLES = {
   'net.drops': { unit: 'per-second', description: 'Dropped packets per second' },
   'net.retransmits': { unit: 'per-second', description: 'TCP segments retransmitted per second' },
   'net.segments-out': { unit: 'per-second', description: 'TCP segments sent per second' },
-  'net.listen-overflows': { unit: 'per-second', description: 'Listen-queue overflows and SYN drops per second' },
+  'net.listen-overflows': {
+    unit: 'per-second',
+    description: 'Listen-queue overflows and SYN drops per second',
+  },
   'net.conntrack-used': { unit: 'ratio', description: 'Conntrack table entries divided by its limit' },
   'cache.hits': { unit: 'per-second', description: 'Cache hits per second' },
   'cache.misses': { unit: 'per-second', description: 'Cache misses per second' },
@@ -82,9 +94,14 @@ export type MetricsFormat = keyof typeof METRICS_FORMATS;
 export const METRICS_FORMAT_NAMES = Object.keys(METRICS_FORMATS) as [MetricsFormat, ...MetricsFormat[]];
 
 export const MetricSeriesSchema = z.strictObject({
-  role: z.enum(METRIC_ROLE_NAMES).optional().describe('What the series measures; absent when no role matched'),
+  role: z
+    .enum(METRIC_ROLE_NAMES)
+    .optional()
+    .describe('What the series measures; absent when no role matched'),
   metric: z.string().min(1).describe('Metric name, query-set entry id, or CSV column'),
-  labels: z.record(z.string(), z.string()).describe('Identifying labels (pod, instance, job...), no __name__'),
+  labels: z
+    .record(z.string(), z.string())
+    .describe('Identifying labels (pod, instance, job...), no __name__'),
   subject: z
     .string()
     .min(1)

@@ -29,7 +29,9 @@ export const SpanSchema = z.strictObject({
   statusMessage: z.string().optional(),
   attributes: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .describe('Selected attributes: http.*, url.*, db.*, rpc.*, messaging.*, peer/server address, retry count'),
+    .describe(
+      'Selected attributes: http.*, url.*, db.*, rpc.*, messaging.*, peer/server address, retry count',
+    ),
   /** Exception events (type and message), masked. */
   exceptions: z.array(z.string()).optional(),
 });
