@@ -1,0 +1,212 @@
+import type { MetricRole, MetricSeries } from './data.js';
+import {
+  NON_ADDITIVE_ROLES,
+  ROLE_EXTRA_SUBJECT_LABELS,
+  ROLE_RULES,
+  type RoleRule,
+  type RuleKind,
+} from './query-set.js';
+import type { RawSeries } from './raw-series.js';
+
+// Raw series → role series: the file-side twin of the PromQL in the query set. Counters become
+// per-second rates (a drop is a counter reset: the new value is the increase), series of one
+// subject are summed on a common time grid, ratio roles divide two sums.
+
+/** Series without a role kept per file, for people reading the bundle; signals never read them. */
+const MAX_UNROLED = 100;
+
+export function assignRoles(raw: readonly RawSeries[]): { series: MetricSeries[]; notes: string[] } {
+  const byMetric = new Map<string, RawSeries[]>();
+  for (const s of raw) {
+    const list = byMetric.get(s.metric) ?? [];
+    list.push(s);
+    byMetric.set(s.metric, list);
+  }
+  const used = new Set<RawSeries>();
+  const series: MetricSeries[] = [];
+  const done = new Set<string>();
+  for (const rule of ROLE_RULES) {
+    const numerator = select(byMetric.get(rule.metric) ?? [], rule.labels);
+    if (numerator.length === 0) continue;
+    // One source per role and subject: the first rule that has data wins (e.g. a process's own
+    // resident memory before its container's working set for the same instance).
+    const groups = group(numerator, rule.role);
+    const denominators = rule.over
+      ? group(select(byMetric.get(rule.over.metric) ?? [], rule.over.labels), rule.role)
+      : undefined;
+    for (const [subject, members] of groups) {
+      const key = `${rule.role} ${subject}`;
+      if (done.has(key)) continue;
+      let points = combine(members, rule.kind, rule.role);
+      if (rule.over && denominators) {
+        const below = denominators.get(subject);
+        if (!below) continue;
+        points = ratio(points, combine(below, rule.over.kind, rule.role), rule.complement === true);
+      }
+      if (points.timestamps.length === 0) continue;
+      for (const m of members) used.add(m);
+      done.add(key);
+      series.push({
+        role: rule.role,
+        metric: rule.metric,
+        labels: labelsOf(members[0] as RawSeries, rule.role),
+        subject,
+        ...points,
+      });
+    }
+  }
+  const unroled = raw.filter((s) => !used.has(s) && !ROLE_RULES.some((r) => r.over?.metric === s.metric));
+  for (const s of unroled.slice(0, MAX_UNROLED)) {
+    series.push({
+      metric: s.metric,
+      labels: s.labels,
+      subject: subjectOf(s.labels, undefined) || s.metric,
+      timestamps: s.timestamps,
+      values: s.values,
+    });
+  }
+  const notes =
+    unroled.length > MAX_UNROLED
+      ? [`${unroled.length - MAX_UNROLED} series that play no known role were left out of the bundle`]
+      : [];
+  return { series, notes };
+}
+
+function select(series: readonly RawSeries[], labels: RoleRule['labels']): RawSeries[] {
+  if (!labels) return [...series];
+  const tests = Object.entries(labels).map(([k, pattern]) => [k, new RegExp(`^(?:${pattern})$`)] as const);
+  return series.filter((s) => tests.every(([k, re]) => re.test(s.labels[k] ?? '')));
+}
+
+/** The labels that say what a series is about: pod (with namespace), else instance, else job. */
+function subjectLabelsOf(labels: Record<string, string>, role: MetricRole | undefined): string[] {
+  const base = labels.pod
+    ? ['namespace', 'pod'].filter((k) => labels[k] !== undefined)
+    : labels.instance
+      ? ['instance']
+      : labels.job
+        ? ['job']
+        : [];
+  const extra = (role ? (ROLE_EXTRA_SUBJECT_LABELS[role] ?? []) : []).filter((k) => labels[k] !== undefined);
+  return [...base, ...extra];
+}
+
+function subjectOf(labels: Record<string, string>, role: MetricRole | undefined): string {
+  return subjectLabelsOf(labels, role)
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',');
+}
+
+function labelsOf(series: RawSeries, role: MetricRole): Record<string, string> {
+  return Object.fromEntries(subjectLabelsOf(series.labels, role).map((k) => [k, series.labels[k] as string]));
+}
+
+function group(series: readonly RawSeries[], role: MetricRole): Map<string, RawSeries[]> {
+  const groups = new Map<string, RawSeries[]>();
+  for (const s of series) {
+    const subject = subjectOf(s.labels, role) || 'all';
+    const list = groups.get(subject) ?? [];
+    list.push(s);
+    groups.set(subject, list);
+  }
+  return groups;
+}
+
+interface Points {
+  timestamps: number[];
+  values: Array<number | null>;
+}
+
+/** Each member turned into values of its kind, then summed (or averaged) on a common grid. */
+function combine(members: readonly RawSeries[], kind: RuleKind, role: MetricRole): Points {
+  const step = gridStep(members);
+  const grid = new Map<number, { sum: number; n: number; max: number }>();
+  const missing = new Set<number>();
+  for (const member of members) {
+    const points = kind === 'gauge' ? member : delta(member, kind);
+    points.timestamps.forEach((t, i) => {
+      const at = Math.round(t / step) * step;
+      const value = points.values[i];
+      if (value === null || value === undefined) {
+        missing.add(at);
+        return;
+      }
+      const cell = grid.get(at) ?? { sum: 0, n: 0, max: Number.NEGATIVE_INFINITY };
+      cell.sum += value;
+      cell.n++;
+      cell.max = Math.max(cell.max, value);
+      grid.set(at, cell);
+    });
+  }
+  const times = [...new Set([...grid.keys(), ...missing])].sort((a, b) => a - b);
+  const additive = !NON_ADDITIVE_ROLES.has(role);
+  return {
+    timestamps: times,
+    values: times.map((t) => {
+      const cell = grid.get(t);
+      if (!cell) return null;
+      if (role === 'scrape.up') return Math.min(1, cell.sum / cell.n);
+      return additive
+        ? cell.sum
+        : cell.n > 0
+          ? role === 'disk.io-utilization'
+            ? cell.max
+            : cell.sum / cell.n
+          : null;
+    }),
+  };
+}
+
+/** The median sampling interval of the members, at least 1 s: the grid their samples are aligned to. */
+function gridStep(members: readonly RawSeries[]): number {
+  const gaps: number[] = [];
+  for (const m of members) {
+    for (let i = 1; i < m.timestamps.length && gaps.length < 2000; i++) {
+      gaps.push((m.timestamps[i] as number) - (m.timestamps[i - 1] as number));
+    }
+  }
+  gaps.sort((a, b) => a - b);
+  return Math.max(1000, gaps[Math.floor(gaps.length / 2)] ?? 1000);
+}
+
+/**
+ * Per-second rate (counter) or increase (increase) between consecutive samples. A value below the
+ * previous one is a counter reset: the process restarted and counted from zero, so the increase is
+ * the new value itself (as PromQL's rate() assumes).
+ */
+export function delta(series: RawSeries, kind: 'counter' | 'increase'): Points {
+  const timestamps: number[] = [];
+  const values: Array<number | null> = [];
+  let previous: { t: number; v: number } | undefined;
+  series.timestamps.forEach((t, i) => {
+    const v = series.values[i];
+    if (v === null || v === undefined) {
+      timestamps.push(t);
+      values.push(null);
+      return;
+    }
+    if (previous) {
+      const increase = v >= previous.v ? v - previous.v : v;
+      const seconds = (t - previous.t) / 1000;
+      timestamps.push(t);
+      values.push(kind === 'increase' ? increase : seconds > 0 ? increase / seconds : null);
+    }
+    previous = { t, v };
+  });
+  return { timestamps, values };
+}
+
+function ratio(over: Points, under: Points, complement: boolean): Points {
+  const below = new Map(under.timestamps.map((t, i) => [t, under.values[i] ?? null]));
+  const timestamps: number[] = [];
+  const values: Array<number | null> = [];
+  over.timestamps.forEach((t, i) => {
+    const a = over.values[i];
+    const b = below.get(t);
+    if (b === undefined) return;
+    timestamps.push(t);
+    if (a === null || a === undefined || b === null || b <= 0) values.push(null);
+    else values.push(complement ? 1 - a / b : a / b);
+  });
+  return { timestamps, values };
+}
