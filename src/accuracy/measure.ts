@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/loader.js';
 import type { DiagnosisResult } from '../diagnosis/result.js';
-import { analyze } from '../pipeline/analyze.js';
+import { analyzeEvidence } from '../pipeline/analyze.js';
+import { inputsOfPath } from '../pipeline/evidence.js';
 import { simulate, simulationIds } from '../simulate/simulate.js';
 
 // Recognition accuracy, measured on labelled evidence: every positive fixture of a scenario with a
@@ -166,7 +167,7 @@ async function judge(
   file: string,
   expect: FixtureOutcome['expect'],
 ): Promise<FixtureOutcome> {
-  const { result } = await analyze([file], { catalog, now: FIXED_CLOCK });
+  const { result } = await analyzeEvidence(inputsOfPath(file), { catalog, now: FIXED_CLOCK });
   const failed = result.inputs.find((i) => i.status === 'failed');
   const matched = matchedIds(result);
   const index = matched.indexOf(scenarioId);

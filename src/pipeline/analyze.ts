@@ -9,11 +9,15 @@ import type { DiagnosisResult } from '../diagnosis/result.js';
 import { gatherInto } from '../gather/gatherer.js';
 import { LoadTestDataSchema } from '../gather/load-test/data.js';
 import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
+import { LogsDataSchema } from '../gather/logs/data.js';
+import { MetricsDataSchema } from '../gather/metrics/data.js';
+import { TracesDataSchema } from '../gather/traces/data.js';
 import { computeSignals } from '../signals/compute.js';
 import { compileSignature } from '../signatures/declarative.js';
 import type { Signature } from '../signatures/signature.js';
+import { type EvidenceInputs, gatherEvidence } from './evidence.js';
 
-// The whole pipeline for load-test evidence, as library functions:
+// The whole pipeline, as library functions:
 // gather → evidence bundle → signals → signatures → diagnosis. Nothing here prints or exits.
 
 export const DEFAULT_APDEX_THRESHOLD_MS = 500;
@@ -80,6 +84,18 @@ export function diagnoseBundle(bundle: EvidenceBundle, options: DiagnoseOptions 
 
 export interface AnalyzeOptions extends GatherOptions, DiagnoseOptions {}
 
+/**
+ * Gathers evidence of every kind (load tests, metrics, logs, traces; files or servers) and
+ * diagnoses it; returns the bundle too, so it can be saved and diagnosed again offline.
+ */
+export async function analyzeEvidence(
+  inputs: EvidenceInputs,
+  options: AnalyzeOptions = {},
+): Promise<{ bundle: EvidenceBundle; result: DiagnosisResult }> {
+  const bundle = await gatherEvidence(inputs, options);
+  return { bundle, result: diagnoseBundle(bundle, options) };
+}
+
 /** Gathers the files and diagnoses them; returns the bundle too, so it can be saved and diagnosed again. */
 export async function analyze(
   files: readonly string[],
@@ -112,18 +128,29 @@ export async function readBundle(path: string): Promise<EvidenceBundle> {
   const parsed = EvidenceBundleSchema.safeParse(raw);
   if (!parsed.success)
     throw new InputError(`${path}: not a valid evidence bundle`, issues(path, parsed.error));
-  for (const [index, source] of (parsed.data.evidence['load-test'] ?? []).entries()) {
-    if (source.status !== 'loaded') continue;
-    const data = LoadTestDataSchema.safeParse(source.data);
-    if (!data.success) {
-      throw new InputError(
-        `${path}: load-test source ${index + 1} has invalid data`,
-        issues(`${path}#evidence.load-test[${index}].data`, data.error),
-      );
+  for (const [kind, schema] of Object.entries(DATA_SCHEMAS)) {
+    const slot = parsed.data.evidence[kind as keyof typeof DATA_SCHEMAS] ?? [];
+    for (const [index, source] of slot.entries()) {
+      if (source.status !== 'loaded') continue;
+      const data = schema.safeParse(source.data);
+      if (!data.success) {
+        throw new InputError(
+          `${path}: ${kind} source ${index + 1} has invalid data`,
+          issues(`${path}#evidence.${kind}[${index}].data`, data.error),
+        );
+      }
     }
   }
   return parsed.data as EvidenceBundle;
 }
+
+/** The data schema of each evidence kind Faultline gathers, to check a saved bundle before trusting it. */
+const DATA_SCHEMAS = {
+  'load-test': LoadTestDataSchema,
+  metrics: MetricsDataSchema,
+  logs: LogsDataSchema,
+  traces: TracesDataSchema,
+} as const;
 
 function issues(file: string, error: z.ZodError) {
   return error.issues.slice(0, 10).map((issue) => ({

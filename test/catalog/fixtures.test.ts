@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/loader.js';
-import { analyze } from '../../src/pipeline/analyze.js';
+import { analyzeEvidence } from '../../src/pipeline/analyze.js';
+import { inputsOfPath } from '../../src/pipeline/evidence.js';
 
 // The catalog's fixture tester: every scenario with a signature is run against each of its
 // fixtures through the whole pipeline. A positive fixture must match the scenario; a negative one
@@ -27,7 +28,7 @@ describe('catalog fixtures', () => {
     describe(scenario.id, () => {
       for (const fixture of scenario.fixtures) {
         it(`${fixture.expect === 'positive' ? 'matches' : 'does not match'} ${fixture.path}`, async () => {
-          const { result } = await analyze([join(scenario.dir, fixture.path)], {
+          const { result } = await analyzeEvidence(inputsOfPath(join(scenario.dir, fixture.path)), {
             catalog,
             now: () => new Date(0),
           });

@@ -16,19 +16,21 @@ import {
   readBundle,
   serializeBundle,
 } from '../../pipeline/analyze.js';
+import { gatherEvidence } from '../../pipeline/evidence.js';
 import type { Policy } from '../../policy/model.js';
 import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
 import { renderJunit } from '../../report/junit.js';
 import { renderMarkdown } from '../../report/markdown.js';
 import { renderTerminal } from '../../report/terminal.js';
+import { addEvidenceOptions, type EvidenceFlags, evidenceInputs } from '../evidence-options.js';
 import { emit, type Io, pageWidth, styleFor } from '../io.js';
 import type { GlobalOptions } from './catalog.js';
 import { ReportedFailure } from './catalog.js';
 import { addGateOptions, type GateOptions, gate, readPolicy, readSide } from './gate.js';
 
-// `faultline analyze FILE...`, `faultline diagnose BUNDLE` and `faultline demo`: the load-test
-// pipeline from the command line. Exit codes: 0 done (whatever was found, unless a policy says
+// `faultline analyze`, `faultline diagnose BUNDLE` and `faultline demo`: the pipeline from the
+// command line. Exit codes: 0 done (whatever was found, unless a policy says
 // otherwise), 1 the policy failed, 2 no input could be read or bad usage.
 
 export const REPORT_FORMATS = ['terminal', 'markdown', 'json', 'junit', 'html'] as const;
@@ -62,33 +64,52 @@ export function registerAnalyze(program: Command, io: Io, globals: () => GlobalO
       .option('-q, --quiet', 'no progress on stderr');
 
   withReportOptions(
-    program
-      .command('analyze')
-      .description('analyze load-test results: KPIs, failure scenarios with evidence, checks and remediation')
-      .argument(
-        '<files...>',
-        'result files: JMeter JTL (CSV/XML), k6, Gatling, Locust, HAR, Artillery, autocannon; .gz is fine',
-      )
-      .option('--strict', 'fail a file that has unreadable lines instead of counting and skipping them')
-      .option(
-        '--save-bundle <file>',
-        'also save the gathered evidence, to diagnose again later with `faultline diagnose`',
-      ),
+    addEvidenceOptions(
+      program
+        .command('analyze')
+        .description(
+          'diagnose load tests, metrics, logs and traces: failure scenarios with evidence, timeline, checks and remediation',
+        )
+        .argument(
+          '[files...]',
+          'load-test results (JMeter JTL CSV/XML, k6, Gatling, Locust, HAR, Artillery, autocannon; .gz is fine), or folders of evidence',
+        )
+        .option('--strict', 'fail a file that has unreadable lines instead of counting and skipping them')
+        .option(
+          '--save-bundle <file>',
+          'also save the gathered evidence, to diagnose again later with `faultline diagnose`',
+        ),
+    ),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  faultline analyze results.jtl\n  faultline analyze injector1.jtl injector2.jtl --format html -o report.html\n  faultline analyze k6.json.gz --format json --save-bundle run.bundle.json',
+      [
+        '',
+        'Examples:',
+        '  faultline analyze results.jtl',
+        '  faultline analyze injector1.jtl injector2.jtl --format html -o report.html',
+        '  faultline analyze k6.json.gz --prometheus http://prometheus:9090 --logs app.log',
+        '  FAULTLINE_PROMETHEUS_TOKEN=... faultline analyze --prometheus https://prom.example --from 2026-11-22T14:02:00Z --to 2026-11-22T14:20:00Z',
+        '  faultline analyze --prometheus metrics.json --logs app.log.gz --traces traces.otlp.json --save-bundle incident.bundle.json',
+        '  faultline analyze --config faultline.yaml --since 30m',
+      ].join('\n'),
     )
-    .action(async (files: string[], options: ReportOptions & { strict?: boolean; saveBundle?: string }) => {
-      const policy = await readPolicy(options);
-      const bundle = await gatherLoadTests(files, {
-        ...(options.strict ? { strict: true } : {}),
-        ...progressOptions(io, options),
-      });
-      clearProgress(io, options);
-      if (options.saveBundle) emit(io, serializeBundle(bundle), options.saveBundle);
-      await report(io, globals, bundle, options, policy);
-    });
+    .action(
+      async (
+        files: string[],
+        options: ReportOptions & EvidenceFlags & { strict?: boolean; saveBundle?: string },
+      ) => {
+        const policy = await readPolicy(options);
+        const inputs = evidenceInputs(files, options, io.env, Date.now());
+        const bundle = await gatherEvidence(inputs, {
+          ...(options.strict ? { strict: true } : {}),
+          ...progressOptions(io, options),
+        });
+        clearProgress(io, options);
+        if (options.saveBundle) emit(io, serializeBundle(bundle), options.saveBundle);
+        await report(io, globals, bundle, options, policy);
+      },
+    );
 
   withReportOptions(
     program
