@@ -17,9 +17,13 @@ const LEVELS =
 /** After a timestamp a level is all capitals or all lower case; `Error while ...` is a message. */
 const LEVEL = `(?:${LEVELS}|${LEVELS.toLowerCase()})`;
 
+/** PostgreSQL's message severities, and the labels of the lines that follow a message. */
+const POSTGRES_LEVEL =
+  'DEBUG[1-5]|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|QUERY|CONTEXT|STATEMENT|LOCATION';
+
 // Timestamps that start a line. Brackets around them are common (`[2024-01-15 10:00:00]`).
 const ISO_DATE_TIME =
-  '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(?::\\d{2})?(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}(?::?\\d{2})?|\\s?UTC)?';
+  '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(?::\\d{2})?(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}(?::?\\d{2})?|\\s?UTC|\\s[+-]\\d{4}(?=\\]))?';
 /** Go's log package (2009/11/10 23:00:00.000000) and nginx's error log. */
 const SLASH_DATE_TIME = '\\d{4}/\\d{2}/\\d{2}[ T]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d+)?';
 /** Tomcat and java.util.logging: 15-Jan-2024 10:00:00.123 */
@@ -40,6 +44,13 @@ const LEADING_TIMESTAMP = new RegExp(
 const AFTER_TIMESTAMP: readonly RegExp[] = [
   // Spring Boot: `  INFO 12345 --- [app] [    main] o.s.b.StartupInfoLogger   : message`
   new RegExp(`^\\s+(${LEVEL})\\s+\\d+\\s+---\\s+(?:\\[[^\\]]*\\]\\s*)*\\S+\\s+:\\s`),
+  // PostgreSQL (log_line_prefix '%m [%p] ' and common variants with %l, %q%u@%d or user=...,db=...):
+  // ` [4412] ERROR:  message`, ` [4412]: [3-1] user=app,db=orders ERROR:  message`
+  new RegExp(
+    `^\\s+(?:[A-Z]{3,5}\\s+)?\\[\\d+\\]:?(?:\\s+\\[\\d+-\\d+\\])?(?:\\s+\\S+)?\\s+(${POSTGRES_LEVEL}):\\s+`,
+  ),
+  // gunicorn: `[2024-03-12 14:10:03 +0000] [47] [CRITICAL] WORKER TIMEOUT (pid:47)`
+  new RegExp(`^\\s+\\[\\d+\\]\\s+\\[(${LEVEL})\\]\\s+`),
   // nginx error log: ` [error] 1234#1234: *5678 message`
   new RegExp(`^\\s+\\[(${LEVEL})\\]\\s+\\d+#\\d+:\\s+(?:\\*\\d+\\s+)?`),
   // Python: ` - app.db - ERROR - message`

@@ -1,5 +1,5 @@
 import { type LineMessage, stripLinePrefix } from './line-prefix.js';
-import { jsonLineMessage, logfmtMessage, MESSAGE_FIELDS } from './structured.js';
+import { jsonLineRecord, logfmtRecord, MESSAGE_FIELDS } from './structured.js';
 
 // Splitting physical lines into records. A record is a line that starts a log statement plus the
 // lines that continue it: stack traces (Java, Python, Go), indented continuation text and blank
@@ -7,11 +7,21 @@ import { jsonLineMessage, logfmtMessage, MESSAGE_FIELDS } from './structured.js'
 // Decisions are made line by line with a little state (inside a Python traceback, inside a Go
 // panic), so reading stays streaming.
 
+/** How a record's first line was read; `time` is the raw value of a structured line's time field. */
+export interface RecordStart {
+  kind: 'start';
+  record: LineMessage;
+  syntax: 'json' | 'logfmt' | 'text';
+  time?: string | number;
+  /** The error a structured line reports in a field of its own (see ERROR_FIELDS). */
+  error?: string;
+}
+
 export type LineKind =
-  | { kind: 'start'; record: LineMessage }
+  | RecordStart
   | { kind: 'continuation' }
   /** A start line with something worth telling the user (e.g. a JSON line without a message field). */
-  | { kind: 'start'; record: LineMessage; problem: string };
+  | (RecordStart & { problem: string });
 
 type StackState = 'none' | 'python' | 'go';
 
@@ -72,19 +82,31 @@ export class RecordSplitter {
 function startOf(line: string): LineKind {
   const first = line.charCodeAt(0);
   if (first === 123 /* { */) {
-    const json = jsonLineMessage(line);
-    if (json.kind === 'message') return { kind: 'start', record: firstLine(json.value) };
+    const { result: json, time, error } = jsonLineRecord(line);
+    const timed = { ...(time === undefined ? {} : { time }), ...(error === undefined ? {} : { error }) };
+    if (json.kind === 'message')
+      return { kind: 'start', record: firstLine(json.value), syntax: 'json', ...timed };
     if (json.kind === 'no-message') {
       return {
         kind: 'start',
         record: { message: line },
+        syntax: 'json',
+        ...timed,
         problem: `JSON object without a message field (expected one of ${MESSAGE_FIELDS.join(', ')}; it has ${json.fields.join(', ')}); mined as text`,
       };
     }
   }
-  const logfmt = logfmtMessage(line);
-  if (logfmt.kind === 'message') return { kind: 'start', record: firstLine(logfmt.value) };
-  return { kind: 'start', record: stripLinePrefix(line) };
+  const { result: logfmt, time, error } = logfmtRecord(line);
+  if (logfmt.kind === 'message') {
+    return {
+      kind: 'start',
+      record: firstLine(logfmt.value),
+      syntax: 'logfmt',
+      ...(time === undefined ? {} : { time }),
+      ...(error === undefined ? {} : { error }),
+    };
+  }
+  return { kind: 'start', record: stripLinePrefix(line), syntax: 'text' };
 }
 
 /** A structured message with a stack trace inside is mined by its first line, like a text record. */

@@ -17,6 +17,39 @@ export const LEVEL_FIELDS = [
   'PRIORITY',
 ] as const;
 
+/**
+ * Field names that hold the record's time, in order of preference: slog, zap, zerolog, logrus,
+ * pino and Bunyan (`time`, `ts`), ECS and Logstash (`@timestamp`), log4j2's JSON layout
+ * (`timeMillis`), MongoDB (`t`), journald (`__REALTIME_TIMESTAMP`, microseconds).
+ */
+export const TIME_FIELDS = [
+  'time',
+  'timestamp',
+  '@timestamp',
+  'ts',
+  'timeMillis',
+  't',
+  'date',
+  'datetime',
+  'asctime',
+  'time_local',
+  '__REALTIME_TIMESTAMP',
+] as const;
+
+/**
+ * Field names that hold the error a structured record reports, apart from its message: Go's slog
+ * and zap (`error`, `err`), pino and Bunyan (`err`, an object with `message` and `stack`), ECS
+ * (`error.message`), Python's JSON formatters (`exc_info`), logstash-logback (`stack_trace`).
+ */
+export const ERROR_FIELDS = [
+  'error',
+  'err',
+  'error.message',
+  'exception',
+  'exc_info',
+  'stack_trace',
+] as const;
+
 /** pino / Bunyan numeric levels. */
 const NUMERIC_LEVELS: ReadonlyArray<[number, string]> = [
   [60, 'fatal'],
@@ -35,22 +68,72 @@ export type StructuredResult =
 
 const NOT_STRUCTURED: StructuredResult = { kind: 'not-structured' };
 
+/** A structured line with the raw value of its time field, when it has one. */
+export interface StructuredRecord {
+  result: StructuredResult;
+  /** The time field's value as written: text, a number, or MongoDB's `{ "$date": ... }`. */
+  time?: string | number;
+  /** The first line of the error the record reports in a field of its own. */
+  error?: string;
+}
+
 /** A JSON line: an object whose first non-blank character is `{`. */
 export function jsonLineMessage(line: string): StructuredResult {
+  return jsonLineRecord(line).result;
+}
+
+/** As jsonLineMessage, with the time field. */
+export function jsonLineRecord(line: string): StructuredRecord {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return NOT_STRUCTURED;
+    return { result: NOT_STRUCTURED };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return NOT_STRUCTURED;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { result: NOT_STRUCTURED };
   const record = value as Record<string, unknown>;
+  const time = timeValue(firstField(record, TIME_FIELDS));
+  const error = errorText(firstField(record, ERROR_FIELDS));
+  const withTime = (result: StructuredResult): StructuredRecord => ({
+    result,
+    ...(time === undefined ? {} : { time }),
+    ...(error === undefined ? {} : { error }),
+  });
   const message = firstField(record, MESSAGE_FIELDS);
-  if (message === undefined) return { kind: 'no-message', fields: Object.keys(record).slice(0, 8) };
+  if (message === undefined) return withTime({ kind: 'no-message', fields: Object.keys(record).slice(0, 8) });
   // Docker's json-file driver keeps the newline the program wrote at the end of `log`.
   const text = (typeof message === 'string' ? message : JSON.stringify(message)).replace(/\r?\n$/, '');
   const level = levelName(firstField(record, LEVEL_FIELDS));
-  return { kind: 'message', value: level === undefined ? { message: text } : { message: text, level } };
+  return withTime({
+    kind: 'message',
+    value: level === undefined ? { message: text } : { message: text, level },
+  });
+}
+
+function errorText(value: unknown): string | undefined {
+  let text: unknown = value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const { message, stack, type } = value as Record<string, unknown>;
+    text =
+      typeof message === 'string' && message !== ''
+        ? typeof type === 'string'
+          ? `${type}: ${message}`
+          : message
+        : stack;
+  }
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  const nl = text.indexOf('\n');
+  return (nl === -1 ? text : text.slice(0, nl)).trim();
+}
+
+function timeValue(value: unknown): string | number | undefined {
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  // MongoDB's structured log writes { "$date": "2024-03-12T09:22:15.530+00:00" }.
+  if (value !== null && typeof value === 'object' && '$date' in value) {
+    const date = (value as { $date: unknown }).$date;
+    if (typeof date === 'string' || typeof date === 'number') return date;
+  }
+  return undefined;
 }
 
 function firstField(record: Record<string, unknown>, names: readonly string[]): unknown {
@@ -78,16 +161,25 @@ function levelName(value: unknown): string | undefined {
 const LOGFMT_START = /^[A-Za-z_][\w.\-/]*=/;
 const LOGFMT_MESSAGE_KEYS = new Set(['msg', 'message']);
 const LOGFMT_LEVEL_KEYS = new Set(['level', 'lvl', 'severity']);
+const LOGFMT_TIME_KEYS = new Set(['time', 'ts', 't', 'timestamp', 'date']);
+const LOGFMT_ERROR_KEYS = new Set(['err', 'error']);
 
 /**
  * A logfmt line: starts with `key=` and has a `msg=` or `message=` pair. Values are bare up to the
  * next space or double-quoted with backslash escapes.
  */
 export function logfmtMessage(line: string): StructuredResult {
+  return logfmtRecord(line).result;
+}
+
+/** As logfmtMessage, with the time field. */
+export function logfmtRecord(line: string): StructuredRecord {
   if (!LOGFMT_START.test(line) || (!line.includes('msg=') && !line.includes('message=')))
-    return NOT_STRUCTURED;
+    return { result: NOT_STRUCTURED };
   let message: string | undefined;
   let level: string | undefined;
+  let time: string | undefined;
+  let error: string | undefined;
   let i = 0;
   const n = line.length;
   while (i < n) {
@@ -103,7 +195,7 @@ export function logfmtMessage(line: string): StructuredResult {
     let value: string;
     if (line.charCodeAt(eq + 1) === 34 /* " */) {
       const end = closingQuote(line, eq + 2);
-      if (end === -1) return NOT_STRUCTURED;
+      if (end === -1) return { result: NOT_STRUCTURED };
       value = unescapeLogfmt(line.slice(eq + 2, end));
       i = end + 1;
     } else {
@@ -113,9 +205,16 @@ export function logfmtMessage(line: string): StructuredResult {
     }
     if (message === undefined && LOGFMT_MESSAGE_KEYS.has(key)) message = value;
     else if (level === undefined && LOGFMT_LEVEL_KEYS.has(key)) level = normalizeLevel(value);
+    else if (time === undefined && LOGFMT_TIME_KEYS.has(key)) time = value;
+    else if (error === undefined && LOGFMT_ERROR_KEYS.has(key) && value !== '' && value !== 'null')
+      error = value;
   }
-  if (message === undefined) return NOT_STRUCTURED;
-  return { kind: 'message', value: level === undefined ? { message } : { message, level } };
+  if (message === undefined) return { result: NOT_STRUCTURED };
+  const result: StructuredResult = {
+    kind: 'message',
+    value: level === undefined ? { message } : { message, level },
+  };
+  return { result, ...(time === undefined ? {} : { time }), ...(error === undefined ? {} : { error }) };
 }
 
 function closingQuote(line: string, from: number): number {

@@ -46,6 +46,12 @@ export const LogsDataSchema = z.strictObject({
   bucketMs: z.int().positive().describe('Bucket width; buckets start at `start`'),
   levels: z.partialRecord(z.enum(LOG_LEVELS), bucketCounts).describe('Records per level per bucket'),
   templates: z.array(LogTemplateSchema),
+  causes: z
+    .array(LogTemplateSchema)
+    .optional()
+    .describe(
+      'Root causes of stack traces (the last exception or `Caused by:` line of each record that has one), mined like templates with their own ids; a failure is often named only there',
+    ),
   /** Records whose template could not be kept (miner full); counted, never silently dropped. */
   untemplated: z.int().nonnegative(),
   /** Records without a readable timestamp in a timed log. */

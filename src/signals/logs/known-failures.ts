@@ -1,0 +1,358 @@
+// Known failure messages, grouped in families, as data: each family names the catalog scenarios
+// it points to and the messages real software writes for it (taken from the software's sources
+// and documentation). They are matched against template samples (the real text of a record),
+// templates and stack-trace causes.
+//
+// The patterns are written so that matching stays linear in the text: no `.*` or `.+` (a bounded
+// `.{0,n}` where text varies), no quantified group, alternations of literals only
+// (test/signals/logs/known-failures.test.ts checks this on the pattern sources).
+
+export interface KnownFailureFamily {
+  /** Signal name suffix: logs.known.<id>. */
+  id: string;
+  title: string;
+  /** Catalog scenarios this family is evidence for. */
+  scenarios: readonly string[];
+  patterns: readonly RegExp[];
+}
+
+export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
+  {
+    id: 'out-of-memory',
+    title: 'a runtime ran out of memory',
+    scenarios: ['container-oom-killed', 'memory-leak'],
+    patterns: [
+      // JVM: java.lang.OutOfMemoryError: Java heap space / GC overhead limit exceeded / Metaspace
+      /\bOutOfMemoryError\b/,
+      // Node.js: FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory
+      /JavaScript heap out of memory/i,
+      /Ineffective mark-compacts near heap limit/,
+      // Go: fatal error: runtime: out of memory
+      /\bruntime: out of memory\b/,
+      // .NET and Python
+      /\bSystem\.OutOfMemoryException\b/,
+      /(?:^|\s)MemoryError\b/,
+    ],
+  },
+  {
+    id: 'oom-killed',
+    title: 'a process or container was killed for running out of memory',
+    scenarios: ['container-oom-killed'],
+    patterns: [
+      // Kubernetes container status and events
+      /\bOOMKilled\b/,
+      /\bSystem OOM encountered\b/,
+      // Linux kernel: Out of memory: Killed process 1234 (java) ..., Memory cgroup out of memory: Killed process ...
+      /\bout of memory: Kill(?:ed)? process \d+/i,
+      /\binvoked oom-killer\b/,
+      /\boom-kill:constraint=/,
+      /\boom_reaper: reaped process \d+/,
+    ],
+  },
+  {
+    id: 'network-unreachable',
+    title: 'hosts or networks were unreachable',
+    scenarios: ['network-connectivity-failure'],
+    patterns: [
+      // connect: no route to host (EHOSTUNREACH), connect: network is unreachable (ENETUNREACH)
+      /\bno route to host\b/i,
+      /\bnetwork is unreachable\b/i,
+      /\bE(?:HOST|NET)UNREACH\b/,
+    ],
+  },
+  {
+    id: 'connect-timeout',
+    title: 'connections timed out before they were established',
+    scenarios: ['network-connectivity-failure', 'connection-timeout'],
+    patterns: [
+      // Java: java.net.SocketTimeoutException: connect timed out; Netty: ConnectTimeoutException
+      /\bconnect timed out\b/i,
+      /\bConnectTimeoutException\b/,
+      // Go: dial tcp 10.0.7.3:5432: i/o timeout (a dial, not a read)
+      /\bdial tcp \S{1,80}: i\/o timeout\b/,
+      // Node.js: connect ETIMEDOUT 10.0.7.3:443
+      /\bconnect ETIMEDOUT\b/,
+      // nginx: upstream timed out (110: Connection timed out) while connecting to upstream
+      /\(110: Connection timed out\) while connecting to upstream\b/,
+    ],
+  },
+  {
+    id: 'connection-refused',
+    title: 'connections were refused',
+    scenarios: ['dependency-unavailable'],
+    patterns: [/\bconnection refused\b/i, /\bECONNREFUSED\b/],
+  },
+  {
+    id: 'connection-reset',
+    title: 'connections were reset by the peer',
+    scenarios: ['dependency-unavailable'],
+    patterns: [/\bconnection reset\b/i, /\bECONNRESET\b/, /\bsocket hang up\b/],
+  },
+  {
+    id: 'timeout',
+    title: 'calls timed out',
+    scenarios: ['connection-timeout', 'upstream-timeout'],
+    patterns: [
+      /\b(?:read|connect|connection) timed out\b/i,
+      /\bcontext deadline exceeded\b/,
+      /\bi\/o timeout\b/,
+      /\bE(?:SOCKET)?TIMEDOUT\b/,
+      /\bSocketTimeoutException\b/,
+      /\bClient\.Timeout exceeded\b/,
+      /\bGateway Time-?out\b/i,
+      /\bupstream timed out\b/,
+    ],
+  },
+  {
+    id: 'too-many-connections',
+    title: 'the database refused connections over its limit',
+    scenarios: ['backend-connection-storm', 'connection-pool-exhaustion'],
+    patterns: [
+      // PostgreSQL: FATAL:  sorry, too many clients already
+      /\bsorry, too many clients already\b/,
+      // PostgreSQL: remaining connection slots are reserved for non-replication superuser connections
+      // (16: ... for roles with the SUPERUSER attribute)
+      /\bremaining connection slots are reserved for\b/,
+      // PostgreSQL: too many connections for role "app"; MySQL: ERROR 1040 (HY000): Too many connections
+      /\btoo many connections\b/i,
+      /\bER_CON_COUNT_ERROR\b/,
+      // Redis: ERR max number of clients reached
+      /\bmax number of clients reached\b/,
+    ],
+  },
+  {
+    id: 'pool-exhausted',
+    title: 'the application waited in vain for a pooled connection',
+    scenarios: ['connection-pool-exhaustion'],
+    patterns: [
+      // HikariCP: HikariPool-1 - Connection is not available, request timed out after 30000ms.
+      /\bConnection is not available, request timed out after\b/,
+      // Knex: Knex: Timeout acquiring a connection. The pool is probably full.
+      /\bTimeout acquiring a connection\b/i,
+      // node-postgres: timeout exceeded when trying to connect
+      /\btimeout exceeded when trying to connect\b/,
+      // SQLAlchemy: QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00
+      /\bQueuePool limit of size \d+ overflow \d+ reached\b/,
+      // Tomcat JDBC: Timeout: Pool empty. Unable to fetch a connection in 30 seconds
+      /\bPool empty\. Unable to fetch a connection\b/,
+      // Apache DBCP: Cannot get a connection, pool error Timeout waiting for idle object
+      /\bpool error Timeout waiting for idle object\b/,
+      // Sequelize
+      /\bConnectionAcquireTimeoutError\b/,
+    ],
+  },
+  {
+    id: 'deadlock',
+    title: 'the database detected a deadlock',
+    scenarios: ['database-deadlock'],
+    patterns: [
+      // PostgreSQL: ERROR:  deadlock detected (SQLSTATE 40P01)
+      /\bdeadlock detected\b/i,
+      // MySQL: Deadlock found when trying to get lock; try restarting transaction
+      /\bDeadlock found when trying to get lock\b/,
+      /\bER_LOCK_DEADLOCK\b/,
+      // SQL Server: Transaction (Process ID 52) was deadlocked on lock resources ... chosen as the deadlock victim
+      /\bchosen as the deadlock victim\b/,
+    ],
+  },
+  {
+    id: 'lock-wait-timeout',
+    title: 'statements gave up waiting for a lock',
+    scenarios: ['shared-resource-lock-contention', 'database-deadlock'],
+    patterns: [
+      // MySQL: Lock wait timeout exceeded; try restarting transaction
+      /\bLock wait timeout exceeded\b/,
+      /\bER_LOCK_WAIT_TIMEOUT\b/,
+      // PostgreSQL: canceling statement due to lock timeout; could not obtain lock on row in relation "x"
+      /\bcanceling statement due to lock timeout\b/,
+      /\bcould not obtain lock on (?:row|relation)\b/,
+    ],
+  },
+  {
+    id: 'certificate-expired',
+    title: 'a TLS certificate had expired',
+    scenarios: ['tls-certificate-expired'],
+    patterns: [
+      // Go: x509: certificate has expired or is not yet valid; OpenSSL: certificate has expired,
+      // sslv3 alert certificate expired
+      /\bcertificate (?:has )?expired\b/i,
+      // Java: java.security.cert.CertificateExpiredException: NotAfter: ...
+      /\bCertificateExpiredException\b/,
+      // Node.js: CERT_HAS_EXPIRED
+      /\bCERT_HAS_EXPIRED\b/,
+    ],
+  },
+  {
+    id: 'certificate-untrusted',
+    title: 'a TLS certificate chain could not be verified',
+    scenarios: ['tls-certificate-chain-invalid'],
+    patterns: [
+      // Go: x509: certificate signed by unknown authority
+      /\bcertificate signed by unknown authority\b/,
+      // Java: PKIX path building failed: ... unable to find valid certification path to requested target
+      /\bPKIX path building failed\b/,
+      /\bunable to find valid certification path\b/,
+      // OpenSSL / Python: unable to get local issuer certificate; self signed certificate in certificate chain
+      /\bunable to get local issuer certificate\b/,
+      /\bself[- ]signed certificate in certificate chain\b/i,
+      // Node.js error codes
+      /\b(?:UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\b/,
+    ],
+  },
+  {
+    id: 'no-space-left',
+    title: 'a disk was full',
+    scenarios: ['disk-space-exhausted'],
+    patterns: [
+      /\bNo space left on device\b/i,
+      /\bENOSPC\b/,
+      // MySQL: ERROR 1114 (HY000): The table 'orders' is full
+      /\bThe table '[^']{1,200}' is full\b/,
+    ],
+  },
+  {
+    id: 'read-only-filesystem',
+    title: 'a file system was read-only',
+    scenarios: ['read-only-filesystem'],
+    patterns: [/\bRead-only file system\b/i, /\bEROFS\b/],
+  },
+  {
+    id: 'too-many-open-files',
+    title: 'a process ran out of file descriptors',
+    scenarios: [],
+    patterns: [/\bToo many open files\b/i, /\bE[MN]FILE\b/],
+  },
+  {
+    id: 'rate-limited',
+    title: 'requests were rate limited',
+    scenarios: ['rate-limiting-429', 'serverless-throttling'],
+    patterns: [
+      // An access log line becomes "GET /x HTTP/1.1 429 Too Many Requests"
+      /\bToo Many Requests\b/i,
+      /\brate limit(?:ed| exceeded)\b/i,
+      // AWS: ThrottlingException: Rate exceeded; TooManyRequestsException
+      /\b(?:Throttling|TooManyRequests)Exception\b/,
+      /\bRate exceeded\b/,
+      // nginx limit_req: limiting requests, excess: 10.520 by zone "api"
+      /\blimiting requests, excess:/,
+    ],
+  },
+  {
+    id: 'dns-failure',
+    title: 'host names did not resolve',
+    scenarios: ['dns-resolution-failure', 'service-discovery-failure'],
+    patterns: [
+      // Go: dial tcp: lookup db.internal on 10.96.0.10:53: no such host / server misbehaving
+      /\bno such host\b/,
+      /\blookup \S{1,255} on \S{1,64}: server misbehaving\b/,
+      /\bNXDOMAIN\b/,
+      // Node.js: getaddrinfo ENOTFOUND db.internal / EAI_AGAIN
+      /\bgetaddrinfo (?:ENOTFOUND|EAI_AGAIN)\b/,
+      /\bEAI_AGAIN\b/,
+      // Java: java.net.UnknownHostException
+      /\bUnknownHostException\b/,
+      // glibc and musl resolvers, curl, nginx
+      /\bTemporary failure in name resolution\b/,
+      /\bName or service not known\b/,
+      /\bName does not resolve\b/,
+      /\bCould not resolve host\b/,
+      /\bcould not be resolved \(\d+: (?:Host not found|Operation timed out|Server failure)\)/,
+    ],
+  },
+  {
+    id: 'circuit-open',
+    title: 'a circuit breaker was open',
+    scenarios: ['circuit-breaker-open'],
+    patterns: [
+      // Resilience4j: CircuitBreaker 'backendA' is OPEN and does not permit further calls
+      /\bCircuitBreaker '[^']{1,200}' is (?:OPEN|FORCED_OPEN)\b/,
+      /\bCircuitBreaker '[^']{1,200}' changed state from \w{1,20} to OPEN\b/,
+      // Hystrix: Hystrix circuit short-circuited and is OPEN
+      /\bHystrix circuit short-circuited\b/,
+      // opossum: Breaker is open (code EOPENBREAKER)
+      /\bBreaker is open\b/,
+      /\bEOPENBREAKER\b/,
+      // Polly: The circuit is now open and is not allowing calls; gobreaker: circuit breaker is open
+      /\bThe circuit is now open\b/,
+      /\bBrokenCircuitException\b/,
+      /\bcircuit breaker is open\b/i,
+    ],
+  },
+  {
+    id: 'upstream-5xx',
+    title: 'a proxy could not get an answer from its upstream',
+    scenarios: ['error-spike-5xx', 'unhealthy-backend-pool', 'upstream-timeout'],
+    patterns: [
+      // nginx error log
+      /\bupstream timed out \(110: Connection timed out\)/,
+      /\bno live upstreams\b/,
+      /\bconnect\(\) failed \(111: Connection refused\) while connecting to upstream\b/,
+      /\bupstream prematurely closed connection\b/,
+      /\brecv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream\b/,
+      // Envoy
+      /\bupstream connect error or disconnect\/reset before headers\b/,
+      // An access log line of a proxy's 5xx answer
+      /\b50[234] (?:Bad Gateway|Service Unavailable|Gateway Timeout)\b/,
+    ],
+  },
+  {
+    id: 'replication-error',
+    title: 'replication between database servers broke',
+    scenarios: ['replication-lag'],
+    patterns: [
+      // PostgreSQL standby and primary
+      /\bcould not receive data from WAL stream\b/,
+      /\brequested WAL segment [0-9A-F]{24} has already been removed\b/,
+      /\bterminating walsender process due to replication timeout\b/,
+      // MySQL replica threads: Replica I/O for channel '': error connecting to source ...
+      /\b(?:Replica|Slave) (?:I\/O|SQL)(?: thread)? for channel '[^']{0,64}': (?:error|Error)\b/,
+    ],
+  },
+  {
+    id: 'recovery-conflict',
+    title: 'queries on a standby were cancelled so that replay could catch up',
+    scenarios: ['replication-lag'],
+    patterns: [
+      // PostgreSQL hot standby: ERROR:  canceling statement due to conflict with recovery
+      /\bcanceling statement due to conflict with recovery\b/,
+    ],
+  },
+  {
+    id: 'xid-wraparound',
+    title: 'PostgreSQL approached transaction ID wraparound',
+    scenarios: ['transaction-id-wraparound'],
+    patterns: [
+      // WARNING:  database "orders" must be vacuumed within 10985967 transactions
+      /\bmust be vacuumed within \d+ transactions\b/,
+      /\bmust be vacuumed before \d+ more MultiXactIds? (?:is|are) used\b/,
+      // ERROR:  database is not accepting commands (that assign new transaction IDs) to avoid wraparound data loss
+      /\bto avoid wraparound data loss in database\b/,
+    ],
+  },
+  {
+    id: 'disk-quota',
+    title: 'a disk quota was exceeded',
+    scenarios: ['disk-quota-exceeded'],
+    patterns: [/\bDisk quota exceeded\b/i, /\bEDQUOT\b/],
+  },
+  {
+    id: 'thread-pool-exhausted',
+    title: 'request or worker threads were all busy',
+    scenarios: ['thread-starvation'],
+    patterns: [
+      // Tomcat: All threads (200) are currently busy, waiting. Increase maxThreads (200) ...
+      /\bAll threads \(\d+\) are currently busy\b/,
+      // java.util.concurrent.RejectedExecutionException: Task ... rejected from java.util.concurrent.ThreadPoolExecutor@...
+      /\bRejectedExecutionException\b/,
+      // gunicorn: [CRITICAL] WORKER TIMEOUT (pid:1234)
+      /\bWORKER TIMEOUT \(pid:\d+\)/,
+      // Vert.x: Thread Thread[vert.x-eventloop-thread-0,5,main] has been blocked for 2500 ms, time limit is 2000 ms
+      /\bhas been blocked for \d+ ms, time limit is \d+ ms\b/,
+    ],
+  },
+];
+
+/** The families whose patterns match a text. */
+export function familiesOf(text: string): KnownFailureFamily[] {
+  return KNOWN_FAILURES.filter((family) => family.patterns.some((pattern) => pattern.test(text)));
+}

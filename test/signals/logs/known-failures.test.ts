@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/catalog/loader.js';
+import { familiesOf, KNOWN_FAILURES } from '../../../src/signals/logs/known-failures.js';
+import { signalDefinition } from '../../../src/signals/registry.js';
+
+// Real messages of each family (from the software's sources and documentation) and the near
+// misses that must not count.
+const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
+  'out-of-memory': {
+    match: [
+      'java.lang.OutOfMemoryError: Java heap space',
+      'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+      'fatal error: runtime: out of memory',
+      'MemoryError',
+    ],
+    miss: ['JVM flags: -XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=75', 'memory usage 512 MiB of 1 GiB'],
+  },
+  'oom-killed': {
+    match: [
+      'Memory cgroup out of memory: Killed process 4412 (java) total-vm:4823412kB, anon-rss:1046220kB',
+      'Out of memory: Killed process 1234 (postgres) total-vm:812kB',
+      'java invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=999',
+      'Container api in pod shop/api-1 was terminated: reason OOMKilled, exit code 137',
+    ],
+    miss: [
+      '"Killing container with a grace period" pod="shop/api-1" gracePeriod=30',
+      'oom_score_adj set to -998 for kubelet',
+    ],
+  },
+  'network-unreachable': {
+    match: [
+      'dial tcp 10.20.4.17:5432: connect: no route to host',
+      'connect ENETUNREACH 10.1.2.3:443',
+      'socket: Network is unreachable',
+    ],
+    miss: ['route added: 10.20.0.0/16 via 10.0.0.1'],
+  },
+  'connect-timeout': {
+    match: [
+      'java.net.SocketTimeoutException: connect timed out',
+      'dial tcp 10.20.4.17:5432: i/o timeout',
+      'connect ETIMEDOUT 10.0.7.3:443',
+      'upstream timed out (110: Connection timed out) while connecting to upstream, client: 10.0.1.2',
+    ],
+    miss: ['read tcp 10.0.3.14:5512->10.0.7.3:6379: i/o timeout', 'connect timeout set to 5s'],
+  },
+  'connection-refused': {
+    match: [
+      'dial tcp 10.0.7.3:6379: connect: connection refused',
+      'Error: connect ECONNREFUSED 127.0.0.1:5432',
+    ],
+    miss: ['connection accepted from 10.0.1.4:5123'],
+  },
+  'connection-reset': {
+    match: [
+      'read: connection reset by peer',
+      'java.net.SocketException: Connection reset',
+      'Error: socket hang up',
+    ],
+    miss: ['password reset email sent'],
+  },
+  timeout: {
+    match: [
+      'java.net.SocketTimeoutException: Read timed out',
+      'job 6f1c failed: context deadline exceeded',
+      'read tcp 10.0.3.14:5512->10.0.7.3:6379: i/o timeout',
+      'net/http: request canceled (Client.Timeout exceeded while awaiting headers)',
+      'GET /api/orders HTTP/1.1 504 Gateway Timeout',
+    ],
+    miss: ['request served in 12ms', 'http client timeout set to 30s'],
+  },
+  'too-many-connections': {
+    match: [
+      'sorry, too many clients already',
+      'remaining connection slots are reserved for non-replication superuser connections',
+      'remaining connection slots are reserved for roles with the SUPERUSER attribute',
+      'ERROR 1040 (HY000): Too many connections',
+      'ERR max number of clients reached',
+    ],
+    miss: ['max_connections = 200'],
+  },
+  'pool-exhausted': {
+    match: [
+      'HikariPool-1 - Connection is not available, request timed out after 30000ms.',
+      'KnexTimeoutError: Knex: Timeout acquiring a connection. The pool is probably full.',
+      'timeout exceeded when trying to connect',
+      'QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00',
+      'Timeout: Pool empty. Unable to fetch a connection in 30 seconds, none available[size:100; busy:100; idle:0; lastwait:30000].',
+    ],
+    miss: [
+      'HikariPool-1 - Pool stats (total=10, active=3, idle=7, waiting=0)',
+      'HikariPool-1 - Start completed.',
+    ],
+  },
+  deadlock: {
+    match: [
+      'deadlock detected',
+      'Deadlock found when trying to get lock; try restarting transaction',
+      'Transaction (Process ID 52) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.',
+    ],
+    miss: [
+      'deadlock detection enabled with deadlock_timeout = 1s',
+      'process 2334 still waiting for ShareLock on transaction 9123 after 1000.042 ms',
+    ],
+  },
+  'lock-wait-timeout': {
+    match: [
+      'Lock wait timeout exceeded; try restarting transaction',
+      'canceling statement due to lock timeout',
+    ],
+    miss: ['lock_timeout = 5s'],
+  },
+  'certificate-expired': {
+    match: [
+      'x509: certificate has expired or is not yet valid: current time 2024-03-12T14:11:00Z is after 2024-03-12T14:10:59Z',
+      'SSL_do_handshake() failed (SSL: error:0A000086:SSL routines::certificate verify failed:certificate has expired) while SSL handshaking to upstream',
+      'java.security.cert.CertificateExpiredException: NotAfter: Tue Mar 12 14:10:59 UTC 2024',
+      'Error: certificate has expired (CERT_HAS_EXPIRED)',
+    ],
+    miss: [
+      'certificate will expire soon days_left=60',
+      'renewed certificate for shop.example.com, expires 2024-06-10',
+    ],
+  },
+  'certificate-untrusted': {
+    match: [
+      'x509: certificate signed by unknown authority',
+      'PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target',
+      '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)',
+      'Error: self-signed certificate in certificate chain',
+      'Error: unable to verify the first certificate (UNABLE_TO_VERIFY_LEAF_SIGNATURE)',
+    ],
+    miss: ['loaded 142 CA certificates from /etc/ssl/certs/ca-certificates.crt'],
+  },
+  'no-space-left': {
+    match: [
+      'could not extend file "base/16384/24576": No space left on device',
+      'ENOSPC: no space left on device, write',
+      "ERROR 1114 (HY000): The table 'orders' is full",
+    ],
+    miss: ['WAL volume /var/lib/postgresql/data is 85% full'],
+  },
+  'read-only-filesystem': {
+    match: [
+      "OSError: [Errno 30] Read-only file system: '/data/x.bin'",
+      'open /var/lib/app/state: read-only file system',
+      'Error: EROFS: read-only file system, open',
+    ],
+    miss: [
+      'EXT4-fs (sdb1): mounted filesystem with ordered data mode',
+      'Mounted snapshot at /mnt/backup (ro,noload)',
+    ],
+  },
+  'too-many-open-files': {
+    match: ['accept4: too many open files; retrying in 5ms', 'Error: EMFILE: too many open files, open'],
+    miss: ['ulimit -n 65536'],
+  },
+  'rate-limited': {
+    match: [
+      'GET /api/catalog HTTP/1.1 429 Too Many Requests',
+      'limiting requests, excess: 20.520 by zone "api", client: 10.0.0.1',
+      'ThrottlingException: Rate exceeded',
+      'rate limit exceeded for key abc',
+    ],
+    miss: ['rate limiter configured: 100 requests per second', 'cgroup cpu throttled for 120ms'],
+  },
+  'dns-failure': {
+    match: [
+      'dial tcp: lookup postgres.orders.svc.cluster.local on 10.96.0.10:53: no such host',
+      'dial tcp: lookup postgres.orders.svc.cluster.local on 10.96.0.10:53: server misbehaving',
+      'getaddrinfo ENOTFOUND db.internal',
+      'getaddrinfo EAI_AGAIN inventory.shop.svc.cluster.local',
+      'java.net.UnknownHostException: db.internal',
+      'Temporary failure in name resolution',
+      'api.example.com could not be resolved (3: Host not found)',
+    ],
+    miss: ['resolved database address host=postgres.orders.svc.cluster.local addrs=1'],
+  },
+  'circuit-open': {
+    match: [
+      "CircuitBreaker 'inventory' is OPEN and does not permit further calls",
+      "CircuitBreaker 'inventory' changed state from CLOSED to OPEN",
+      'Hystrix circuit short-circuited and is OPEN',
+      'Error: Breaker is open',
+      'The circuit is now open and is not allowing calls.',
+    ],
+    miss: [
+      "CircuitBreaker 'inventory' configured: failureRateThreshold=50",
+      "CircuitBreaker 'inventory' changed state from OPEN to HALF_OPEN",
+    ],
+  },
+  'upstream-5xx': {
+    match: [
+      'upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1',
+      'no live upstreams while connecting to upstream, client: 10.0.0.1',
+      'connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+      'GET /api/orders HTTP/1.1 502 Bad Gateway',
+    ],
+    miss: ['GET /api/orders HTTP/1.1 200 OK', 'an upstream response is buffered to a temporary file'],
+  },
+  'replication-error': {
+    match: [
+      'could not receive data from WAL stream: ERROR:  requested WAL segment 000000010000002A0000003C has already been removed',
+      'terminating walsender process due to replication timeout',
+      "Replica I/O for channel '': error connecting to source 'repl@10.0.0.5:3306' - retry-time: 60 retries: 1",
+    ],
+    miss: ['started streaming WAL from primary at 2A/3C000000 on timeline 1'],
+  },
+  'recovery-conflict': {
+    match: ['canceling statement due to conflict with recovery'],
+    miss: ['recovery restart point at 2A/3C000000'],
+  },
+  'xid-wraparound': {
+    match: [
+      'database "orders" must be vacuumed within 10985967 transactions',
+      'database is not accepting commands to avoid wraparound data loss in database "orders"',
+      'database is not accepting commands that assign new transaction IDs to avoid wraparound data loss in database "orders"',
+    ],
+    miss: [
+      'automatic aggressive vacuum to prevent wraparound of table "orders.public.events": index scans: 1',
+    ],
+  },
+  'disk-quota': {
+    match: ["OSError: [Errno 122] Disk quota exceeded: '/home/u/x'", 'write /data/x: disk quota exceeded'],
+    miss: ['Quota for /home/uploads at 41.2 GiB of 50 GiB (82%)'],
+  },
+  'thread-pool-exhausted': {
+    match: [
+      'All threads (200) are currently busy, waiting. Increase maxThreads (200) or check the servlet status',
+      'java.util.concurrent.RejectedExecutionException: Task java.util.concurrent.FutureTask@5b1d2887 rejected from java.util.concurrent.ThreadPoolExecutor@46f5f779[Running, pool size = 10, active threads = 10, queued tasks = 100, completed tasks = 5]',
+      'WORKER TIMEOUT (pid:47)',
+      'Thread Thread[vert.x-eventloop-thread-0,5,main] has been blocked for 2500 ms, time limit is 2000 ms',
+    ],
+    miss: ['Autorestarting worker after current request.', 'Booting worker with pid: 52'],
+  },
+};
+
+describe('known failure families', () => {
+  it('has examples for every family, unique ids, registered signals and known scenarios', () => {
+    const ids = KNOWN_FAILURES.map((f) => f.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(EXAMPLES).sort()).toEqual([...ids].sort());
+    const scenarios = new Set(loadCatalog().scenarios.map((s) => s.id));
+    for (const family of KNOWN_FAILURES) {
+      expect(signalDefinition(`logs.known.${family.id}`)?.from, family.id).toBe('logs');
+      for (const id of family.scenarios) expect(scenarios.has(id), `${family.id} → ${id}`).toBe(true);
+    }
+  });
+
+  for (const family of KNOWN_FAILURES) {
+    it(`recognizes ${family.id} in real messages and not in near misses`, () => {
+      const examples = EXAMPLES[family.id] as { match: string[]; miss: string[] };
+      for (const text of examples.match)
+        expect(
+          familiesOf(text).map((f) => f.id),
+          text,
+        ).toContain(family.id);
+      for (const text of examples.miss)
+        expect(
+          familiesOf(text).map((f) => f.id),
+          text,
+        ).not.toContain(family.id);
+    });
+  }
+
+  it('writes every pattern without constructs that backtrack more than linearly', () => {
+    for (const family of KNOWN_FAILURES) {
+      for (const pattern of family.patterns) {
+        const source = stripClasses(pattern.source);
+        const where = `${family.id}: /${pattern.source}/`;
+        // No unbounded wildcard: `.*` and `.+` scan the rest of the text from every position.
+        expect(source, where).not.toMatch(/\.[*+]|\.\{\d+,\}/);
+        // No quantified group: repeating a group that itself repeats is what explodes.
+        expect(source, where).not.toMatch(/\)[*+]|\)\{\d+,\d*\}/);
+        // No back-references.
+        expect(source, where).not.toMatch(/\\[1-9]/);
+        // Repetition of a class or escape is unbounded only for single-character classes followed by a literal.
+        for (const quantifier of source.match(/\{\d+,\d*\}/g) ?? [])
+          expect(quantifier, where).toMatch(/^\{\d+,\d+\}$/);
+        expect(pattern.flags.replace('i', ''), where).toBe('');
+      }
+    }
+  });
+});
+
+/** Character classes replaced by a placeholder, so their contents are not read as syntax. */
+function stripClasses(source: string): string {
+  return source.replace(/\\./g, (escaped) => (escaped === '\\.' ? '\\.' : 'E')).replace(/\[[^\]]*\]/g, 'C');
+}
