@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../core/problem.js';
 import type { HttpConnection } from '../gather/http/client.js';
@@ -80,14 +79,13 @@ export function evidenceInputs(
     traces: [...(config?.inputs.traces ?? [])],
   };
   for (const file of files) {
-    // A folder of evidence: each file's kind comes from its name (metrics*, *.log, traces*...).
-    if (existsSync(file) && statSync(file).isDirectory()) {
-      const found = inputsOfPath(file);
-      inputs.loadTests.push(...(found.loadTests ?? []));
-      inputs.metrics.push(...(found.metrics ?? []));
-      inputs.logs.push(...(found.logs ?? []));
-      inputs.traces.push(...(found.traces ?? []));
-    } else inputs.loadTests.push(file);
+    // A file's kind comes from its name (metrics*, *.log, *.traces.*...), a folder's files each
+    // by theirs; anything else is a load-test result, recognized from its content.
+    const found = inputsOfPath(file);
+    inputs.loadTests.push(...(found.loadTests ?? []));
+    inputs.metrics.push(...(found.metrics ?? []));
+    inputs.logs.push(...(found.logs ?? []));
+    inputs.traces.push(...(found.traces ?? []));
   }
   for (const value of flags.prometheus) {
     inputs.metrics.push(

@@ -1,0 +1,101 @@
+import type { SourcePointer } from '../../core/source-pointer.js';
+import type { Span } from '../../gather/traces/data.js';
+
+// Spans grouped into traces with their tree: the shape every trace signal walks.
+
+export interface TraceView {
+  traceId: string;
+  spans: Span[];
+  /** Spans without a parent in the trace, earliest first; one for a whole trace. */
+  roots: Span[];
+  children: Map<string, Span[]>;
+  /** Spans whose parent id names a span that is not in the trace. */
+  orphans: number;
+  start: number;
+  /** The file or server the trace came from. */
+  source: SourcePointer;
+}
+
+export function buildTraces(
+  sources: ReadonlyArray<{ source: SourcePointer; data: { spans: Span[] } }>,
+): TraceView[] {
+  const byTrace = new Map<string, { spans: Span[]; source: SourcePointer }>();
+  for (const { source, data } of sources) {
+    for (const span of data.spans) {
+      const entry = byTrace.get(span.traceId) ?? { spans: [], source };
+      entry.spans.push(span);
+      byTrace.set(span.traceId, entry);
+    }
+  }
+  const traces: TraceView[] = [];
+  for (const [traceId, { spans, source }] of byTrace) {
+    const ids = new Set(spans.map((s) => s.spanId));
+    const children = new Map<string, Span[]>();
+    const roots: Span[] = [];
+    let orphans = 0;
+    for (const span of spans) {
+      if (span.parentSpanId && ids.has(span.parentSpanId)) {
+        const list = children.get(span.parentSpanId) ?? [];
+        list.push(span);
+        children.set(span.parentSpanId, list);
+      } else {
+        if (span.parentSpanId) orphans++;
+        roots.push(span);
+      }
+    }
+    for (const list of children.values()) list.sort((a, b) => a.start - b.start);
+    roots.sort((a, b) => a.start - b.start);
+    traces.push({
+      traceId,
+      spans,
+      roots,
+      children,
+      orphans,
+      start: Math.min(...spans.map((s) => s.start)),
+      source,
+    });
+  }
+  return traces.sort((a, b) => a.start - b.start || (a.traceId < b.traceId ? -1 : 1));
+}
+
+/** What a call is to: the service and operation, plus the normalized statement or route. */
+export function callKey(span: Span): string {
+  const a = span.attributes;
+  const detail =
+    a['db.statement'] ??
+    a['db.query.text'] ??
+    a['http.route'] ??
+    a['url.path'] ??
+    a['http.url'] ??
+    a['url.full'] ??
+    '';
+  return `${span.service} ${span.name}${detail ? ` ${String(detail)}` : ''}`;
+}
+
+/** The operation a signal is about: "service operation". */
+export function operationOf(span: Span): string {
+  return `${span.service} ${span.name}`;
+}
+
+/** The downstream a client span calls: peer service, database system or server address. */
+export function downstreamOf(span: Span): string {
+  const a = span.attributes;
+  const peer =
+    a['peer.service'] ??
+    a['db.system'] ??
+    a['db.system.name'] ??
+    a['server.address'] ??
+    a['net.peer.name'] ??
+    a['rpc.service'];
+  return `${span.service} → ${peer !== undefined ? String(peer) : span.name}`;
+}
+
+export function traceSource(trace: TraceView, span?: Span): SourcePointer {
+  const path = trace.source.type === 'file' ? trace.source.path : undefined;
+  return {
+    type: 'trace',
+    traceId: trace.traceId,
+    ...(span ? { spanId: span.spanId } : {}),
+    ...(path ? { path } : {}),
+  };
+}
