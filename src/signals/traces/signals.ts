@@ -349,7 +349,10 @@ function latencySignals(traces: readonly TraceView[], add: Add): void {
     for (let i = 0; i + run <= g.after.length; i += run / 2) {
       const slice = g.after.slice(i, i + run);
       const level = median(slice.map((x) => x.d));
-      if (raisedAt === undefined && level > RAISED * baseline) raisedAt = (slice[0] as (typeof g.after)[number]).t;
+      if (raisedAt === undefined && level > RAISED * baseline) {
+        // The raised level began at its first raised call, not at the start of the run that shows it.
+        raisedAt = (slice.find((x) => x.d > RAISED * baseline) ?? (slice[0] as (typeof g.after)[number])).t;
+      }
       if (level > worst.level) worst = { level, example: slice[slice.length - 1] as (typeof g.after)[number] };
     }
     const shift = worst.level / baseline;
