@@ -24,10 +24,17 @@ export * from './core/vocabulary.js';
 export type { DiagnoseInput } from './diagnosis/diagnose.js';
 export { decideVerdict, diagnose, rankFindings } from './diagnosis/diagnose.js';
 export type { Kpis, LoadTestSummary } from './diagnosis/load-test-summary.js';
-export type { DiagnosisResult, EvidenceItem, Finding, SignalContribution } from './diagnosis/result.js';
+export type {
+  DiagnosisResult,
+  EvidenceItem,
+  Finding,
+  SignalContribution,
+  TimelineEntry,
+} from './diagnosis/result.js';
 export { DIAGNOSIS_SCHEMA_VERSION, DiagnosisResultSchema } from './diagnosis/result.js';
 export type { Gatherer, GatherTask } from './gather/gatherer.js';
 export { GatherError, gatherInto } from './gather/gatherer.js';
+export type { HttpConnection } from './gather/http/client.js';
 export type { LoadTestData } from './gather/load-test/data.js';
 export { LoadTestDataSchema } from './gather/load-test/data.js';
 export type { LoadTestGatherOptions } from './gather/load-test/gatherer.js';
@@ -35,8 +42,38 @@ export { loadTestGatherer } from './gather/load-test/gatherer.js';
 export type { LoadTestParser } from './gather/load-test/parser.js';
 export { LOAD_TEST_PARSERS } from './gather/load-test/parsers.js';
 export type { AggregateObservation, LoadSample, SampleSink } from './gather/load-test/sample.js';
+export type { LogsData } from './gather/logs/data.js';
+export { LogsDataSchema } from './gather/logs/data.js';
+export { logsFileGatherer, lokiGatherer } from './gather/logs/index.js';
+export type {
+  CustomQuery,
+  MetricRole,
+  MetricSeries,
+  MetricsData,
+  QuerySetEntry,
+} from './gather/metrics/index.js';
+export {
+  DEFAULT_QUERY_SET,
+  METRIC_ROLES,
+  MetricsDataSchema,
+  metricsFileGatherer,
+  prometheusGatherer,
+} from './gather/metrics/index.js';
+export type { Span, TracesData } from './gather/traces/index.js';
+export { TracesDataSchema, tempoGatherer, tracesFileGatherer } from './gather/traces/index.js';
 export type { AnalyzeOptions, DiagnoseOptions, GatherOptions } from './pipeline/analyze.js';
-export { analyze, diagnoseBundle, gatherLoadTests, readBundle, serializeBundle } from './pipeline/analyze.js';
+export {
+  analyze,
+  analyzeEvidence,
+  diagnoseBundle,
+  gatherLoadTests,
+  readBundle,
+  serializeBundle,
+} from './pipeline/analyze.js';
+export type { RunConfig } from './pipeline/config.js';
+export { readRunConfig, resolveWindow } from './pipeline/config.js';
+export type { EvidenceInputs, LokiInput, PrometheusInput, TempoInput } from './pipeline/evidence.js';
+export { gatherEvidence } from './pipeline/evidence.js';
 export { evaluatePolicy } from './policy/evaluate.js';
 export type { Policy, PolicyEvaluation } from './policy/model.js';
 export { mergePolicies, parsePolicyFile, policyFromFlags } from './policy/policy-file.js';
