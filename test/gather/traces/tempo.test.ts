@@ -1,0 +1,99 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatherError } from '../../../src/gather/gatherer.js';
+import { DEFAULT_TRACEQL, tempoGatherer } from '../../../src/gather/traces/gatherer.js';
+
+// The Tempo source against a local server answering as Tempo does: /api/search with TraceQL,
+// then /api/traces/<id> in the older `batches` shape and the newer `trace.resourceSpans` one.
+
+const span = (traceId: string, spanId: string, name: string) => ({
+  traceId,
+  spanId,
+  name,
+  kind: 'SPAN_KIND_SERVER',
+  startTimeUnixNano: '1763820000000000000',
+  endTimeUnixNano: '1763820000100000000',
+  status: { code: 'STATUS_CODE_ERROR' },
+});
+const resource = (spans: unknown[]) => ({
+  resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+  scopeSpans: [{ spans }],
+});
+const A = '0af7651916cd43dd8448eb211c80319c';
+const B = '1bf7651916cd43dd8448eb211c80319d';
+
+let server: Server;
+let url: string;
+const searches: URLSearchParams[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    res.setHeader('content-type', 'application/json');
+    if (u.pathname === '/api/search') {
+      searches.push(u.searchParams);
+      return res.end(
+        JSON.stringify({
+          traces: [{ traceID: A, rootServiceName: 'checkout' }, { traceID: B }, { traceID: 'missing' }],
+          metrics: {},
+        }),
+      );
+    }
+    if (u.pathname === `/api/traces/${A}`)
+      return res.end(JSON.stringify({ batches: [resource([span(A, '00f067aa0ba902b7', 'POST /pay')])] }));
+    if (u.pathname === `/api/traces/${B}`)
+      return res.end(
+        JSON.stringify({ trace: { resourceSpans: [resource([span(B, '00f067aa0ba902b8', 'GET /cart')])] } }),
+      );
+    res.statusCode = 404;
+    res.end('trace not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const window = { start: Date.UTC(2026, 10, 22, 14), end: Date.UTC(2026, 10, 22, 15) };
+
+describe('the Tempo source', () => {
+  it('pushes the TraceQL search down, fetches each trace in either shape and notes the ones it could not', async () => {
+    const data = await tempoGatherer({ url }, { window, limit: 50 }).gather({
+      type: 'query',
+      language: 'traceql',
+      query: '{}',
+    });
+    expect(searches.at(-1)?.get('q')).toBe(DEFAULT_TRACEQL);
+    expect(searches.at(-1)?.get('start')).toBe(String(window.start / 1000));
+    expect(searches.at(-1)?.get('limit')).toBe('50');
+    expect(data.format).toBe('tempo');
+    expect(data.spans.map((s) => [s.traceId, s.name, s.service, s.error])).toEqual([
+      [A, 'POST /pay', 'checkout', true],
+      [B, 'GET /cart', 'checkout', true],
+    ]);
+    expect(data.notes.join(' ')).toMatch(/1 of 3 traces could not be fetched .*HTTP 404/);
+  });
+
+  it('fetches named traces without searching', async () => {
+    const before = searches.length;
+    const data = await tempoGatherer({ url }, { window, traceIds: [B] }).gather({
+      type: 'query',
+      language: 'traceql',
+      query: B,
+    });
+    expect(searches.length).toBe(before);
+    expect(data.traces).toBe(1);
+  });
+
+  it('fails with a coded error when no trace can be fetched', async () => {
+    await expect(
+      tempoGatherer({ url, retries: 0 }, { window, traceIds: ['missing'] }).gather({
+        type: 'query',
+        language: 'traceql',
+        query: 'x',
+      }),
+    ).rejects.toBeInstanceOf(GatherError);
+  });
+});
