@@ -63,14 +63,35 @@ export function clipLogs(data: LogsData, window: { start: number; end: number })
     const t = origin + index * data.bucketMs;
     return t + data.bucketMs > window.start && t <= window.end;
   };
-  const templates = data.templates.flatMap((t) => {
-    const buckets = t.buckets.filter(inside);
-    const count = buckets.reduce((sum, [, n]) => sum + n, 0);
-    return count > 0 ? [{ ...t, buckets, count }] : [];
-  });
+  const clip = (list: LogsData['templates']) =>
+    list.flatMap((t) => {
+      const buckets = t.buckets.filter(inside);
+      const count = buckets.reduce((sum, [, n]) => sum + n, 0);
+      if (count === 0) return [];
+      // First and last seen move to the first and last bucket kept; the sample stays the first record's.
+      const first = origin + (buckets[0] as [number, number])[0] * data.bucketMs;
+      const last = origin + ((buckets[buckets.length - 1] as [number, number])[0] + 1) * data.bucketMs;
+      return [
+        {
+          ...t,
+          buckets,
+          count,
+          ...(t.firstSeen !== undefined ? { firstSeen: Math.max(t.firstSeen, first, window.start) } : {}),
+          ...(t.lastSeen !== undefined ? { lastSeen: Math.min(t.lastSeen, last, window.end) } : {}),
+        },
+      ];
+    });
+  const templates = clip(data.templates);
   const levels = Object.fromEntries(
     Object.entries(data.levels).map(([level, buckets]) => [level, (buckets ?? []).filter(inside)]),
   ) as LogsData['levels'];
   const records = templates.reduce((sum, t) => sum + t.count, 0);
-  return { ...data, templates, levels, records, notes: [...data.notes, note(window)] };
+  return {
+    ...data,
+    templates,
+    ...(data.causes ? { causes: clip(data.causes) } : {}),
+    levels,
+    records,
+    notes: [...data.notes, note(window)],
+  };
 }
