@@ -60,7 +60,7 @@ describe('cutting file evidence to the window', () => {
       count: buckets.reduce((n, [, c]) => n + c, 0),
       level: 'error' as const,
       firstLine: 1,
-      firstSeen: buckets.length ? buckets[0][0] * 5_000 : 0,
+      firstSeen: (buckets[0]?.[0] ?? 0) * 5_000,
       lastSeen: 30_000,
       sample: 's',
       buckets,

@@ -14,7 +14,7 @@ const missing = prometheusMissing();
 const T0 = Date.UTC(2026, 10, 22, 14) / 1000;
 const dir = mkdtempSync(join(tmpdir(), 'faultline-incident-'));
 
-/** The orders service's pool: 10 connections, busy from 14:10 when queries slowed, waiters from 14:11. */
+/** The orders service's pool: 10 connections, all busy from 14:12 as slow queries held them, waiters from 14:12:30. */
 function metrics(): string {
   const lines: string[] = [];
   const family = (name: string, type: string, value: (i: number) => number) => {
@@ -25,9 +25,9 @@ function metrics(): string {
       );
   };
   family('hikaricp_connections_max', 'gauge', () => 10);
-  family('hikaricp_connections_active', 'gauge', (i) => (i >= 40 ? 10 : 2 + (i % 3)));
-  family('hikaricp_connections_idle', 'gauge', (i) => (i >= 40 ? 0 : 8 - (i % 3)));
-  family('hikaricp_connections_pending', 'gauge', (i) => (i >= 44 ? 8 + (i % 5) : 0));
+  family('hikaricp_connections_active', 'gauge', (i) => (i >= 48 ? 10 : 2 + (i % 3)));
+  family('hikaricp_connections_idle', 'gauge', (i) => (i >= 48 ? 0 : 8 - (i % 3)));
+  family('hikaricp_connections_pending', 'gauge', (i) => (i >= 50 ? 8 + (i % 5) : 0));
   lines.push('# EOF', '');
   return lines.join('\n');
 }

@@ -157,7 +157,12 @@ function looksLikeCsv(text: string): boolean {
 function readCsv(path: string, text: string): RawSeriesSet {
   const header = (text.replace(/^\uFEFF/, '').split('\n')[0] ?? '').replace(/\r$/, '');
   const delimiter = [',', ';', '\t'].find((d) => header.includes(d)) ?? ',';
-  const columns = header.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1').replaceAll('""', '"'));
+  const columns = header.split(delimiter).map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .replaceAll('""', '"'),
+  );
   const raw = new RawSeriesSet();
   for (const column of columns) {
     if ((TIME_COLUMNS as readonly string[]).includes(column.toLowerCase()) || column === '') continue;

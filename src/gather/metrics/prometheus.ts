@@ -4,6 +4,7 @@ import { describeServer, getJson, type HttpConnection } from '../http/client.js'
 import type { MetricSeries, MetricsData } from './data.js';
 import { type CustomQuery, DEFAULT_QUERY_SET, type QuerySetEntry } from './query-set.js';
 import { sampleValue } from './raw-series.js';
+import { delta } from './roles.js';
 
 // A Prometheus-compatible server (Prometheus, Thanos, Mimir, VictoriaMetrics) through its HTTP
 // API: which metrics exist in the window (one call), then one query_range per query-set entry
@@ -92,6 +93,7 @@ async function queryPrometheus(
         const labels = Object.fromEntries(
           entry.subjectLabels.filter((k) => r.labels[k] !== undefined).map((k) => [k, r.labels[k] as string]),
         );
+        const points = entry.increase ? delta({ metric: entry.id, ...r }, 'increase') : r;
         series.push({
           role: entry.role,
           metric: entry.id,
@@ -100,8 +102,8 @@ async function queryPrometheus(
             Object.entries(labels)
               .map(([k, v]) => `${k}=${v}`)
               .join(',') || 'all',
-          timestamps: r.timestamps,
-          values: r.values,
+          timestamps: points.timestamps,
+          values: points.values,
         });
       }
       queries.push({

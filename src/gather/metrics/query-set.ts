@@ -62,6 +62,8 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'disk.size': ['mountpoint'],
   'disk.io-utilization': ['device'],
   'queue.lag': ['consumergroup', 'topic', 'stream', 'consumer_name'],
+  'queue.consumed': ['consumergroup', 'topic', 'stream', 'consumer_name'],
+  'queue.published': ['topic', 'stream'],
   'db.replication-lag': ['application_name'],
 };
 
@@ -258,6 +260,8 @@ export interface QuerySetEntry {
   requires: string[];
   /** Labels that identify the subject of each result series. */
   subjectLabels: string[];
+  /** The query returns a cumulative counter: turn it into the increase between points. */
+  increase?: boolean;
 }
 
 /** A user's own query: what it measures and how; `requires` and `exporter` are optional. */
@@ -268,7 +272,11 @@ const by = (labels: readonly string[]) => `by (${labels.join(', ')})`;
 const POD = ['namespace', 'pod'];
 const INSTANCE = ['instance', 'job'];
 
-/** The default query set, one query per role and exporter, aggregated on the server. */
+/**
+ * The default query set, one query per role and exporter, aggregated on the server. Restarts and
+ * OOM kills are asked for as counters and counted between consecutive points here: increase()
+ * over a rate window longer than the step would count each event once per overlapping window.
+ */
 export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   q(
     'process.resident',
@@ -318,22 +326,28 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
     ['go_memstats_heap_inuse_bytes'],
     INSTANCE,
   ),
-  q(
-    'kube.restarts',
-    'process.restarts',
-    'kube-state-metrics',
-    `sum ${by(POD)} (increase(kube_pod_container_status_restarts_total[$rate]))`,
-    ['kube_pod_container_status_restarts_total'],
-    POD,
-  ),
-  q(
-    'container.oom-kills',
-    'process.oom-kills',
-    'cadvisor',
-    `sum ${by(POD)} (increase(container_oom_events_total[$rate]))`,
-    ['container_oom_events_total'],
-    POD,
-  ),
+  {
+    ...q(
+      'kube.restarts',
+      'process.restarts',
+      'kube-state-metrics',
+      `sum ${by(POD)} (kube_pod_container_status_restarts_total)`,
+      ['kube_pod_container_status_restarts_total'],
+      POD,
+    ),
+    increase: true,
+  },
+  {
+    ...q(
+      'container.oom-kills',
+      'process.oom-kills',
+      'cadvisor',
+      `sum ${by(POD)} (container_oom_events_total)`,
+      ['container_oom_events_total'],
+      POD,
+    ),
+    increase: true,
+  },
   q(
     'process.cpu',
     'cpu.usage',

@@ -12,6 +12,12 @@ import type { RawSeries } from './raw-series.js';
 // per-second rates (a drop is a counter reset: the new value is the increase), series of one
 // subject are summed on a common time grid, ratio roles divide two sums.
 
+const MAX_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
+  'disk.io-utilization',
+  'db.xid-age',
+  'db.replication-lag',
+]);
+
 /** Series without a role kept per file, for people reading the bundle; signals never read them. */
 const MAX_UNROLED = 100;
 
@@ -37,11 +43,13 @@ export function assignRoles(raw: readonly RawSeries[]): { series: MetricSeries[]
     for (const [subject, members] of groups) {
       const key = `${rule.role} ${subject}`;
       if (done.has(key)) continue;
-      let points = combine(members, rule.kind, rule.role);
+      // A ratio's two sums share one grid: scrape jitter of a few ms must not keep them apart.
+      const step = gridStep(members);
+      let points = combine(members, rule.kind, rule.role, step);
       if (rule.over && denominators) {
         const below = denominators.get(subject);
         if (!below) continue;
-        points = ratio(points, combine(below, rule.over.kind, rule.role), rule.complement === true);
+        points = ratio(points, combine(below, rule.over.kind, rule.role, step), rule.complement === true);
       }
       if (points.timestamps.length === 0) continue;
       for (const m of members) used.add(m);
@@ -118,8 +126,7 @@ interface Points {
 }
 
 /** Each member turned into values of its kind, then summed (or averaged) on a common grid. */
-function combine(members: readonly RawSeries[], kind: RuleKind, role: MetricRole): Points {
-  const step = gridStep(members);
+function combine(members: readonly RawSeries[], kind: RuleKind, role: MetricRole, step: number): Points {
   const grid = new Map<number, { sum: number; n: number; max: number }>();
   const missing = new Set<number>();
   for (const member of members) {
@@ -146,13 +153,9 @@ function combine(members: readonly RawSeries[], kind: RuleKind, role: MetricRole
       const cell = grid.get(t);
       if (!cell) return null;
       if (role === 'scrape.up') return Math.min(1, cell.sum / cell.n);
-      return additive
-        ? cell.sum
-        : cell.n > 0
-          ? role === 'disk.io-utilization'
-            ? cell.max
-            : cell.sum / cell.n
-          : null;
+      if (additive) return cell.sum;
+      // The busiest device and the oldest database are the risk; a mean would hide them.
+      return MAX_ROLES.has(role) ? cell.max : cell.sum / cell.n;
     }),
   };
 }

@@ -1,5 +1,277 @@
 import type { SignalDefinition } from '../registry.js';
 
-// The signals computed from metrics evidence, as the registry lists them.
+// The signals computed from metrics evidence, as the registry lists them. Per-subject signals
+// carry the pod, instance or target they are about; run-level ones say so.
 
-export const METRICS_SIGNALS: readonly SignalDefinition[] = [];
+const metrics = (name: string, unit: string, description: string): SignalDefinition => ({
+  name,
+  from: 'metrics',
+  unit,
+  description,
+});
+
+export const METRICS_SIGNALS: readonly SignalDefinition[] = [
+  // Memory
+  metrics(
+    'metrics.memory.growth',
+    'ratio/h',
+    'Theil–Sen slope of resident memory per hour over its starting level, restarts left out; 0 unless Mann–Kendall p < 0.01',
+  ),
+  metrics(
+    'metrics.memory.floor-growth',
+    'ratio/h',
+    'The same for the 10-minute minimum of resident memory (the floor a leak raises, GC saw-tooth ignored); onset where it began to climb',
+  ),
+  metrics(
+    'metrics.memory.step-share',
+    'ratio',
+    'Share of the memory floor rise that happened within 15 minutes: near 1 for a one-off step, small for a steady leak; 0 when it did not rise',
+  ),
+  metrics(
+    'metrics.heap.growth',
+    'ratio/h',
+    'As metrics.memory.growth, for the runtime heap in use (JVM, V8, Go)',
+  ),
+  metrics(
+    'metrics.heap.floor-growth',
+    'ratio/h',
+    'As metrics.memory.floor-growth, for the runtime heap in use',
+  ),
+  metrics('metrics.heap.step-share', 'ratio', 'As metrics.memory.step-share, for the runtime heap in use'),
+  metrics(
+    'metrics.memory.limit-ratio',
+    'ratio',
+    'Highest 2-minute median of memory over its limit; onset when it passed 90%',
+  ),
+  metrics(
+    'metrics.memory.time-to-limit',
+    'h',
+    'Hours until memory reaches its limit at its significant growth rate; 0 when there, 8760 when not growing',
+  ),
+  metrics(
+    'metrics.memory.leak-likelihood',
+    'ratio',
+    'Leak likelihood 0–1: a rising floor that is not a step (0.4–0.6), near or projected to the limit (+0.2), restarts or OOM kills after growth (+0.2)',
+  ),
+  metrics('metrics.process.restarts', 'restarts', 'Restarts in the window; onset at the first'),
+  metrics('metrics.memory.oom-kills', 'kills', 'OOM kills in the window; onset at the first'),
+  // CPU
+  metrics('metrics.cpu.utilization', 'ratio', 'Node or host CPU busy share, highest 5-minute median'),
+  metrics(
+    'metrics.cpu.utilization.rise',
+    'ratio',
+    'Highest 5-minute CPU busy share minus the baseline median, in ratio points; onset of the rise',
+  ),
+  metrics(
+    'metrics.cpu.busiest-node',
+    'ratio',
+    'Run level: the highest 5-minute CPU busy share of any node or host',
+  ),
+  metrics('metrics.cpu.limit-ratio', 'ratio', 'Container CPU use over its limit, highest 5-minute median'),
+  metrics(
+    'metrics.cpu.saturation',
+    'min',
+    'Minutes a node or host CPU was at least 90% busy, on 2-minute medians; onset at the first',
+  ),
+  metrics(
+    'metrics.cpu.throttled',
+    'ratio',
+    'Share of CFS periods in which the container was throttled, highest 5-minute median; onset of the rise',
+  ),
+  metrics('metrics.cpu.iowait', 'ratio', 'Share of CPU time waiting on I/O, highest 5-minute median'),
+  // Runtimes
+  metrics('metrics.gc.pause-ratio', 'ratio', 'Share of wall time in GC pauses, highest 5-minute median'),
+  metrics(
+    'metrics.gc.pause-ratio.rise',
+    'ratio',
+    'GC pause share at its highest over the baseline (baseline counted as at least 0.5%)',
+  ),
+  metrics('metrics.eventloop.lag', 's', 'Node.js event-loop lag, highest 5-minute median'),
+  metrics(
+    'metrics.eventloop.lag.rise',
+    'ratio',
+    'Event-loop lag at its highest over the baseline (baseline counted as at least 10 ms)',
+  ),
+  // Pools and threads
+  metrics(
+    'metrics.pool.utilization',
+    'ratio',
+    'Pool connections in use over the maximum, highest 2-minute median',
+  ),
+  metrics(
+    'metrics.pool.pending',
+    'min',
+    'Minutes during which requests waited for a pool connection (2-minute medians above 0)',
+  ),
+  metrics('metrics.pool.timeouts', 'timeouts', 'Pool acquisition timeouts in the window; onset at the first'),
+  metrics(
+    'metrics.threads.utilization',
+    'ratio',
+    'Busy worker threads over the maximum, highest 2-minute median',
+  ),
+  // Databases
+  metrics(
+    'metrics.db.connections.utilization',
+    'ratio',
+    'Server connections over its connection limit, highest 2-minute median; onset when it passed 90%',
+  ),
+  metrics(
+    'metrics.db.connections.jump',
+    'ratio',
+    'Largest rise of server connections within 2 minutes, as a share of the connection limit',
+  ),
+  metrics('metrics.db.deadlocks', 'per-minute', 'Deadlocks per minute, highest 5-minute average'),
+  metrics(
+    'metrics.db.deadlocks.rise',
+    'ratio',
+    'Deadlock rate at its highest over the baseline rate (counted as at least 0.1/min)',
+  ),
+  metrics('metrics.db.locks-waiting', 'locks', 'Lock requests waiting, highest 5-minute median'),
+  metrics('metrics.db.replication-lag', 's', 'Replica lag, highest 5-minute median; onset of the rise'),
+  metrics(
+    'metrics.db.replication-lag.growth',
+    's/s',
+    'Replica lag gained per second since the rise (Theil–Sen); 1 when replay stopped, 0 unless significant',
+  ),
+  metrics(
+    'metrics.db.xid-age.ratio',
+    'ratio',
+    'Age of the oldest unfrozen transaction ID over the 2^31 wraparound limit; onset when it passed 200M',
+  ),
+  metrics('metrics.db.slow-queries', 'per-minute', 'Slow queries per minute, highest 5-minute average'),
+  metrics(
+    'metrics.db.slow-queries.rise',
+    'ratio',
+    'Slow-query rate at its highest over the baseline rate (counted as at least 1/min)',
+  ),
+  // Disks and files
+  metrics(
+    'metrics.disk.io-utilization',
+    'ratio',
+    'Share of time the device was busy, highest 5-minute median',
+  ),
+  metrics('metrics.disk.free-ratio', 'ratio', 'Free bytes over filesystem size, lowest 5-minute median'),
+  metrics(
+    'metrics.disk.time-to-full',
+    'h',
+    'Hours until free bytes reach 0 at their significant Theil–Sen decline; 0 when full, 8760 when not declining',
+  ),
+  metrics('metrics.fd.ratio', 'ratio', 'Open file descriptors over the limit, highest 5-minute median'),
+  metrics(
+    'metrics.fd.time-to-exhaustion',
+    'h',
+    'Hours until open descriptors reach the limit at their significant growth; 8760 when not growing',
+  ),
+  // Network
+  metrics('metrics.net.errors', 'per-second', 'Interface errors per second, highest 5-minute average'),
+  metrics('metrics.net.drops', 'per-second', 'Dropped packets per second, highest 5-minute average'),
+  metrics(
+    'metrics.net.retransmit-ratio',
+    'ratio',
+    'TCP segments retransmitted over segments sent, highest 5-minute level',
+  ),
+  metrics(
+    'metrics.net.listen-overflows',
+    'per-second',
+    'Listen-queue overflows and SYN drops per second, highest 5-minute average',
+  ),
+  metrics(
+    'metrics.net.conntrack',
+    'ratio',
+    'Conntrack table entries over its limit, highest 5-minute median',
+  ),
+  // Caches
+  metrics(
+    'metrics.cache.hit-ratio',
+    'ratio',
+    'Cache hits over lookups, lowest 5-minute level after the baseline',
+  ),
+  metrics(
+    'metrics.cache.hit-ratio.drop',
+    'ratio',
+    'Baseline hit ratio minus its lowest 5-minute level, in ratio points; onset of the drop',
+  ),
+  metrics('metrics.cache.evictions', 'per-second', 'Keys evicted per second, highest 5-minute average'),
+  metrics(
+    'metrics.cache.evictions.rise',
+    'ratio',
+    'Eviction rate at its highest over the baseline rate (counted as at least 1/s)',
+  ),
+  metrics('metrics.cache.memory-ratio', 'ratio', 'Cache memory used over maxmemory, highest 5-minute median'),
+  metrics('metrics.cache.clients.jump', 'ratio', 'Connected clients at their highest over the baseline'),
+  metrics(
+    'metrics.cache.load-skew',
+    'ratio',
+    "An instance's lookups per second over the median of the other instances' (3 or more), highest 5-minute level",
+  ),
+  // Queues
+  metrics('metrics.queue.lag', 'messages', 'Consumer backlog, highest 5-minute median'),
+  metrics(
+    'metrics.queue.lag.growth',
+    'ratio',
+    'Backlog growth (Theil–Sen, since it began) as a share of the messages arriving; 0 unless significant',
+  ),
+  metrics(
+    'metrics.queue.stall',
+    'min',
+    'Minutes during which consumers took under 5% of their usual rate while the backlog grew',
+  ),
+  metrics('metrics.queue.published.rise', 'ratio', 'Publish rate at its highest over the baseline'),
+  metrics(
+    'metrics.queue.overflow-share',
+    'ratio',
+    'Share of published messages neither consumed nor left in the backlog over 10 minutes (dropped or rejected), highest level',
+  ),
+  // HTTP servers
+  metrics('metrics.http.errors.ratio', 'ratio', 'Share of requests answered 5xx, highest 5-minute level'),
+  metrics(
+    'metrics.http.errors.ratio.rise',
+    'ratio',
+    'Highest 5-minute 5xx share minus the baseline share, in ratio points; onset of the rise',
+  ),
+  metrics('metrics.http.throttled.ratio', 'ratio', 'Share of requests answered 429, highest 5-minute level'),
+  metrics(
+    'metrics.http.latency.shift',
+    'ratio',
+    'Server-side p99 latency (mean when no histogram) at its highest 5-minute median over the baseline',
+  ),
+  metrics(
+    'metrics.http.requests.shift',
+    'ratio',
+    'Request rate after its largest move over the baseline (above 1 a rise, below 1 a fall)',
+  ),
+  metrics(
+    'metrics.http.latency.slow-share',
+    'ratio',
+    'Run level: share of servers whose latency rose to 1.5× their baseline or more (2 or more servers)',
+  ),
+  metrics(
+    'metrics.http.latency.median-shift',
+    'ratio',
+    'Run level: median over servers of metrics.http.latency.shift',
+  ),
+  metrics(
+    'metrics.http.requests.total-shift',
+    'ratio',
+    'Run level: request rate summed over all servers after its largest move, over the baseline',
+  ),
+  // Monitoring
+  metrics(
+    'metrics.tsdb.series.growth',
+    'ratio',
+    'Head series at their highest over the baseline (cardinality growth)',
+  ),
+  metrics(
+    'metrics.scrape.failures',
+    'ratio',
+    "Share of a target's samples of up that were 0; onset at the first",
+  ),
+  metrics('metrics.scrape.flaps', 'count', 'Times a target went from up to down after being up'),
+  metrics(
+    'metrics.scrape.duration.timeout-ratio',
+    'ratio',
+    'Highest 2-minute median scrape duration over the default 10 s scrape_timeout',
+  ),
+  metrics('metrics.scrape.duration.rise', 'ratio', 'Scrape duration at its highest over the baseline'),
+  metrics('metrics.scrape.samples.rise', 'ratio', 'Samples per scrape at their highest over the baseline'),
+];

@@ -1,14 +1,40 @@
-import type { SourcePointer } from '../../core/source-pointer.js';
-import type { MetricsData } from '../../gather/metrics/data.js';
+import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
+import { cacheSignals } from './cache.js';
+import { capacitySignals } from './capacity.js';
+import { cpuSignals } from './cpu.js';
+import { databaseSignals } from './database.js';
+import { httpSignals } from './http.js';
+import { memorySignals } from './memory.js';
+import { networkSignals } from './network.js';
+import { observabilitySignals } from './observability.js';
+import { poolSignals } from './pools.js';
+import { queueSignals } from './queues.js';
+import { runtimeSignals } from './runtime.js';
+import { type MetricsSource, SeriesIndex } from './series-index.js';
 
-export interface MetricsSource {
-  source: SourcePointer;
-  data: MetricsData;
-}
+export type { MetricsSource } from './series-index.js';
 
-/** Every metrics signal of a run, computed once from the loaded metrics sources. */
+const AREAS = [
+  memorySignals,
+  cpuSignals,
+  runtimeSignals,
+  poolSignals,
+  databaseSignals,
+  capacitySignals,
+  networkSignals,
+  cacheSignals,
+  queueSignals,
+  httpSignals,
+  observabilitySignals,
+] as const;
+
+/**
+ * Every metrics signal of a run, computed once from the loaded metrics sources. The sources are
+ * indexed together, so a pod's memory in one file pairs with its limit in another.
+ */
 export function metricSignals(sources: readonly MetricsSource[]): Signal[] {
-  void sources;
-  return [];
+  const index = new SeriesIndex(sources, METRIC_ROLES);
+  if (index.window.end <= index.window.start) return [];
+  return AREAS.flatMap((area) => area(index));
 }

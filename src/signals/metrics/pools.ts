@@ -1,0 +1,93 @@
+import type { Signal } from '../signal.js';
+import { clock, metricSignal, minutes, num, pct } from './emit.js';
+import { countOf, levelOf, sustainedTime } from './measures.js';
+import { ratioTo, spanOf } from './pairing.js';
+import { MINUTE_MS } from './samples.js';
+import type { SeriesIndex } from './series-index.js';
+
+// Application pools: connections checked out of a pool against its maximum, requests waiting for
+// a connection, acquisition timeouts, and busy worker threads against the thread limit.
+
+/**
+ * A pool at 90% has one or two connections left on a typical 10-connection pool: the next burst
+ * waits. It is the level from which the onset of a pool filling up is dated.
+ */
+const NEARLY_FULL = 0.9;
+/** Pool and thread gauges jump within seconds; a 2-minute hold is a state, not one busy scrape. */
+const POOL_SPAN_MS = 2 * MINUTE_MS;
+
+export function poolSignals(index: SeriesIndex): Signal[] {
+  const out: Signal[] = [];
+  for (const active of index.all('pool.active')) {
+    const max = index.companion(active, 'pool.max');
+    if (!max) continue;
+    const level = levelOf(ratioTo(active, max), NEARLY_FULL, POOL_SPAN_MS);
+    if (!level) continue;
+    out.push(
+      metricSignal({
+        name: 'metrics.pool.utilization',
+        about: active,
+        value: level.peak.value,
+        unit: 'ratio',
+        window: spanOf(level.change, index.window),
+        onset: level.change?.onset,
+        explanation: `The pool had ${pct(level.peak.value)} of its connections in use at its highest 2-minute median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
+      }),
+    );
+  }
+  for (const pending of index.all('pool.pending')) {
+    // Waiting in at least half of the scrapes of 2 minutes: requests queue for connections as a rule, not in a lucky scrape.
+    const time = sustainedTime(pending.samples, (v) => v > 0, POOL_SPAN_MS);
+    out.push(
+      metricSignal({
+        name: 'metrics.pool.pending',
+        about: pending,
+        value: time.ms / MINUTE_MS,
+        unit: 'min',
+        window: time.first !== undefined ? { start: time.first, end: time.last ?? time.first } : index.window,
+        onset: time.first,
+        explanation:
+          time.ms > 0
+            ? `Requests waited for a pool connection for ${minutes(time.ms)} (2-minute medians above 0), from ${clock(time.first as number)}.`
+            : 'Requests never waited for a pool connection for 2 minutes.',
+      }),
+    );
+  }
+  for (const timeouts of index.all('pool.timeouts')) {
+    const count = countOf(timeouts.samples);
+    const total = Math.round(count.total);
+    out.push(
+      metricSignal({
+        name: 'metrics.pool.timeouts',
+        about: timeouts,
+        value: total,
+        unit: 'timeouts',
+        window:
+          count.first !== undefined ? { start: count.first, end: count.last ?? count.first } : index.window,
+        onset: total > 0 ? count.first : undefined,
+        explanation:
+          total > 0
+            ? `${num(total)} pool acquisition timeouts in the window, the first at ${clock(count.first as number)}.`
+            : 'No pool acquisition timeouts in the window.',
+      }),
+    );
+  }
+  for (const busy of index.all('threads.busy')) {
+    const max = index.companion(busy, 'threads.max');
+    if (!max) continue;
+    const level = levelOf(ratioTo(busy, max), NEARLY_FULL, POOL_SPAN_MS);
+    if (!level) continue;
+    out.push(
+      metricSignal({
+        name: 'metrics.threads.utilization',
+        about: busy,
+        value: level.peak.value,
+        unit: 'ratio',
+        window: spanOf(level.change, index.window),
+        onset: level.change?.onset,
+        explanation: `${pct(level.peak.value)} of the worker threads were busy at the highest 2-minute median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
+      }),
+    );
+  }
+  return out;
+}
