@@ -131,7 +131,8 @@ export function readRunConfig(path: string, env: NodeJS.ProcessEnv = process.env
   const document = parseDocument(text, { prettyErrors: false });
   if (document.errors.length > 0) {
     const first = document.errors[0];
-    const line = first?.linePos?.[0]?.line ?? (first ? text.slice(0, first.pos[0]).split('\n').length : undefined);
+    const line =
+      first?.linePos?.[0]?.line ?? (first ? text.slice(0, first.pos[0]).split('\n').length : undefined);
     throw new InputError(
       `${path}${line ? `:${line}` : ''}: not valid YAML (${first?.message.split('\n')[0]})`,
     );

@@ -110,7 +110,10 @@ export async function getJson(
   const headers: Record<string, string> = { accept: 'application/json', ...(connection.headers ?? {}) };
   if (connection.bearerToken) headers.authorization = `Bearer ${connection.bearerToken}`;
   else if (connection.basicAuth ?? fromUrl) {
-    const { username, password } = (connection.basicAuth ?? fromUrl) as { username: string; password: string };
+    const { username, password } = (connection.basicAuth ?? fromUrl) as {
+      username: string;
+      password: string;
+    };
     headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
   if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';

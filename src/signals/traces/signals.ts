@@ -353,7 +353,8 @@ function latencySignals(traces: readonly TraceView[], add: Add): void {
         // The raised level began at its first raised call, not at the start of the run that shows it.
         raisedAt = (slice.find((x) => x.d > RAISED * baseline) ?? (slice[0] as (typeof g.after)[number])).t;
       }
-      if (level > worst.level) worst = { level, example: slice[slice.length - 1] as (typeof g.after)[number] };
+      if (level > worst.level)
+        worst = { level, example: slice[slice.length - 1] as (typeof g.after)[number] };
     }
     const shift = worst.level / baseline;
     const p99 = quantile(

@@ -201,8 +201,8 @@ describe('trace files', () => {
       /tried OTLP\/JSON .* Jaeger JSON .* Zipkin v2/,
     );
     const broken = otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' });
-    delete (broken.resourceSpans[0]?.scopeSpans[0]?.spans[1] as { endTimeUnixNano?: unknown })
-      .endTimeUnixNano;
+    const child = broken.resourceSpans[0]?.scopeSpans[0]?.spans[1] as { endTimeUnixNano?: unknown };
+    delete child.endTimeUnixNano;
     expect((await fail(file('broken.traces.json', JSON.stringify(broken)))).message).toMatch(
       /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]: expected traceId, spanId, startTimeUnixNano and endTimeUnixNano/,
     );
