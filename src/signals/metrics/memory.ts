@@ -25,6 +25,15 @@ import type { RoleSeries, SeriesIndex } from './series-index.js';
  */
 const FLOOR_SPAN_MS = 10 * MINUTE_MS;
 /**
+ * Short windows (a 20-minute load test with its metrics) get a shorter floor span, an eighth of
+ * the window but at least 2 minutes, so the floor still has several independent values; the
+ * step span follows it (×1.5). Hour-long windows keep the spans above.
+ */
+const MIN_FLOOR_SPAN_MS = 2 * MINUTE_MS;
+function floorSpan(windowMs: number): number {
+  return Math.min(FLOOR_SPAN_MS, Math.max(MIN_FLOOR_SPAN_MS, windowMs / 8));
+}
+/**
  * A step is a rise that happens within 15 minutes: the floor span plus a few scrapes, which is
  * how long the rolling minimum takes to pass a sudden jump on to the floor.
  */
@@ -143,9 +152,10 @@ function analyze(
 ): Analysis {
   const parts = splitAtRestarts(series.samples, resets, dropCounts);
   const growth = trendOf(parts, trendBucket(index.window, index.intervalMs));
-  const floors = parts.map((p) => rollingMin(p, FLOOR_SPAN_MS)).filter((p) => p.times.length > 0);
+  const span = floorSpan(index.window.end - index.window.start);
+  const floors = parts.map((p) => rollingMin(p, span)).filter((p) => p.times.length > 0);
   // Floors are autocorrelated over their own span, so the test sees one value per span.
-  const floor = trendOf(floors, FLOOR_SPAN_MS);
+  const floor = trendOf(floors, span);
   const firsts = floors.flatMap((f) => f.values.slice(0, 3));
   const start = firsts.length > 0 ? median(firsts) : median(series.samples.values);
   const relative = (trend: Trend | undefined) =>
@@ -162,7 +172,10 @@ function analyze(
     floorGrowth: relative(floor),
     rawGrowth: relative(growth),
     // Only a rise the trend tests confirm has a shape worth describing; noise has no steps.
-    stepShare: longest && (relative(floor) > 0 || relative(growth) > 0) ? stepShare(longest) : 0,
+    stepShare:
+      longest && (relative(floor) > 0 || relative(growth) > 0)
+        ? stepShare(longest, span * (STEP_SPAN_MS / FLOOR_SPAN_MS))
+        : 0,
     ...(bend !== undefined ? { bend } : {}),
   };
 }
@@ -172,7 +185,7 @@ function analyze(
  * (a cache filled, a bigger batch loaded), small for a leak that climbs all along. 0 when the floor
  * did not rise.
  */
-function stepShare(floor: Samples): number {
+function stepShare(floor: Samples, stepSpanMs: number): number {
   const n = floor.values.length;
   if (n < 2) return 0;
   const rise = median(floor.values.slice(-3)) - median(floor.values.slice(0, 3));
@@ -180,7 +193,7 @@ function stepShare(floor: Samples): number {
   let steepest = 0;
   let j = 0;
   for (let i = 0; i < n; i++) {
-    while (j + 1 < n && (floor.times[j + 1] as number) - (floor.times[i] as number) <= STEP_SPAN_MS) j++;
+    while (j + 1 < n && (floor.times[j + 1] as number) - (floor.times[i] as number) <= stepSpanMs) j++;
     steepest = Math.max(steepest, (floor.values[j] as number) - (floor.values[i] as number));
   }
   return Math.min(1, steepest / rise);
