@@ -82,18 +82,11 @@ function evaluateWays(
   const decided = judged.filter((j) => !j.outcome.insufficient);
   if (decided.length === 0) {
     const reasons = [...new Set(judged.map((j) => j.outcome.insufficient as string))];
-    return {
-      matched: false,
-      confidence: 0,
-      subjects: [],
-      evidence: [],
-      raisedBy: [],
-      loweredBy: [],
-      insufficient:
-        reasons.length > 0
-          ? reasons.join('; ')
-          : `needs ${[...new Set(ways.flatMap((w) => w.kinds))].join(' or ')} evidence`,
-    };
+    return insufficientOutcome(
+      reasons.length > 0
+        ? reasons.join('; ')
+        : `needs ${[...new Set(ways.flatMap((w) => w.kinds))].join(' or ')} evidence`,
+    );
   }
   const byConfidence = [...decided].sort((a, b) => b.outcome.confidence - a.outcome.confidence);
   const best = byConfidence[0] as (typeof decided)[number];
@@ -119,6 +112,18 @@ function evaluateWays(
         reason: `the ${j.kinds.join(' and ')} evidence shows the same scenario`,
       })),
     ],
+  };
+}
+
+function insufficientOutcome(reason: string): SignatureOutcome {
+  return {
+    matched: false,
+    confidence: 0,
+    subjects: [],
+    evidence: [],
+    raisedBy: [],
+    loweredBy: [],
+    insufficient: reason,
   };
 }
 
@@ -182,15 +187,7 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
     });
   }
   if (outcomes.length === 0) {
-    return {
-      matched: false,
-      confidence: 0,
-      subjects: [],
-      evidence: [],
-      raisedBy: [],
-      loweredBy: [],
-      insufficient: `the evidence gives no ${missing.join(', ')} signal`,
-    };
+    return insufficientOutcome(`the evidence gives no ${missing.join(', ')} signal`);
   }
   const matched = outcomes.filter((o) => o.matched);
   const best = [...(matched.length > 0 ? matched : outcomes)].sort(byStrength)[0] as SubjectOutcome;
