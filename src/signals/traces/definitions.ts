@@ -56,4 +56,11 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per database downstream: highest sustained median query time after the first quarter, divided by the median before',
     'ratio',
   ),
+  traces('traces.critical-path.share', "Per service: share of the requests' critical path it holds", 'ratio'),
+  traces(
+    'traces.critical-path.shift',
+    'Per service: its critical-path share after the first quarter of the window minus before',
+    'ratio',
+  ),
+  traces('traces.fanout.max', 'Largest number of direct children of one span', 'children'),
 ];

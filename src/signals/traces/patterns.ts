@@ -106,3 +106,39 @@ export function calledServices(traces: readonly TraceView[]): Set<string> {
   }
   return called;
 }
+
+/**
+ * The critical path of a trace: from the root, the child that finished last, then the child that
+ * finished last before that one started, and so on down each chosen child. Each span on it is
+ * charged the part of its time not covered by the chosen children: the time the request waited
+ * on that span's own work.
+ */
+export function criticalPath(trace: TraceView): Map<string, number> {
+  const charged = new Map<string, number>();
+  const walk = (span: Span): void => {
+    const children = [...(trace.children.get(span.spanId) ?? [])].sort(
+      (a, b) => b.start + b.duration - (a.start + a.duration),
+    );
+    let cursor = span.start + span.duration;
+    let own = 0;
+    for (const child of children) {
+      const end = Math.min(cursor, child.start + child.duration);
+      if (end <= span.start || child.start >= cursor) continue;
+      own += cursor - end;
+      walk(child);
+      cursor = Math.max(span.start, child.start);
+    }
+    own += Math.max(0, cursor - span.start);
+    charged.set(span.service, (charged.get(span.service) ?? 0) + own);
+  };
+  const root = trace.roots[0];
+  if (root) walk(root);
+  return charged;
+}
+
+/** Children per span: the largest fan-out of the trace. */
+export function fanOut(trace: TraceView): number {
+  let most = 0;
+  for (const list of trace.children.values()) most = Math.max(most, list.length);
+  return most;
+}

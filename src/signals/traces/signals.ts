@@ -5,9 +5,11 @@ import type { Signal } from '../signal.js';
 import { buildTraces, downstreamOf, operationOf, type TraceView, traceSource } from './model.js';
 import {
   calledServices,
+  criticalPath,
   errorOrigins,
   failed,
   failedCalls,
+  fanOut,
   REPEAT_MIN,
   repeatedCalls,
   retries,
@@ -60,6 +62,7 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   timeoutSignals(traces, add);
   contextSignals(traces, add);
   latencySignals(traces, add);
+  pathSignals(traces, add);
   return signals;
 }
 
@@ -371,6 +374,59 @@ function latencySignals(traces: readonly TraceView[], add: Add): void {
       sources: [traceSource(worst.example.trace, worst.example.span)],
     });
   }
+}
+
+/**
+ * Where requests spend their time: each service's share of the critical path over all traces,
+ * and how that share moved from the window's first quarter, which names the service that made
+ * requests slower; and the largest fan-out of a span.
+ */
+function pathSignals(traces: readonly TraceView[], add: Add): void {
+  const start = (traces[0] as TraceView).start;
+  const cut = start + BASELINE_SHARE * ((traces[traces.length - 1] as TraceView).start - start);
+  const before = new Map<string, number>();
+  const after = new Map<string, number>();
+  let totalBefore = 0;
+  let totalAfter = 0;
+  for (const trace of traces) {
+    const into = trace.start < cut ? before : after;
+    for (const [service, ms] of criticalPath(trace)) {
+      into.set(service, (into.get(service) ?? 0) + ms);
+      if (trace.start < cut) totalBefore += ms;
+      else totalAfter += ms;
+    }
+  }
+  const total = totalBefore + totalAfter;
+  if (total <= 0) return;
+  for (const service of new Set([...before.keys(), ...after.keys()])) {
+    const share = ((before.get(service) ?? 0) + (after.get(service) ?? 0)) / total;
+    const shareBefore = totalBefore > 0 ? (before.get(service) ?? 0) / totalBefore : 0;
+    const shareAfter = totalAfter > 0 ? (after.get(service) ?? 0) / totalAfter : 0;
+    add({
+      name: 'traces.critical-path.share',
+      subject: service,
+      value: share,
+      unit: 'ratio',
+      explanation: `${service} holds ${percent(share)} of the requests' critical path (${percent(shareBefore)} in the first quarter of the window, ${percent(shareAfter)} after)`,
+      sources: [traceSource(traces.find((t) => t.spans.some((s) => s.service === service)) as TraceView)],
+    });
+    add({
+      name: 'traces.critical-path.shift',
+      subject: service,
+      value: shareAfter - shareBefore,
+      unit: 'ratio',
+      explanation: `${service}'s share of the critical path moved from ${percent(shareBefore)} to ${percent(shareAfter)}`,
+      sources: [traceSource(traces.find((t) => t.spans.some((s) => s.service === service)) as TraceView)],
+    });
+  }
+  const widest = traces.reduce((a, b) => (fanOut(b) > fanOut(a) ? b : a));
+  add({
+    name: 'traces.fanout.max',
+    value: fanOut(widest),
+    unit: 'children',
+    explanation: `the widest span has ${fanOut(widest)} direct children`,
+    sources: [traceSource(widest)],
+  });
 }
 
 function iso(ms: number): string {

@@ -88,6 +88,7 @@ function request(i: number, shape: Shape): Span[] {
     clock += duration;
   }
   root.error = spans.some((s) => s.error) && (shape.retries ?? 0) === 0;
+  root.duration = clock - start + 1;
   return spans;
 }
 
@@ -168,5 +169,25 @@ describe('trace signals', () => {
         },
       ]).map((s) => s.name),
     ).toEqual(['traces.requests']);
+  });
+});
+
+describe('where requests spend their time', () => {
+  it('charges the critical path to the service whose work the request waited on', () => {
+    const signals = run({ slowDb: 6 });
+    // The database calls are api's client spans, so api's share of the path grows as the queries
+    // slow down, and the payments server's share falls.
+    expect(find(signals, 'traces.critical-path.shift', 'api')?.value).toBeGreaterThan(0.2);
+    const payments = find(signals, 'traces.critical-path.shift', 'payments');
+    expect(payments?.value).toBeLessThan(0);
+    const shares = signals
+      .filter((s) => s.name === 'traces.critical-path.share')
+      .map((s) => s.value as number);
+    expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('reports the widest fan-out', () => {
+    expect(find(run({ queries: 30 }), 'traces.fanout.max')?.value).toBeGreaterThanOrEqual(31);
+    expect(find(run({}), 'traces.fanout.max')?.value).toBe(2);
   });
 });
