@@ -1,4 +1,3 @@
-import type { SourcePointer } from '../../core/source-pointer.js';
 import { GatherError, type Gatherer } from '../gatherer.js';
 import { describeServer, getJson, type HttpConnection } from '../http/client.js';
 import type { MetricSeries, MetricsData } from './data.js';
@@ -44,15 +43,11 @@ export function prometheusGatherer(
   return {
     kind: 'metrics',
     name: 'prometheus',
-    gather: (source) => queryPrometheus(connection, options, source),
+    gather: () => queryPrometheus(connection, options),
   };
 }
 
-async function queryPrometheus(
-  connection: HttpConnection,
-  options: PrometheusOptions,
-  source: SourcePointer,
-): Promise<MetricsData> {
+async function queryPrometheus(connection: HttpConnection, options: PrometheusOptions): Promise<MetricsData> {
   const { start, end } = options.window;
   if (!(end > start)) throw new GatherError('unsupported-format', 'the window must start before it ends');
   const server = describeServer(connection);
@@ -136,7 +131,6 @@ async function queryPrometheus(
       `${skipped} default queries were not sent: their metrics do not exist on ${server} in the window`,
     );
   }
-  void source;
   return { format: 'prometheus-api', series, queries, start, end, stepMs, notes };
 }
 

@@ -58,7 +58,7 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
 
   repeatedCallSignals(traces, add);
   retrySignals(traces, add);
-  errorSignals(traces, add, window);
+  errorSignals(traces, add);
   timeoutSignals(traces, add);
   contextSignals(traces, add);
   latencySignals(traces, add);
@@ -143,7 +143,7 @@ function retrySignals(traces: readonly TraceView[], add: Add): void {
   }
 }
 
-function errorSignals(traces: readonly TraceView[], add: Add, window: Signal['window']): void {
+function errorSignals(traces: readonly TraceView[], add: Add): void {
   const failedTraces = traces.filter(failed);
   const rate = failedTraces.length / traces.length;
   const onset = errorOnset(traces);
@@ -216,7 +216,6 @@ function errorSignals(traces: readonly TraceView[], add: Add, window: Signal['wi
       sources: [traceSource(entry.example.trace, entry.example.span)],
     });
   }
-  void window;
 }
 
 /**
