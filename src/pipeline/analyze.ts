@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { type EvidenceBundle, EvidenceBundleSchema, emptyBundle } from '../bundle/bundle.js';
+import { type EvidenceBundle, EvidenceBundleSchema } from '../bundle/bundle.js';
 import { type Catalog, loadCatalog } from '../catalog/loader.js';
 import { packageVersion } from '../core/package-root.js';
 import { InputError } from '../core/problem.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult } from '../diagnosis/result.js';
-import { gatherInto } from '../gather/gatherer.js';
 import { LoadTestDataSchema } from '../gather/load-test/data.js';
-import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
+import type { LoadTestGatherOptions } from '../gather/load-test/gatherer.js';
 import { LogsDataSchema } from '../gather/logs/data.js';
 import { MetricsDataSchema } from '../gather/metrics/data.js';
 import { TracesDataSchema } from '../gather/traces/data.js';
@@ -32,25 +31,7 @@ export async function gatherLoadTests(
   files: readonly string[],
   options: GatherOptions = {},
 ): Promise<EvidenceBundle> {
-  const now = options.now ?? (() => new Date());
-  const gatherer = loadTestGatherer({
-    ...(options.strict !== undefined ? { strict: options.strict } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  const bundle = emptyBundle(now().toISOString());
-  await gatherInto(
-    bundle,
-    files.map((path) => ({ gatherer, source: { type: 'file', path } })),
-  );
-  const loaded = (bundle.evidence['load-test'] ?? []).flatMap((s) => (s.status === 'loaded' ? [s.data] : []));
-  const timed = loaded.filter((d) => !d.summaryOnly && d.end > d.start);
-  if (timed.length > 0) {
-    bundle.window = {
-      start: new Date(Math.min(...timed.map((d) => d.start))).toISOString(),
-      end: new Date(Math.max(...timed.map((d) => d.end))).toISOString(),
-    };
-  }
-  return bundle;
+  return gatherEvidence({ loadTests: files }, options);
 }
 
 export interface DiagnoseOptions {

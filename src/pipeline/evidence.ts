@@ -8,7 +8,7 @@ import { describeServer } from '../gather/http/client.js';
 import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
 import { logsFileGatherer, lokiGatherer } from '../gather/logs/index.js';
 import { type CustomQuery, metricsFileGatherer, prometheusGatherer } from '../gather/metrics/index.js';
-import { tempoGatherer, tracesFileGatherer } from '../gather/traces/index.js';
+import { DEFAULT_TRACEQL, tempoGatherer, tracesFileGatherer } from '../gather/traces/index.js';
 import { clipToWindow } from './clip.js';
 
 // What a run reads, of every kind, and the gathering of all of it into one evidence bundle.
@@ -130,7 +130,9 @@ export async function gatherEvidence(
       tasks.push({ gatherer: tracesFile, source: { type: 'file', path: input } });
       continue;
     }
-    const query = input.traceIds?.length ? `trace ids ${input.traceIds.join(', ')}` : (input.traceql ?? '{}');
+    const query = input.traceIds?.length
+      ? `trace ids ${input.traceIds.join(', ')}`
+      : (input.traceql ?? DEFAULT_TRACEQL);
     tasks.push({
       gatherer: tempoGatherer(input.tempo, {
         window,
@@ -143,13 +145,8 @@ export async function gatherEvidence(
   }
   await gatherInto(bundle, tasks);
   if (inputs.window) clipToWindow(bundle, inputs.window);
-  const given = inputs.window ? range : undefined;
-  const asked = tasks.some((t) => t.source.type === 'query') ? range : undefined;
-  const loadTestRangeIso = loadTestWindow
-    ? { start: new Date(loadTestWindow.start).toISOString(), end: new Date(loadTestWindow.end).toISOString() }
-    : undefined;
-  const shown = given ?? loadTestRangeIso ?? asked;
-  if (shown) bundle.window = shown;
+  // The window the report shows: the one given, the load test's, or the one servers were asked about.
+  if (inputs.window || loadTestWindow || tasks.some((t) => t.source.type === 'query')) bundle.window = range;
   return bundle;
 }
 
