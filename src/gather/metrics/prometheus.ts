@@ -3,7 +3,7 @@ import { describeServer, getJson, type HttpConnection } from '../http/client.js'
 import type { MetricSeries, MetricsData } from './data.js';
 import { type CustomQuery, DEFAULT_QUERY_SET, type QuerySetEntry } from './query-set.js';
 import { sampleValue } from './raw-series.js';
-import { delta } from './roles.js';
+import { delta, subjectOf } from './roles.js';
 
 // A Prometheus-compatible server (Prometheus, Thanos, Mimir, VictoriaMetrics) through its HTTP
 // API: which metrics exist in the window (one call), then one query_range per query-set entry
@@ -93,10 +93,7 @@ async function queryPrometheus(connection: HttpConnection, options: PrometheusOp
           role: entry.role,
           metric: entry.id,
           labels,
-          subject:
-            Object.entries(labels)
-              .map(([k, v]) => `${k}=${v}`)
-              .join(',') || 'all',
+          subject: subjectOf(labels, entry.role) || 'all',
           timestamps: points.timestamps,
           values: points.values,
         });

@@ -99,7 +99,8 @@ function subjectLabelsOf(labels: Record<string, string>, role: MetricRole | unde
   return [...base, ...extra];
 }
 
-function subjectOf(labels: Record<string, string>, role: MetricRole | undefined): string {
+/** The subject of a series, the same from files and from servers: pod (with namespace), else instance, else job. */
+export function subjectOf(labels: Record<string, string>, role: MetricRole | undefined): string {
   return subjectLabelsOf(labels, role)
     .map((k) => `${k}=${labels[k]}`)
     .join(',');

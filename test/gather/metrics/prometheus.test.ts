@@ -85,8 +85,8 @@ describe.skipIf(missing)(`the Prometheus source${missing ? ` (skipped: ${missing
       .filter((s) => s.role === 'memory.resident')
       .sort((a, b) => (a.subject < b.subject ? -1 : 1));
     expect(memory.map((s) => s.subject)).toEqual([
-      'instance=app-1:8080,job=shop',
-      'instance=app-2:8080,job=shop',
+      'instance=app-1:8080',
+      'instance=app-2:8080',
     ]);
     const app1 = memory[0];
     expect(app1?.timestamps[0]).toBe(window.start);
