@@ -62,5 +62,10 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per service: its critical-path share after the first quarter of the window minus before',
     'ratio',
   ),
+  traces(
+    'traces.sampling-gap.share',
+    'Per downstream: share of successful calls whose server span is missing, for services that record some of them; 0 when it records none (not instrumented)',
+    'ratio',
+  ),
   traces('traces.fanout.max', 'Largest number of direct children of one span', 'children'),
 ];

@@ -63,6 +63,7 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   contextSignals(traces, add);
   latencySignals(traces, add);
   pathSignals(traces, add);
+  samplingSignals(traces, add);
   return signals;
 }
 
@@ -426,6 +427,53 @@ function pathSignals(traces: readonly TraceView[], add: Add): void {
     explanation: `the widest span has ${fanOut(widest)} direct children`,
     sources: [traceSource(widest)],
   });
+}
+
+/** Successful calls needed before the share of them a downstream recorded means anything. */
+const MIN_CALLS = 20;
+/**
+ * A downstream that recorded fewer than 5% of the calls made to it is not instrumented (an
+ * external API); one that recorded some but not all drops spans: a sampler that does not follow
+ * the caller's decision, or a collector that lost them.
+ */
+const UNINSTRUMENTED = 0.05;
+
+/**
+ * Sampling gaps: successful calls to a service that answers some calls with a server span but not
+ * others. A consistent (parent-based) sampler keeps all of a sampled trace or none of it.
+ */
+function samplingSignals(traces: readonly TraceView[], add: Add): void {
+  const calls = new Map<string, { ok: number; answered: number; gap?: { trace: TraceView; span: Span } }>();
+  for (const trace of traces) {
+    for (const s of trace.spans) {
+      if (s.kind !== 'client' || s.error) continue;
+      const key = downstreamOf(s);
+      const entry = calls.get(key) ?? { ok: 0, answered: 0 };
+      entry.ok++;
+      if ((trace.children.get(s.spanId) ?? []).some((c) => c.kind === 'server' || c.kind === 'consumer'))
+        entry.answered++;
+      else entry.gap ??= { trace, span: s };
+      calls.set(key, entry);
+    }
+  }
+  for (const [downstream, entry] of calls) {
+    if (entry.ok < MIN_CALLS) continue;
+    const answered = entry.answered / entry.ok;
+    const missing = answered < UNINSTRUMENTED ? 0 : 1 - answered;
+    add({
+      name: 'traces.sampling-gap.share',
+      subject: downstream,
+      value: missing,
+      unit: 'ratio',
+      explanation:
+        answered < UNINSTRUMENTED
+          ? `${downstream} recorded none of the ${entry.ok} successful calls to it: not instrumented, not a sampling gap`
+          : `${downstream} recorded a server span for ${entry.answered} of ${entry.ok} successful calls; ${percent(missing)} are missing from their traces`,
+      sources: [
+        entry.gap ? traceSource(entry.gap.trace, entry.gap.span) : traceSource(traces[0] as TraceView),
+      ],
+    });
+  }
 }
 
 function iso(ms: number): string {

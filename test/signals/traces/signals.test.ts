@@ -191,3 +191,14 @@ describe('where requests spend their time', () => {
     expect(find(run({}), 'traces.fanout.max')?.value).toBe(2);
   });
 });
+
+describe('sampling gaps', () => {
+  it('tells a downstream that records some calls from one that records none', () => {
+    const gaps = run({ lostContext: true });
+    // With lost context the payments spans leave the trace: from the caller's side they are missing.
+    expect(find(gaps, 'traces.sampling-gap.share', 'api → payments')?.value).toBeCloseTo(0.5, 1);
+    const refused = run({ refused: true });
+    // Failed calls are not counted: only successful calls should have been answered.
+    expect(find(refused, 'traces.sampling-gap.share', 'api → payments')?.value).toBe(0);
+  });
+});
