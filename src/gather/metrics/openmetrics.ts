@@ -5,7 +5,8 @@ import { parseFailure, RawSeriesSet, sampleValue } from './raw-series.js';
 // exemplars after ` # `, and `# EOF` at the end of OpenMetrics. The two differ in one thing that
 // matters here: OpenMetrics timestamps are seconds (with fractions), Prometheus text timestamps
 // are integer milliseconds. A file ending in `# EOF` is OpenMetrics; samples without a timestamp
-// (a /metrics snapshot) get the time the file was read.
+// (a /metrics snapshot) get the time the snapshot was taken. `_created` samples of counters,
+// histograms and summaries are the time the series was created, not a measurement: they are skipped.
 
 export interface ExpositionOptions {
   /** Time given to samples without a timestamp, epoch ms. */
@@ -19,12 +20,13 @@ export class ExpositionReader {
   readonly firstSkipped: Array<{ line: number; reason: string }> = [];
   sawEof = false;
   samples = 0;
-  readonly #pending: Array<{
-    metric: string;
-    labels: Record<string, string>;
-    value: number | null;
-    stamp?: string;
-  }> = [];
+  /** `_created` samples skipped. */
+  created = 0;
+  /** Set by finish() when a text-format file's timestamps were taken as seconds. */
+  secondsAssumed = false;
+  #stamped = 0;
+  #largestStamp = 0;
+  #finished = false;
   readonly #types = new Map<string, string>();
 
   constructor(
@@ -49,27 +51,47 @@ export class ExpositionReader {
       if (this.firstSkipped.length < 5) this.firstSkipped.push({ line: lineNumber, reason: parsed });
       return;
     }
+    if (this.#isCreated(parsed.metric)) {
+      this.created++;
+      return;
+    }
     this.samples++;
-    // The unit of timestamps is known only at the end (# EOF), so samples wait in a compact list.
-    this.#pending.push(parsed);
+    // The unit of timestamps is known only at the end (# EOF): samples are kept in the file's own
+    // unit, NaN for none, and converted by finish().
+    let stamp = Number.NaN;
+    if (parsed.stamp !== undefined) {
+      stamp = Number(parsed.stamp);
+      this.#stamped++;
+      this.#largestStamp = Math.max(this.#largestStamp, Math.abs(stamp));
+    }
+    this.series.add(parsed.metric, parsed.labels, stamp, parsed.value);
   }
 
-  /** Ends the file: converts timestamps now that the format is known. */
+  /**
+   * Ends the file: converts timestamps to epoch ms now that the format is known. A text-format
+   * file (no `# EOF`) whose timestamps would all fall before 1973 in milliseconds was written in
+   * seconds, as people and scripts often do; it is read in seconds, and secondsAssumed says so.
+   */
   finish(): void {
-    const seconds = this.sawEof;
-    for (const sample of this.#pending) {
-      let timestamp = this.options.scrapedAt;
-      if (sample.stamp !== undefined) {
-        const number = Number(sample.stamp);
-        timestamp = seconds ? Math.round(number * 1000) : Math.round(number);
-      }
-      this.series.add(sample.metric, sample.labels, timestamp, sample.value);
-    }
-    this.#pending.length = 0;
+    if (this.#finished) return;
+    this.#finished = true;
+    this.secondsAssumed =
+      !this.sawEof && this.#stamped > 0 && this.#largestStamp < SECONDS_LOOK_LIKE_MS_BEFORE;
+    const factor = this.sawEof || this.secondsAssumed ? 1000 : 1;
+    const scrapedAt = this.options.scrapedAt;
+    this.series.mapTimestamps((t) => (Number.isNaN(t) ? scrapedAt : Math.round(t * factor)));
   }
 
   typeOf(metric: string): string | undefined {
     return this.#types.get(metric);
+  }
+
+  /** A `_created` sample of a counter, histogram or summary family, in either format's naming. */
+  #isCreated(metric: string): boolean {
+    if (!metric.endsWith('_created')) return false;
+    const family = metric.slice(0, -'_created'.length);
+    const type = this.#types.get(family) ?? this.#types.get(`${family}_total`);
+    return type === 'counter' || type === 'histogram' || type === 'summary' || type === 'gaugehistogram';
   }
 
   get format(): 'openmetrics' | 'prometheus-text' {
@@ -78,6 +100,8 @@ export class ExpositionReader {
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+/** 1e11 ms is March 1973: no exported metric is that old, while 1e11 s is in the year 5138. */
+const SECONDS_LOOK_LIKE_MS_BEFORE = 1e11;
 
 /** One sample line, or why it is not one. */
 export function parseSample(

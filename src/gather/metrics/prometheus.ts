@@ -1,176 +1,248 @@
-import { GatherError, type Gatherer } from '../gatherer.js';
+import { GatherError } from '../gatherer.js';
 import { describeServer, getJson, type HttpConnection } from '../http/client.js';
 import type { MetricSeries, MetricsData } from './data.js';
-import { type CustomQuery, DEFAULT_QUERY_SET, type QuerySetEntry } from './query-set.js';
-import { sampleValue } from './raw-series.js';
+import { discoverMetrics, discoverScrapeInterval, seconds } from './discovery.js';
+import { type MatrixSeries, readMatrixAnswer } from './query-response.js';
+import { type CustomQuery, completeQuerySet, DEFAULT_QUERY_SET, type QuerySetEntry } from './query-set.js';
 import { delta, subjectOf } from './roles.js';
+import { allowedStep, chooseStep, promDuration, rateWindowMs } from './step.js';
 
 // A Prometheus-compatible server (Prometheus, Thanos, Mimir, VictoriaMetrics) through its HTTP
 // API: which metrics exist in the window (one call), then one query_range per query-set entry
-// whose metrics exist. Aggregation happens on the server, in the query set's PromQL; a query that
-// fails is recorded with its coded error and the others still run.
+// whose metrics exist. Aggregation happens on the server, in the query set's PromQL, and each
+// query is capped there with topk; a query that fails is recorded with its coded error and the
+// others still run.
 
 /**
- * Points per series the step aims at: enough to see a change lasting a few minutes in a day's
- * window, far below Prometheus' limit of 11,000 points per series.
+ * Series kept per query. The query set aggregates to pods or instances, so more than this means a
+ * large fleet; the worst ones (highest, or lowest for free disk and targets up) are the ones an
+ * incident is about. topk() is evaluated per step, so the union over the window can exceed it a
+ * little; the excess is dropped here with a note.
  */
-const TARGET_POINTS = 1100;
-/** Never finer than a usual scrape interval: finer steps only repeat samples. */
-const MIN_STEP_MS = 15_000;
-/** Steps people read easily; the chosen step is the first one at least as large as needed. */
-const NICE_STEPS_S = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400];
-/** Series kept per query; the query set aggregates to pods or instances, so more means a huge fleet. */
-const MAX_SERIES_PER_QUERY = 50;
+export const MAX_SERIES_PER_QUERY = 100;
+/** Queries in flight at once: fast on a healthy server, gentle on a struggling one. */
+const CONCURRENCY = 4;
 
 export interface PrometheusOptions {
   window: { start: number; end: number };
   /** Entries added to the default query set (or replacing it with replaceDefaults). */
   querySet?: readonly CustomQuery[];
   replaceDefaults?: boolean;
+  /** Resolution; by default chosen from the window and the server's scrape interval. */
   stepMs?: number;
 }
 
-export function chooseStep(window: { start: number; end: number }): number {
-  const needed = Math.max(MIN_STEP_MS, (window.end - window.start) / TARGET_POINTS);
-  const nice = NICE_STEPS_S.find((s) => s * 1000 >= needed);
-  return nice ? nice * 1000 : Math.ceil(needed / 86_400_000) * 86_400_000;
-}
-
-export function prometheusGatherer(
+export async function queryPrometheus(
   connection: HttpConnection,
   options: PrometheusOptions,
-): Gatherer<'metrics'> {
-  return {
-    kind: 'metrics',
-    name: 'prometheus',
-    gather: () => queryPrometheus(connection, options),
-  };
-}
-
-async function queryPrometheus(connection: HttpConnection, options: PrometheusOptions): Promise<MetricsData> {
-  const { start, end } = options.window;
-  if (!(end > start)) throw new GatherError('unsupported-format', 'the window must start before it ends');
-  const server = describeServer(connection);
-  const stepMs = options.stepMs ?? chooseStep(options.window);
-  const rateWindow = `${Math.max(60, Math.round((4 * stepMs) / 1000))}s`;
-  const seconds = (ms: number) => (ms / 1000).toFixed(3);
-  // Discovery: which metric names have samples in the window. A server that refuses this
-  // (credentials, unreachable) fails the whole source: no query would do better.
-  const names = await getJson(connection, '/api/v1/label/__name__/values', {
-    start: seconds(start),
-    end: seconds(end),
-  });
-  const present = new Set(readNames(names, server));
-  const configured = (options.querySet ?? []).map(
-    (q): QuerySetEntry => ({ ...q, exporter: q.exporter ?? 'prometheus', requires: q.requires ?? [] }),
+): Promise<MetricsData> {
+  const { window } = options;
+  if (!(window.end > window.start))
+    throw new GatherError('unsupported-format', 'the window must start before it ends');
+  const plan = await planQueries(connection, options);
+  const outcomes = await inPool(plan.selected, CONCURRENCY, (entry) =>
+    runQuery(connection, entry, { ...window, stepMs: plan.stepMs }, plan.placeholders),
   );
-  const entries = [...(options.replaceDefaults ? [] : DEFAULT_QUERY_SET), ...configured].filter((q) =>
-    q.requires.every((name) => present.has(name)),
-  );
-  const series: MetricSeries[] = [];
-  const queries: MetricsData['queries'] = [];
-  const notes: string[] = [];
-  for (const entry of entries) {
-    const query = entry.promql.replaceAll('$rate', rateWindow);
-    try {
-      const response = await getJson(
-        connection,
-        '/api/v1/query_range',
-        { query, start: seconds(start), end: seconds(end), step: seconds(stepMs) },
-        { method: 'POST' },
-      );
-      const { result, warnings } = readMatrix(response, server, entry.id);
-      for (const warning of warnings) notes.push(`${entry.id}: ${warning}`);
-      if (result.length > MAX_SERIES_PER_QUERY) {
-        notes.push(`${entry.id}: ${result.length} series; the first ${MAX_SERIES_PER_QUERY} were kept`);
-      }
-      for (const r of result.slice(0, MAX_SERIES_PER_QUERY)) {
-        const labels = Object.fromEntries(
-          entry.subjectLabels.filter((k) => r.labels[k] !== undefined).map((k) => [k, r.labels[k] as string]),
-        );
-        const points = entry.increase ? delta({ metric: entry.id, ...r }, 'increase') : r;
-        series.push({
-          role: entry.role,
-          metric: entry.id,
-          labels,
-          subject: subjectOf(labels, entry.role) || 'all',
-          timestamps: points.timestamps,
-          values: points.values,
-        });
-      }
-      queries.push({
-        id: entry.id,
-        query,
-        status: result.length > 0 ? 'ok' : 'empty',
-        series: result.length,
-      });
-    } catch (error) {
-      if (!(error instanceof GatherError)) throw error;
-      queries.push({
-        id: entry.id,
-        query,
-        status: 'failed',
-        series: 0,
-        error: { code: error.code, message: error.message },
-      });
-    }
-  }
-  if (entries.length > 0 && queries.every((q) => q.status === 'failed')) {
-    const first = queries[0]?.error;
+  const assembled = assemble(plan.selected, outcomes);
+  if (plan.selected.length > 0 && assembled.queries.every((q) => q.status === 'failed')) {
+    const first = assembled.queries[0]?.error;
     throw new GatherError(
       first?.code ?? 'http-error',
       `every query failed; the first: ${first?.message ?? 'unknown'}`,
     );
   }
-  const skipped = DEFAULT_QUERY_SET.length - entries.filter((e) => DEFAULT_QUERY_SET.includes(e)).length;
-  if (skipped > 0 && !options.replaceDefaults) {
-    notes.push(
-      `${skipped} default queries were not sent: their metrics do not exist on ${server} in the window`,
-    );
-  }
-  return { format: 'prometheus-api', series, queries, start, end, stepMs, notes };
-}
-
-function readNames(response: unknown, server: string): string[] {
-  const r = response as { status?: unknown; data?: unknown };
-  if (r?.status !== 'success' || !Array.isArray(r.data)) {
-    throw new GatherError(
-      'parse-error',
-      `${server}: the label values answer is not a Prometheus API response`,
-    );
-  }
-  return r.data.filter((n): n is string => typeof n === 'string');
-}
-
-interface MatrixSeries {
-  labels: Record<string, string>;
-  timestamps: number[];
-  values: Array<number | null>;
-}
-
-function readMatrix(
-  response: unknown,
-  server: string,
-  id: string,
-): { result: MatrixSeries[]; warnings: string[] } {
-  const r = response as {
-    status?: unknown;
-    data?: { resultType?: unknown; result?: unknown };
-    warnings?: unknown;
+  return {
+    format: 'prometheus-api',
+    series: assembled.series,
+    queries: assembled.queries,
+    start: window.start,
+    end: window.end,
+    stepMs: plan.stepMs,
+    notes: [...plan.notes, ...assembled.notes],
   };
-  if (r?.status !== 'success' || r.data?.resultType !== 'matrix' || !Array.isArray(r.data.result)) {
-    throw new GatherError('parse-error', `${server}: query ${id}: expected a matrix result`);
+}
+
+interface QueryPlan {
+  /** The entries whose metrics exist, in query-set order. */
+  selected: QuerySetEntry[];
+  stepMs: number;
+  placeholders: { rate: string; step: string };
+  notes: string[];
+}
+
+/** The query set, what discovery says exists of it, and the step and rate window to ask with. */
+async function planQueries(connection: HttpConnection, options: PrometheusOptions): Promise<QueryPlan> {
+  const { window } = options;
+  const entries = completeQuerySet(options.replaceDefaults ? [] : DEFAULT_QUERY_SET, options.querySet ?? []);
+  const discovery = await discoverMetrics(
+    connection,
+    window,
+    entries.flatMap((e) => e.requires),
+  );
+  const scrapeIntervalMs = await discoverScrapeInterval(connection);
+  const notes = [...discovery.notes];
+  const stepMs = options.stepMs ? allowedStep(window, options.stepMs) : chooseStep(window, scrapeIntervalMs);
+  if (options.stepMs && stepMs !== options.stepMs)
+    notes.push(
+      `the step was raised from ${options.stepMs / 1000} s to ${stepMs / 1000} s: the server allows 11,000 points per series`,
+    );
+  const present = discovery.present;
+  const selected = present ? entries.filter((e) => e.requires.every((name) => present.has(name))) : entries;
+  notes.push(...discoveryNotes(entries, selected, present, describeServer(connection)));
+  return {
+    selected,
+    stepMs,
+    placeholders: { rate: promDuration(rateWindowMs(stepMs, scrapeIntervalMs)), step: promDuration(stepMs) },
+    notes,
+  };
+}
+
+type Outcome =
+  | { query: string; result: MatrixSeries[]; warnings: string[] }
+  | { query: string; error: GatherError };
+
+async function runQuery(
+  connection: HttpConnection,
+  entry: QuerySetEntry,
+  range: { start: number; end: number; stepMs: number },
+  placeholders: { rate: string; step: string },
+): Promise<Outcome> {
+  const expression = entry.promql
+    .replaceAll('$rate', placeholders.rate)
+    .replaceAll('$step', placeholders.step);
+  const query = `${entry.worst === 'low' ? 'bottomk' : 'topk'}(${MAX_SERIES_PER_QUERY}, ${expression})`;
+  try {
+    // POST: the query set's PromQL can be long, and URLs have length limits on the way.
+    const answer = await getJson(
+      connection,
+      '/api/v1/query_range',
+      { query, start: seconds(range.start), end: seconds(range.end), step: seconds(range.stepMs) },
+      { method: 'POST' },
+    );
+    return {
+      query,
+      ...readMatrixAnswer(answer, `${describeServer(connection)}/api/v1/query_range (${entry.id})`),
+    };
+  } catch (error) {
+    if (error instanceof GatherError) return { query, error };
+    throw error;
   }
-  const result = r.data.result.map((s: { metric?: Record<string, string>; values?: unknown }) => {
-    const timestamps: number[] = [];
-    const values: Array<number | null> = [];
-    for (const pair of Array.isArray(s.values) ? s.values : []) {
-      if (!Array.isArray(pair) || typeof pair[0] !== 'number') continue;
-      timestamps.push(Math.round(pair[0] * 1000));
-      values.push(sampleValue(String(pair[1])) ?? null);
+}
+
+/**
+ * Outcomes into series and query records, in query-set order: an entry that is a fallback of
+ * others contributes only subjects they did not return, so one subject's role is never counted twice.
+ */
+function assemble(
+  entries: readonly QuerySetEntry[],
+  outcomes: readonly Outcome[],
+): { series: MetricSeries[]; queries: MetricsData['queries']; notes: string[] } {
+  const series: MetricSeries[] = [];
+  const queries: MetricsData['queries'] = [];
+  const notes: string[] = [];
+  const subjectsOf = new Map<string, Set<string>>();
+  entries.forEach((entry, i) => {
+    const outcome = outcomes[i] as Outcome;
+    if ('error' in outcome) {
+      const { code, message } = outcome.error;
+      queries.push({
+        id: entry.id,
+        query: outcome.query,
+        status: 'failed',
+        series: 0,
+        error: { code, message },
+      });
+      return;
     }
-    return { labels: s.metric ?? {}, timestamps, values };
+    for (const warning of outcome.warnings) notes.push(`${entry.id}: ${warning}`);
+    const kept = worstOf(outcome.result, entry.worst ?? 'high', MAX_SERIES_PER_QUERY);
+    if (outcome.result.length >= MAX_SERIES_PER_QUERY) {
+      const which = entry.worst === 'low' ? 'lowest' : 'highest';
+      notes.push(
+        `${entry.id}: ${outcome.result.length} series, the cap is ${MAX_SERIES_PER_QUERY} per query: the ${kept.length} ${which} were kept, other subjects may be missing`,
+      );
+    }
+    const covered = new Set((entry.fallbackOf ?? []).flatMap((id) => [...(subjectsOf.get(id) ?? [])]));
+    const own = new Set<string>();
+    for (const r of kept) {
+      const made = toSeries(entry, r);
+      if (covered.has(made.subject)) continue;
+      own.add(made.subject);
+      series.push(made);
+    }
+    subjectsOf.set(entry.id, own);
+    queries.push({
+      id: entry.id,
+      query: outcome.query,
+      status: outcome.result.length > 0 ? 'ok' : 'empty',
+      series: outcome.result.length,
+    });
   });
-  const warnings = Array.isArray(r.warnings) ? r.warnings.map(String) : [];
-  return { result, warnings };
+  return { series, queries, notes };
+}
+
+function toSeries(entry: QuerySetEntry, r: MatrixSeries): MetricSeries {
+  const labels = Object.fromEntries(
+    entry.subjectLabels.filter((k) => r.labels[k] !== undefined).map((k) => [k, r.labels[k] as string]),
+  );
+  const points = entry.increase ? delta({ metric: entry.id, ...r }, 'increase') : r;
+  return {
+    role: entry.role,
+    metric: entry.id,
+    labels,
+    subject: subjectOf(labels, entry.role) || 'all',
+    timestamps: points.timestamps,
+    values: points.values,
+  };
+}
+
+/** The `n` series with the highest (or lowest) peak, in their original order. */
+function worstOf(result: readonly MatrixSeries[], worst: 'high' | 'low', n: number): MatrixSeries[] {
+  if (result.length <= n) return [...result];
+  const peak = (s: MatrixSeries) => {
+    const values = s.values.filter((v): v is number => v !== null);
+    if (values.length === 0) return Number.NEGATIVE_INFINITY;
+    return worst === 'low' ? -Math.min(...values) : Math.max(...values);
+  };
+  const chosen = new Set(
+    result
+      .map((s, i) => ({ i, peak: peak(s) }))
+      .sort((a, b) => b.peak - a.peak || a.i - b.i)
+      .slice(0, n)
+      .map((x) => x.i),
+  );
+  return result.filter((_, i) => chosen.has(i));
+}
+
+function discoveryNotes(
+  entries: readonly QuerySetEntry[],
+  selected: readonly QuerySetEntry[],
+  present: ReadonlySet<string> | undefined,
+  server: string,
+): string[] {
+  if (!present) return [];
+  const exporters = [...new Set(selected.map((e) => e.exporter))].sort();
+  const notes = [
+    exporters.length
+      ? `metrics found on ${server} in the window: ${exporters.join(', ')}`
+      : `none of the query set's metrics exist on ${server} in the window`,
+  ];
+  const skipped = entries.length - selected.length;
+  if (skipped > 0)
+    notes.push(`${skipped} queries were not sent: their metrics do not exist on ${server} in the window`);
+  return notes;
+}
+
+/** Runs `task` over `items` with at most `limit` at once; results in the order of `items`. */
+async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -1,3 +1,4 @@
+import { GatherError } from '../gatherer.js';
 import { parseFailure, type RawSeriesSet, sampleValue } from './raw-series.js';
 
 // A Prometheus `query_range` or `query` response, as saved from the API or a Grafana query
@@ -107,4 +108,51 @@ function add(
   if (value === undefined)
     throw parseFailure(file, undefined, `${path}: "${String(pair[1])}" is not a number`);
   into.add(metric, labels, Math.round(pair[0] * 1000), value);
+}
+
+/** One series of a range query answer: its labels (with __name__ if any) and samples. */
+export interface MatrixSeries {
+  labels: Record<string, string>;
+  timestamps: number[];
+  values: Array<number | null>;
+}
+
+/**
+ * A query_range answer from a server: its series, and the warnings (and, from Prometheus 3,
+ * infos) it sent with a partial or approximate result.
+ */
+export function readMatrixAnswer(
+  answer: unknown,
+  where: string,
+): { result: MatrixSeries[]; warnings: string[] } {
+  const r = answer as Json;
+  const data = isObject(r) && isObject(r.data) ? r.data : undefined;
+  if (
+    !isObject(r) ||
+    r.status !== 'success' ||
+    data?.resultType !== 'matrix' ||
+    !Array.isArray(data.result)
+  ) {
+    throw new GatherError(
+      'parse-error',
+      `${where}: expected {"status":"success","data":{"resultType":"matrix","result":[...]}}`,
+    );
+  }
+  const result = data.result.filter(isObject).map((s): MatrixSeries => {
+    const labels: Record<string, string> = {};
+    if (isObject(s.metric)) for (const [k, v] of Object.entries(s.metric)) labels[k] = String(v);
+    const timestamps: number[] = [];
+    const values: Array<number | null> = [];
+    for (const pair of Array.isArray(s.values) ? s.values : []) {
+      if (!Array.isArray(pair) || typeof pair[0] !== 'number') continue;
+      timestamps.push(Math.round(pair[0] * 1000));
+      values.push(sampleValue(String(pair[1])) ?? null);
+    }
+    return { labels, timestamps, values };
+  });
+  const notices = [
+    ...(Array.isArray(r.warnings) ? r.warnings : []),
+    ...(Array.isArray(r.infos) ? r.infos : []),
+  ];
+  return { result, warnings: notices.map(String) };
 }

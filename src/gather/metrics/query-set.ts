@@ -1,260 +1,24 @@
-import type { MetricRole } from './data.js';
+import { z } from 'zod';
+import { GatherError } from '../gatherer.js';
+import { METRIC_ROLE_NAMES, type MetricRole } from './data.js';
+import type { Exporter } from './role-rules.js';
 
-// Which real metrics play which role. Two views of the same knowledge:
-// - rules for raw series read from files (OpenMetrics text, query_range exports of raw selectors,
-//   CSV columns named after metrics): match a metric name, turn counters into rates, sum the
-//   labels that do not identify the subject;
-// - PromQL for servers: the same aggregation pushed down, so Faultline never pulls raw
-//   high-cardinality series it does not need.
-// Metric names are those of node exporter, cAdvisor/kubelet, kube-state-metrics, the Prometheus
-// client libraries' process and runtime collectors (Go, Node.js prom-client, JVM Micrometer),
-// HikariCP and Tomcat through Micrometer, postgres_exporter, mysqld_exporter, redis_exporter,
-// kafka_exporter, the NATS exporter and Prometheus itself.
+// The default query set: PromQL that aggregates on the server what the role rules
+// (role-rules.ts) do for files, so Faultline never pulls raw high-cardinality series it does not
+// need. Each entry names the metrics that make it worth sending; discovery finds which exist.
 
-export type Exporter =
-  | 'node'
-  | 'cadvisor'
-  | 'kube-state-metrics'
-  | 'process'
-  | 'nodejs'
-  | 'jvm'
-  | 'go'
-  | 'http'
-  | 'postgres'
-  | 'mysql'
-  | 'redis'
-  | 'kafka'
-  | 'nats'
-  | 'prometheus';
-
-/** How a raw series becomes a role series. */
-export type RuleKind =
-  /** The value as it is. */
-  | 'gauge'
-  /** A cumulative counter: per-second rate between samples, resets handled. */
-  | 'counter'
-  /** A cumulative counter: the increase between samples (restarts, OOM kills per interval). */
-  | 'increase';
-
-export interface RoleRule {
-  metric: string;
-  role: MetricRole;
-  kind: RuleKind;
-  exporter: Exporter;
-  /** Only samples whose labels have these values (a regular expression per label, fully anchored). */
-  labels?: Record<string, string>;
-  /**
-   * The denominator of a ratio role: a second metric summed over the same subject (throttled periods
-   * over all periods; busy CPU seconds over all CPU seconds; conntrack entries over the limit).
-   */
-  over?: { metric: string; kind: RuleKind; labels?: Record<string, string> };
-  /** Subtract the ratio from 1 (idle share → busy share). */
-  complement?: boolean;
-}
-
-/**
- * Labels that name what a series is about, most specific first; the other labels are summed away.
- * Disk and filesystem roles keep the device or mount point: one full disk must not hide in a sum.
- */
-export const SUBJECT_LABELS = ['namespace', 'pod', 'container', 'instance', 'job'] as const;
-export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = {
-  'disk.free': ['mountpoint'],
-  'disk.size': ['mountpoint'],
-  'disk.io-utilization': ['device'],
-  'queue.lag': ['consumergroup', 'topic', 'stream', 'consumer_name'],
-  'queue.consumed': ['consumergroup', 'topic', 'stream', 'consumer_name'],
-  'queue.published': ['topic', 'stream'],
-  'db.replication-lag': ['application_name'],
-};
-
-const g = (
-  metric: string,
-  role: MetricRole,
-  exporter: Exporter,
-  labels?: Record<string, string>,
-): RoleRule => ({
-  metric,
-  role,
-  kind: 'gauge',
-  exporter,
-  ...(labels ? { labels } : {}),
-});
-const c = (
-  metric: string,
-  role: MetricRole,
-  exporter: Exporter,
-  labels?: Record<string, string>,
-): RoleRule => ({
-  metric,
-  role,
-  kind: 'counter',
-  exporter,
-  ...(labels ? { labels } : {}),
-});
-
-export const ROLE_RULES: readonly RoleRule[] = [
-  // Memory
-  g('process_resident_memory_bytes', 'memory.resident', 'process'),
-  g('container_memory_working_set_bytes', 'memory.resident', 'cadvisor', { container: '.+' }),
-  g('jvm_memory_used_bytes', 'memory.heap-used', 'jvm', { area: 'heap' }),
-  g('nodejs_heap_size_used_bytes', 'memory.heap-used', 'nodejs'),
-  g('go_memstats_heap_inuse_bytes', 'memory.heap-used', 'go'),
-  g('container_spec_memory_limit_bytes', 'memory.limit', 'cadvisor', { container: '.+' }),
-  g('kube_pod_container_resource_limits', 'memory.limit', 'kube-state-metrics', { resource: 'memory' }),
-  {
-    metric: 'kube_pod_container_status_restarts_total',
-    role: 'process.restarts',
-    kind: 'increase',
-    exporter: 'kube-state-metrics',
-  },
-  { metric: 'container_oom_events_total', role: 'process.oom-kills', kind: 'increase', exporter: 'cadvisor' },
-  // CPU
-  c('process_cpu_seconds_total', 'cpu.usage', 'process'),
-  c('container_cpu_usage_seconds_total', 'cpu.usage', 'cadvisor', { container: '.+' }),
-  g('kube_pod_container_resource_limits', 'cpu.limit', 'kube-state-metrics', { resource: 'cpu' }),
-  {
-    metric: 'node_cpu_seconds_total',
-    role: 'cpu.utilization',
-    kind: 'counter',
-    exporter: 'node',
-    labels: { mode: 'idle' },
-    over: { metric: 'node_cpu_seconds_total', kind: 'counter' },
-    complement: true,
-  },
-  {
-    metric: 'node_cpu_seconds_total',
-    role: 'cpu.iowait',
-    kind: 'counter',
-    exporter: 'node',
-    labels: { mode: 'iowait' },
-    over: { metric: 'node_cpu_seconds_total', kind: 'counter' },
-  },
-  {
-    metric: 'container_cpu_cfs_throttled_periods_total',
-    role: 'cpu.throttled-ratio',
-    kind: 'counter',
-    exporter: 'cadvisor',
-    over: { metric: 'container_cpu_cfs_periods_total', kind: 'counter' },
-  },
-  // Runtimes
-  c('jvm_gc_pause_seconds_sum', 'gc.pause-ratio', 'jvm'),
-  c('go_gc_duration_seconds_sum', 'gc.pause-ratio', 'go'),
-  c('nodejs_gc_duration_seconds_sum', 'gc.pause-ratio', 'nodejs'),
-  g('nodejs_eventloop_lag_p99_seconds', 'eventloop.lag', 'nodejs'),
-  g('tomcat_threads_busy_threads', 'threads.busy', 'jvm'),
-  g('tomcat_threads_config_max_threads', 'threads.max', 'jvm'),
-  g('executor_active_threads', 'threads.busy', 'jvm'),
-  g('executor_pool_max_threads', 'threads.max', 'jvm'),
-  g('hikaricp_connections_active', 'pool.active', 'jvm'),
-  g('hikaricp_connections_idle', 'pool.idle', 'jvm'),
-  g('hikaricp_connections_max', 'pool.max', 'jvm'),
-  g('hikaricp_connections_pending', 'pool.pending', 'jvm'),
-  c('hikaricp_connections_timeout_total', 'pool.timeouts', 'jvm'),
-  g('process_open_fds', 'fd.open', 'process'),
-  g('process_max_fds', 'fd.max', 'process'),
-  // HTTP servers: Micrometer, OpenTelemetry semantic conventions, client_golang/prom-client conventions
-  c('http_server_requests_seconds_count', 'http.requests', 'http'),
-  c('http_server_requests_seconds_count', 'http.errors', 'http', { status: '5..' }),
-  c('http_server_requests_seconds_count', 'http.throttled', 'http', { status: '429' }),
-  c('http_server_request_duration_seconds_count', 'http.requests', 'http'),
-  c('http_server_request_duration_seconds_count', 'http.errors', 'http', {
-    http_response_status_code: '5..',
-  }),
-  c('http_server_request_duration_seconds_count', 'http.throttled', 'http', {
-    http_response_status_code: '429',
-  }),
-  c('http_requests_total', 'http.requests', 'http'),
-  c('http_requests_total', 'http.errors', 'http', { code: '5..' }),
-  c('http_requests_total', 'http.throttled', 'http', { code: '429' }),
-  {
-    metric: 'http_server_requests_seconds_sum',
-    role: 'http.latency-mean',
-    kind: 'counter',
-    exporter: 'http',
-    over: { metric: 'http_server_requests_seconds_count', kind: 'counter' },
-  },
-  {
-    metric: 'http_server_request_duration_seconds_sum',
-    role: 'http.latency-mean',
-    kind: 'counter',
-    exporter: 'http',
-    over: { metric: 'http_server_request_duration_seconds_count', kind: 'counter' },
-  },
-  {
-    metric: 'http_request_duration_seconds_sum',
-    role: 'http.latency-mean',
-    kind: 'counter',
-    exporter: 'http',
-    over: { metric: 'http_request_duration_seconds_count', kind: 'counter' },
-  },
-  // Databases
-  g('pg_stat_activity_count', 'db.connections', 'postgres'),
-  g('pg_settings_max_connections', 'db.connections.max', 'postgres'),
-  c('pg_stat_database_deadlocks', 'db.deadlocks', 'postgres'),
-  g('pg_locks_count', 'db.locks-waiting', 'postgres'),
-  g('pg_replication_lag_seconds', 'db.replication-lag', 'postgres'),
-  g('pg_replication_lag', 'db.replication-lag', 'postgres'),
-  g('pg_database_wraparound_age_datfrozenxid_seconds', 'db.xid-age', 'postgres'),
-  g('pg_database_wraparound_age_datfrozenxid', 'db.xid-age', 'postgres'),
-  g('mysql_global_status_threads_connected', 'db.connections', 'mysql'),
-  g('mysql_global_variables_max_connections', 'db.connections.max', 'mysql'),
-  g('mysql_slave_status_seconds_behind_master', 'db.replication-lag', 'mysql'),
-  c('mysql_global_status_slow_queries', 'db.slow-queries', 'mysql'),
-  // Disks, files, network (node exporter)
-  c('node_disk_io_time_seconds_total', 'disk.io-utilization', 'node'),
-  g('node_filesystem_avail_bytes', 'disk.free', 'node', { fstype: '(?!tmpfs|overlay|squashfs).*' }),
-  g('node_filesystem_size_bytes', 'disk.size', 'node', { fstype: '(?!tmpfs|overlay|squashfs).*' }),
-  c('node_network_receive_errs_total', 'net.errors', 'node', { device: '(?!lo$).*' }),
-  c('node_network_transmit_errs_total', 'net.errors', 'node', { device: '(?!lo$).*' }),
-  c('node_network_receive_drop_total', 'net.drops', 'node', { device: '(?!lo$).*' }),
-  c('node_network_transmit_drop_total', 'net.drops', 'node', { device: '(?!lo$).*' }),
-  c('node_netstat_Tcp_RetransSegs', 'net.retransmits', 'node'),
-  c('node_netstat_Tcp_OutSegs', 'net.segments-out', 'node'),
-  c('node_netstat_TcpExt_ListenOverflows', 'net.listen-overflows', 'node'),
-  c('node_netstat_TcpExt_ListenDrops', 'net.listen-overflows', 'node'),
-  {
-    metric: 'node_nf_conntrack_entries',
-    role: 'net.conntrack-used',
-    kind: 'gauge',
-    exporter: 'node',
-    over: { metric: 'node_nf_conntrack_entries_limit', kind: 'gauge' },
-  },
-  // Caches
-  c('redis_keyspace_hits_total', 'cache.hits', 'redis'),
-  c('redis_keyspace_misses_total', 'cache.misses', 'redis'),
-  c('redis_evicted_keys_total', 'cache.evictions', 'redis'),
-  g('redis_memory_used_bytes', 'cache.memory-used', 'redis'),
-  g('redis_memory_max_bytes', 'cache.memory-max', 'redis'),
-  g('redis_connected_clients', 'cache.connections', 'redis'),
-  // Queues and streams
-  g('kafka_consumergroup_lag', 'queue.lag', 'kafka'),
-  c('kafka_consumergroup_current_offset', 'queue.consumed', 'kafka'),
-  c('kafka_topic_partition_current_offset', 'queue.published', 'kafka'),
-  g('nats_consumer_num_pending', 'queue.lag', 'nats'),
-  c('nats_consumer_delivered_consumer_seq', 'queue.consumed', 'nats'),
-  // Prometheus about itself and its targets
-  g('prometheus_tsdb_head_series', 'tsdb.series', 'prometheus'),
-  g('up', 'scrape.up', 'prometheus'),
-  g('scrape_duration_seconds', 'scrape.duration', 'prometheus'),
-  g('scrape_samples_scraped', 'scrape.samples', 'prometheus'),
-];
-
-/** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
-export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
-  'eventloop.lag',
-  'scrape.up',
-  'scrape.duration',
-  'db.replication-lag',
-  'db.xid-age',
-  'disk.io-utilization',
-]);
+export type { Exporter, RoleRule, RuleKind } from './role-rules.js';
+export { NON_ADDITIVE_ROLES, ROLE_EXTRA_SUBJECT_LABELS, ROLE_RULES } from './role-rules.js';
 
 export interface QuerySetEntry {
   /** Unique id, e.g. node.cpu-utilization. */
   id: string;
   role: MetricRole;
   exporter: Exporter;
-  /** PromQL; `$rate` is replaced by the rate window (four steps, at least 1 minute). */
+  /**
+   * PromQL giving one series per subject. `$rate` is replaced by the rate window (four steps, at
+   * least a minute and four scrape intervals), `$step` by the step (for `offset`).
+   */
   promql: string;
   /** Metric names whose presence makes the query worth sending. */
   requires: string[];
@@ -262,574 +26,45 @@ export interface QuerySetEntry {
   subjectLabels: string[];
   /** The query returns a cumulative counter: turn it into the increase between points. */
   increase?: boolean;
+  /**
+   * Which end of the values is trouble, for the cap on series per query: `high` (the default) keeps
+   * the highest series, `low` the lowest (free disk, targets up, idle connections).
+   */
+  worst?: 'high' | 'low';
+  /**
+   * Entries this one stands in for: it is used only for subjects none of them returned (legacy
+   * names, a second exporter of the same thing), so one subject's role is never counted twice.
+   */
+  fallbackOf?: string[];
 }
 
-/** A user's own query: what it measures and how; `requires` and `exporter` are optional. */
-export type CustomQuery = Pick<QuerySetEntry, 'id' | 'role' | 'promql' | 'subjectLabels'> &
-  Partial<Pick<QuerySetEntry, 'exporter' | 'requires'>>;
+/** A user's own query: what it measures and how; the other fields are optional. */
+export type CustomQuery = Pick<QuerySetEntry, 'id' | 'role' | 'promql'> &
+  Partial<Omit<QuerySetEntry, 'id' | 'role' | 'promql'>>;
 
-const by = (labels: readonly string[]) => `by (${labels.join(', ')})`;
+/** The shape of a custom query, for configuration files and the library API. */
+export const CustomQuerySchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected an id of lower-case letters, digits, ".", "_" or "-"'),
+  role: z.enum(METRIC_ROLE_NAMES),
+  promql: z.string().trim().min(1, 'expected a PromQL expression'),
+  exporter: z.string().optional(),
+  requires: z.array(z.string().min(1)).optional(),
+  subjectLabels: z.array(z.string().min(1)).optional(),
+  increase: z.boolean().optional(),
+  worst: z.enum(['high', 'low']).optional(),
+  fallbackOf: z.array(z.string().min(1)).optional(),
+});
+
 const POD = ['namespace', 'pod'];
 const INSTANCE = ['instance', 'job'];
+const HOST = ['instance'];
+const by = (labels: readonly string[]) => `by (${labels.join(', ')})`;
+/** Containers of pods, not the pod-level cgroup (container="") or the pause container. */
+const CONTAINERS = 'container!="",container!="POD"';
 
-/**
- * The default query set, one query per role and exporter, aggregated on the server. Restarts and
- * OOM kills are asked for as counters and counted between consecutive points here: increase()
- * over a rate window longer than the step would count each event once per overlapping window.
- */
-export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
-  q(
-    'process.resident',
-    'memory.resident',
-    'process',
-    `sum ${by(INSTANCE)} (process_resident_memory_bytes)`,
-    ['process_resident_memory_bytes'],
-    INSTANCE,
-  ),
-  q(
-    'container.working-set',
-    'memory.resident',
-    'cadvisor',
-    `sum ${by(POD)} (container_memory_working_set_bytes{container!="",container!="POD"})`,
-    ['container_memory_working_set_bytes'],
-    POD,
-  ),
-  q(
-    'container.memory-limit',
-    'memory.limit',
-    'cadvisor',
-    `sum ${by(POD)} (container_spec_memory_limit_bytes{container!="",container!="POD"})`,
-    ['container_spec_memory_limit_bytes'],
-    POD,
-  ),
-  q(
-    'jvm.heap-used',
-    'memory.heap-used',
-    'jvm',
-    `sum ${by(INSTANCE)} (jvm_memory_used_bytes{area="heap"})`,
-    ['jvm_memory_used_bytes'],
-    INSTANCE,
-  ),
-  q(
-    'nodejs.heap-used',
-    'memory.heap-used',
-    'nodejs',
-    `sum ${by(INSTANCE)} (nodejs_heap_size_used_bytes)`,
-    ['nodejs_heap_size_used_bytes'],
-    INSTANCE,
-  ),
-  q(
-    'go.heap-inuse',
-    'memory.heap-used',
-    'go',
-    `sum ${by(INSTANCE)} (go_memstats_heap_inuse_bytes)`,
-    ['go_memstats_heap_inuse_bytes'],
-    INSTANCE,
-  ),
-  {
-    ...q(
-      'kube.restarts',
-      'process.restarts',
-      'kube-state-metrics',
-      `sum ${by(POD)} (kube_pod_container_status_restarts_total)`,
-      ['kube_pod_container_status_restarts_total'],
-      POD,
-    ),
-    increase: true,
-  },
-  {
-    ...q(
-      'container.oom-kills',
-      'process.oom-kills',
-      'cadvisor',
-      `sum ${by(POD)} (container_oom_events_total)`,
-      ['container_oom_events_total'],
-      POD,
-    ),
-    increase: true,
-  },
-  q(
-    'process.cpu',
-    'cpu.usage',
-    'process',
-    `sum ${by(INSTANCE)} (rate(process_cpu_seconds_total[$rate]))`,
-    ['process_cpu_seconds_total'],
-    INSTANCE,
-  ),
-  q(
-    'container.cpu',
-    'cpu.usage',
-    'cadvisor',
-    `sum ${by(POD)} (rate(container_cpu_usage_seconds_total{container!="",container!="POD"}[$rate]))`,
-    ['container_cpu_usage_seconds_total'],
-    POD,
-  ),
-  q(
-    'kube.cpu-limit',
-    'cpu.limit',
-    'kube-state-metrics',
-    `sum ${by(POD)} (kube_pod_container_resource_limits{resource="cpu"})`,
-    ['kube_pod_container_resource_limits'],
-    POD,
-  ),
-  q(
-    'node.cpu-utilization',
-    'cpu.utilization',
-    'node',
-    `1 - avg ${by(['instance'])} (rate(node_cpu_seconds_total{mode="idle"}[$rate]))`,
-    ['node_cpu_seconds_total'],
-    ['instance'],
-  ),
-  q(
-    'node.cpu-iowait',
-    'cpu.iowait',
-    'node',
-    `avg ${by(['instance'])} (rate(node_cpu_seconds_total{mode="iowait"}[$rate]))`,
-    ['node_cpu_seconds_total'],
-    ['instance'],
-  ),
-  q(
-    'container.cpu-throttled',
-    'cpu.throttled-ratio',
-    'cadvisor',
-    `sum ${by(POD)} (rate(container_cpu_cfs_throttled_periods_total[$rate])) / sum ${by(POD)} (rate(container_cpu_cfs_periods_total[$rate]))`,
-    ['container_cpu_cfs_throttled_periods_total', 'container_cpu_cfs_periods_total'],
-    POD,
-  ),
-  q(
-    'jvm.gc-pause',
-    'gc.pause-ratio',
-    'jvm',
-    `sum ${by(INSTANCE)} (rate(jvm_gc_pause_seconds_sum[$rate]))`,
-    ['jvm_gc_pause_seconds_sum'],
-    INSTANCE,
-  ),
-  q(
-    'go.gc-pause',
-    'gc.pause-ratio',
-    'go',
-    `sum ${by(INSTANCE)} (rate(go_gc_duration_seconds_sum[$rate]))`,
-    ['go_gc_duration_seconds_sum'],
-    INSTANCE,
-  ),
-  q(
-    'nodejs.gc-pause',
-    'gc.pause-ratio',
-    'nodejs',
-    `sum ${by(INSTANCE)} (rate(nodejs_gc_duration_seconds_sum[$rate]))`,
-    ['nodejs_gc_duration_seconds_sum'],
-    INSTANCE,
-  ),
-  q(
-    'nodejs.eventloop-lag',
-    'eventloop.lag',
-    'nodejs',
-    `max ${by(INSTANCE)} (nodejs_eventloop_lag_p99_seconds)`,
-    ['nodejs_eventloop_lag_p99_seconds'],
-    INSTANCE,
-  ),
-  q(
-    'tomcat.threads-busy',
-    'threads.busy',
-    'jvm',
-    `sum ${by(INSTANCE)} (tomcat_threads_busy_threads)`,
-    ['tomcat_threads_busy_threads'],
-    INSTANCE,
-  ),
-  q(
-    'tomcat.threads-max',
-    'threads.max',
-    'jvm',
-    `sum ${by(INSTANCE)} (tomcat_threads_config_max_threads)`,
-    ['tomcat_threads_config_max_threads'],
-    INSTANCE,
-  ),
-  q(
-    'hikari.active',
-    'pool.active',
-    'jvm',
-    `sum ${by(INSTANCE)} (hikaricp_connections_active)`,
-    ['hikaricp_connections_active'],
-    INSTANCE,
-  ),
-  q(
-    'hikari.idle',
-    'pool.idle',
-    'jvm',
-    `sum ${by(INSTANCE)} (hikaricp_connections_idle)`,
-    ['hikaricp_connections_idle'],
-    INSTANCE,
-  ),
-  q(
-    'hikari.max',
-    'pool.max',
-    'jvm',
-    `sum ${by(INSTANCE)} (hikaricp_connections_max)`,
-    ['hikaricp_connections_max'],
-    INSTANCE,
-  ),
-  q(
-    'hikari.pending',
-    'pool.pending',
-    'jvm',
-    `sum ${by(INSTANCE)} (hikaricp_connections_pending)`,
-    ['hikaricp_connections_pending'],
-    INSTANCE,
-  ),
-  q(
-    'hikari.timeouts',
-    'pool.timeouts',
-    'jvm',
-    `sum ${by(INSTANCE)} (rate(hikaricp_connections_timeout_total[$rate]))`,
-    ['hikaricp_connections_timeout_total'],
-    INSTANCE,
-  ),
-  q(
-    'process.open-fds',
-    'fd.open',
-    'process',
-    `sum ${by(INSTANCE)} (process_open_fds)`,
-    ['process_open_fds'],
-    INSTANCE,
-  ),
-  q(
-    'process.max-fds',
-    'fd.max',
-    'process',
-    `sum ${by(INSTANCE)} (process_max_fds)`,
-    ['process_max_fds'],
-    INSTANCE,
-  ),
-  q(
-    'http.micrometer-requests',
-    'http.requests',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_server_requests_seconds_count[$rate]))`,
-    ['http_server_requests_seconds_count'],
-    INSTANCE,
-  ),
-  q(
-    'http.micrometer-errors',
-    'http.errors',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_server_requests_seconds_count{status=~"5.."}[$rate]))`,
-    ['http_server_requests_seconds_count'],
-    INSTANCE,
-  ),
-  q(
-    'http.micrometer-throttled',
-    'http.throttled',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_server_requests_seconds_count{status="429"}[$rate]))`,
-    ['http_server_requests_seconds_count'],
-    INSTANCE,
-  ),
-  q(
-    'http.micrometer-latency-p99',
-    'http.latency-p99',
-    'http',
-    `histogram_quantile(0.99, sum ${by([...INSTANCE, 'le'])} (rate(http_server_requests_seconds_bucket[$rate])))`,
-    ['http_server_requests_seconds_bucket'],
-    INSTANCE,
-  ),
-  q(
-    'http.otel-requests',
-    'http.requests',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_server_request_duration_seconds_count[$rate]))`,
-    ['http_server_request_duration_seconds_count'],
-    INSTANCE,
-  ),
-  q(
-    'http.otel-errors',
-    'http.errors',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_server_request_duration_seconds_count{http_response_status_code=~"5.."}[$rate]))`,
-    ['http_server_request_duration_seconds_count'],
-    INSTANCE,
-  ),
-  q(
-    'http.otel-latency-p99',
-    'http.latency-p99',
-    'http',
-    `histogram_quantile(0.99, sum ${by([...INSTANCE, 'le'])} (rate(http_server_request_duration_seconds_bucket[$rate])))`,
-    ['http_server_request_duration_seconds_bucket'],
-    INSTANCE,
-  ),
-  q(
-    'http.requests',
-    'http.requests',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_requests_total[$rate]))`,
-    ['http_requests_total'],
-    INSTANCE,
-  ),
-  q(
-    'http.errors',
-    'http.errors',
-    'http',
-    `sum ${by(INSTANCE)} (rate(http_requests_total{code=~"5.."}[$rate]))`,
-    ['http_requests_total'],
-    INSTANCE,
-  ),
-  q(
-    'http.latency-p99',
-    'http.latency-p99',
-    'http',
-    `histogram_quantile(0.99, sum ${by([...INSTANCE, 'le'])} (rate(http_request_duration_seconds_bucket[$rate])))`,
-    ['http_request_duration_seconds_bucket'],
-    INSTANCE,
-  ),
-  q(
-    'postgres.connections',
-    'db.connections',
-    'postgres',
-    `sum ${by(['instance'])} (pg_stat_activity_count)`,
-    ['pg_stat_activity_count'],
-    ['instance'],
-  ),
-  q(
-    'postgres.max-connections',
-    'db.connections.max',
-    'postgres',
-    `max ${by(['instance'])} (pg_settings_max_connections)`,
-    ['pg_settings_max_connections'],
-    ['instance'],
-  ),
-  q(
-    'postgres.deadlocks',
-    'db.deadlocks',
-    'postgres',
-    `sum ${by(['instance'])} (rate(pg_stat_database_deadlocks[$rate]))`,
-    ['pg_stat_database_deadlocks'],
-    ['instance'],
-  ),
-  q(
-    'postgres.locks',
-    'db.locks-waiting',
-    'postgres',
-    `sum ${by(['instance'])} (pg_locks_count)`,
-    ['pg_locks_count'],
-    ['instance'],
-  ),
-  q(
-    'postgres.replication-lag',
-    'db.replication-lag',
-    'postgres',
-    `max ${by(['instance'])} (pg_replication_lag_seconds)`,
-    ['pg_replication_lag_seconds'],
-    ['instance'],
-  ),
-  q(
-    'postgres.replication-lag-legacy',
-    'db.replication-lag',
-    'postgres',
-    `max ${by(['instance'])} (pg_replication_lag)`,
-    ['pg_replication_lag'],
-    ['instance'],
-  ),
-  q(
-    'mysql.connections',
-    'db.connections',
-    'mysql',
-    `sum ${by(['instance'])} (mysql_global_status_threads_connected)`,
-    ['mysql_global_status_threads_connected'],
-    ['instance'],
-  ),
-  q(
-    'mysql.max-connections',
-    'db.connections.max',
-    'mysql',
-    `max ${by(['instance'])} (mysql_global_variables_max_connections)`,
-    ['mysql_global_variables_max_connections'],
-    ['instance'],
-  ),
-  q(
-    'mysql.replication-lag',
-    'db.replication-lag',
-    'mysql',
-    `max ${by(['instance'])} (mysql_slave_status_seconds_behind_master)`,
-    ['mysql_slave_status_seconds_behind_master'],
-    ['instance'],
-  ),
-  q(
-    'node.disk-io',
-    'disk.io-utilization',
-    'node',
-    `max ${by(['instance', 'device'])} (rate(node_disk_io_time_seconds_total[$rate]))`,
-    ['node_disk_io_time_seconds_total'],
-    ['instance', 'device'],
-  ),
-  q(
-    'node.fs-free',
-    'disk.free',
-    'node',
-    `min ${by(['instance', 'mountpoint'])} (node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"})`,
-    ['node_filesystem_avail_bytes'],
-    ['instance', 'mountpoint'],
-  ),
-  q(
-    'node.fs-size',
-    'disk.size',
-    'node',
-    `max ${by(['instance', 'mountpoint'])} (node_filesystem_size_bytes{fstype!~"tmpfs|overlay|squashfs"})`,
-    ['node_filesystem_size_bytes'],
-    ['instance', 'mountpoint'],
-  ),
-  q(
-    'node.net-errors',
-    'net.errors',
-    'node',
-    `sum ${by(['instance'])} (rate(node_network_receive_errs_total{device!="lo"}[$rate]) + rate(node_network_transmit_errs_total{device!="lo"}[$rate]))`,
-    ['node_network_receive_errs_total'],
-    ['instance'],
-  ),
-  q(
-    'node.net-drops',
-    'net.drops',
-    'node',
-    `sum ${by(['instance'])} (rate(node_network_receive_drop_total{device!="lo"}[$rate]) + rate(node_network_transmit_drop_total{device!="lo"}[$rate]))`,
-    ['node_network_receive_drop_total'],
-    ['instance'],
-  ),
-  q(
-    'node.retransmits',
-    'net.retransmits',
-    'node',
-    `sum ${by(['instance'])} (rate(node_netstat_Tcp_RetransSegs[$rate]))`,
-    ['node_netstat_Tcp_RetransSegs'],
-    ['instance'],
-  ),
-  q(
-    'node.segments-out',
-    'net.segments-out',
-    'node',
-    `sum ${by(['instance'])} (rate(node_netstat_Tcp_OutSegs[$rate]))`,
-    ['node_netstat_Tcp_OutSegs'],
-    ['instance'],
-  ),
-  q(
-    'node.listen-overflows',
-    'net.listen-overflows',
-    'node',
-    `sum ${by(['instance'])} (rate(node_netstat_TcpExt_ListenOverflows[$rate]))`,
-    ['node_netstat_TcpExt_ListenOverflows'],
-    ['instance'],
-  ),
-  q(
-    'node.conntrack',
-    'net.conntrack-used',
-    'node',
-    `max ${by(['instance'])} (node_nf_conntrack_entries / node_nf_conntrack_entries_limit)`,
-    ['node_nf_conntrack_entries', 'node_nf_conntrack_entries_limit'],
-    ['instance'],
-  ),
-  q(
-    'redis.hits',
-    'cache.hits',
-    'redis',
-    `sum ${by(['instance'])} (rate(redis_keyspace_hits_total[$rate]))`,
-    ['redis_keyspace_hits_total'],
-    ['instance'],
-  ),
-  q(
-    'redis.misses',
-    'cache.misses',
-    'redis',
-    `sum ${by(['instance'])} (rate(redis_keyspace_misses_total[$rate]))`,
-    ['redis_keyspace_misses_total'],
-    ['instance'],
-  ),
-  q(
-    'redis.evictions',
-    'cache.evictions',
-    'redis',
-    `sum ${by(['instance'])} (rate(redis_evicted_keys_total[$rate]))`,
-    ['redis_evicted_keys_total'],
-    ['instance'],
-  ),
-  q(
-    'redis.memory-used',
-    'cache.memory-used',
-    'redis',
-    `max ${by(['instance'])} (redis_memory_used_bytes)`,
-    ['redis_memory_used_bytes'],
-    ['instance'],
-  ),
-  q(
-    'redis.memory-max',
-    'cache.memory-max',
-    'redis',
-    `max ${by(['instance'])} (redis_memory_max_bytes)`,
-    ['redis_memory_max_bytes'],
-    ['instance'],
-  ),
-  q(
-    'redis.clients',
-    'cache.connections',
-    'redis',
-    `sum ${by(['instance'])} (redis_connected_clients)`,
-    ['redis_connected_clients'],
-    ['instance'],
-  ),
-  q(
-    'kafka.lag',
-    'queue.lag',
-    'kafka',
-    `sum by (consumergroup, topic) (kafka_consumergroup_lag)`,
-    ['kafka_consumergroup_lag'],
-    ['consumergroup', 'topic'],
-  ),
-  q(
-    'kafka.consumed',
-    'queue.consumed',
-    'kafka',
-    `sum by (consumergroup, topic) (rate(kafka_consumergroup_current_offset[$rate]))`,
-    ['kafka_consumergroup_current_offset'],
-    ['consumergroup', 'topic'],
-  ),
-  q(
-    'kafka.published',
-    'queue.published',
-    'kafka',
-    `sum by (topic) (rate(kafka_topic_partition_current_offset[$rate]))`,
-    ['kafka_topic_partition_current_offset'],
-    ['topic'],
-  ),
-  q(
-    'nats.pending',
-    'queue.lag',
-    'nats',
-    `sum by (stream_name, consumer_name) (nats_consumer_num_pending)`,
-    ['nats_consumer_num_pending'],
-    ['stream_name', 'consumer_name'],
-  ),
-  q(
-    'prometheus.head-series',
-    'tsdb.series',
-    'prometheus',
-    `max ${by(INSTANCE)} (prometheus_tsdb_head_series)`,
-    ['prometheus_tsdb_head_series'],
-    INSTANCE,
-  ),
-  q('targets.up', 'scrape.up', 'prometheus', `min ${by(INSTANCE)} (up)`, ['up'], INSTANCE),
-  q(
-    'targets.scrape-duration',
-    'scrape.duration',
-    'prometheus',
-    `max ${by(INSTANCE)} (scrape_duration_seconds)`,
-    ['scrape_duration_seconds'],
-    INSTANCE,
-  ),
-  q(
-    'targets.samples',
-    'scrape.samples',
-    'prometheus',
-    `max ${by(INSTANCE)} (scrape_samples_scraped)`,
-    ['scrape_samples_scraped'],
-    INSTANCE,
-  ),
-];
+type Options = Pick<QuerySetEntry, 'increase' | 'worst' | 'fallbackOf'>;
 
 function q(
   id: string,
@@ -838,6 +73,467 @@ function q(
   promql: string,
   requires: string[],
   subjectLabels: string[],
+  options: Options = {},
 ): QuerySetEntry {
-  return { id, role, exporter, promql, requires, subjectLabels };
+  return { id, role, exporter, promql, requires, subjectLabels, ...options };
+}
+
+/** A gauge summed (or maxed, averaged) per subject. */
+const gauge = (
+  id: string,
+  role: MetricRole,
+  exporter: Exporter,
+  metric: string,
+  subject: string[],
+  options: Options & { aggregate?: 'sum' | 'max' | 'min'; selector?: string } = {},
+) => {
+  const { aggregate = 'sum', selector = '', ...rest } = options;
+  return q(
+    id,
+    role,
+    exporter,
+    `${aggregate} ${by(subject)} (${metric}${selector ? `{${selector}}` : ''})`,
+    [metric],
+    subject,
+    rest,
+  );
+};
+
+/** A counter as a per-second rate summed per subject. */
+const rate = (
+  id: string,
+  role: MetricRole,
+  exporter: Exporter,
+  metric: string,
+  subject: string[],
+  options: Options & { selector?: string; aggregate?: 'sum' | 'max' } = {},
+) => {
+  const { selector = '', aggregate = 'sum', ...rest } = options;
+  return q(
+    id,
+    role,
+    exporter,
+    `${aggregate} ${by(subject)} (rate(${metric}${selector ? `{${selector}}` : ''}[$rate]))`,
+    [metric],
+    subject,
+    rest,
+  );
+};
+
+/**
+ * Requests, 5xx, 429, mean and p99 of one HTTP server convention. `status` is its status-code
+ * label; `scale` converts its unit to seconds; `fallbackOf` lists the conventions preferred to it.
+ */
+function http(
+  prefix: string,
+  exporter: Exporter,
+  base: string,
+  status: string,
+  fallbackOf: string[] = [],
+  scale = '',
+): QuerySetEntry[] {
+  const count = `${base}_count`;
+  const of = (kind: string) =>
+    fallbackOf.length ? { fallbackOf: fallbackOf.map((p) => `${p}-${kind}`) } : {};
+  return [
+    rate(`${prefix}-requests`, 'http.requests', exporter, count, INSTANCE, of('requests')),
+    rate(`${prefix}-errors`, 'http.errors', exporter, count, INSTANCE, {
+      selector: `${status}=~"5.."`,
+      ...of('errors'),
+    }),
+    rate(`${prefix}-throttled`, 'http.throttled', exporter, count, INSTANCE, {
+      selector: `${status}="429"`,
+      ...of('throttled'),
+    }),
+    q(
+      `${prefix}-latency-mean`,
+      'http.latency-mean',
+      exporter,
+      `sum ${by(INSTANCE)} (rate(${base}_sum[$rate]))${scale} / sum ${by(INSTANCE)} (rate(${count}[$rate]))`,
+      [`${base}_sum`, count],
+      INSTANCE,
+      of('latency-mean'),
+    ),
+    q(
+      `${prefix}-latency-p99`,
+      'http.latency-p99',
+      exporter,
+      `histogram_quantile(0.99, sum ${by([...INSTANCE, 'le'])} (rate(${base}_bucket[$rate])))${scale}`,
+      [`${base}_bucket`],
+      INSTANCE,
+      of('latency-p99'),
+    ),
+  ];
+}
+
+/**
+ * Restarts and OOM kills are asked for as cumulative values and counted between consecutive
+ * points (here, or with `offset $step` on the server): increase() over a rate window longer than
+ * the step would count each event once per overlapping window.
+ */
+export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
+  // Memory
+  gauge('process.resident', 'memory.resident', 'process', 'process_resident_memory_bytes', INSTANCE),
+  gauge('container.working-set', 'memory.resident', 'cadvisor', 'container_memory_working_set_bytes', POD, {
+    selector: CONTAINERS,
+  }),
+  gauge('container.memory-limit', 'memory.limit', 'cadvisor', 'container_spec_memory_limit_bytes', POD, {
+    selector: CONTAINERS,
+  }),
+  gauge(
+    'kube.memory-limit',
+    'memory.limit',
+    'kube-state-metrics',
+    'kube_pod_container_resource_limits',
+    POD,
+    {
+      selector: 'resource="memory"',
+      fallbackOf: ['container.memory-limit'],
+    },
+  ),
+  gauge('jvm.heap-used', 'memory.heap-used', 'jvm', 'jvm_memory_used_bytes', INSTANCE, {
+    selector: 'area="heap"',
+  }),
+  gauge('nodejs.heap-used', 'memory.heap-used', 'nodejs', 'nodejs_heap_size_used_bytes', INSTANCE),
+  gauge('go.heap-inuse', 'memory.heap-used', 'go', 'go_memstats_heap_inuse_bytes', INSTANCE),
+  // Restarts and OOM kills
+  gauge(
+    'kube.restarts',
+    'process.restarts',
+    'kube-state-metrics',
+    'kube_pod_container_status_restarts_total',
+    POD,
+    { increase: true },
+  ),
+  q(
+    'process.restarts',
+    'process.restarts',
+    'process',
+    `sum ${by(INSTANCE)} (process_start_time_seconds != bool (process_start_time_seconds offset $step))`,
+    ['process_start_time_seconds'],
+    INSTANCE,
+  ),
+  gauge('container.oom-kills', 'process.oom-kills', 'cadvisor', 'container_oom_events_total', POD, {
+    increase: true,
+  }),
+  // A container restarted since the last step whose last termination was an OOM kill. cAdvisor's
+  // counter above sees OOM kills of processes inside a container that lives on; this one sees the
+  // container itself killed (its cAdvisor series ends with it), so the two add up.
+  q(
+    'kube.oom-kills',
+    'process.oom-kills',
+    'kube-state-metrics',
+    `sum ${by(POD)} (clamp_min(kube_pod_container_status_restarts_total - (kube_pod_container_status_restarts_total offset $step), 0) * on (namespace, pod, container) group_left () max by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{reason="OOMKilled"}))`,
+    ['kube_pod_container_status_restarts_total', 'kube_pod_container_status_last_terminated_reason'],
+    POD,
+  ),
+  // CPU
+  rate('process.cpu', 'cpu.usage', 'process', 'process_cpu_seconds_total', INSTANCE),
+  rate('container.cpu', 'cpu.usage', 'cadvisor', 'container_cpu_usage_seconds_total', POD, {
+    selector: CONTAINERS,
+  }),
+  gauge('kube.cpu-limit', 'cpu.limit', 'kube-state-metrics', 'kube_pod_container_resource_limits', POD, {
+    selector: 'resource="cpu"',
+  }),
+  q(
+    'container.cpu-limit',
+    'cpu.limit',
+    'cadvisor',
+    `sum ${by(POD)} ((container_spec_cpu_quota{${CONTAINERS}} > 0) / container_spec_cpu_period{${CONTAINERS}})`,
+    ['container_spec_cpu_quota', 'container_spec_cpu_period'],
+    POD,
+    { fallbackOf: ['kube.cpu-limit'] },
+  ),
+  q(
+    'node.cpu-utilization',
+    'cpu.utilization',
+    'node',
+    `1 - avg ${by(HOST)} (rate(node_cpu_seconds_total{mode="idle"}[$rate]))`,
+    ['node_cpu_seconds_total'],
+    HOST,
+  ),
+  q(
+    'node.cpu-iowait',
+    'cpu.iowait',
+    'node',
+    `avg ${by(HOST)} (rate(node_cpu_seconds_total{mode="iowait"}[$rate]))`,
+    ['node_cpu_seconds_total'],
+    HOST,
+  ),
+  q(
+    'container.cpu-throttled',
+    'cpu.throttled-ratio',
+    'cadvisor',
+    `sum ${by(POD)} (rate(container_cpu_cfs_throttled_periods_total{${CONTAINERS}}[$rate])) / sum ${by(POD)} (rate(container_cpu_cfs_periods_total{${CONTAINERS}}[$rate]))`,
+    ['container_cpu_cfs_throttled_periods_total', 'container_cpu_cfs_periods_total'],
+    POD,
+  ),
+  // Runtimes. Python's client exposes GC collection counts, not pause time: no GC query for it.
+  rate('jvm.gc-pause', 'gc.pause-ratio', 'jvm', 'jvm_gc_pause_seconds_sum', INSTANCE),
+  rate('go.gc-pause', 'gc.pause-ratio', 'go', 'go_gc_duration_seconds_sum', INSTANCE),
+  rate('nodejs.gc-pause', 'gc.pause-ratio', 'nodejs', 'nodejs_gc_duration_seconds_sum', INSTANCE),
+  gauge('nodejs.eventloop-lag', 'eventloop.lag', 'nodejs', 'nodejs_eventloop_lag_p99_seconds', INSTANCE, {
+    aggregate: 'max',
+  }),
+  gauge('nodejs.eventloop-lag-mean', 'eventloop.lag', 'nodejs', 'nodejs_eventloop_lag_seconds', INSTANCE, {
+    aggregate: 'max',
+    fallbackOf: ['nodejs.eventloop-lag'],
+  }),
+  gauge('tomcat.threads-busy', 'threads.busy', 'jvm', 'tomcat_threads_busy_threads', INSTANCE),
+  gauge('tomcat.threads-max', 'threads.max', 'jvm', 'tomcat_threads_config_max_threads', INSTANCE),
+  gauge('executor.threads-busy', 'threads.busy', 'jvm', 'executor_active_threads', INSTANCE, {
+    fallbackOf: ['tomcat.threads-busy'],
+  }),
+  gauge('executor.threads-max', 'threads.max', 'jvm', 'executor_pool_max_threads', INSTANCE, {
+    fallbackOf: ['tomcat.threads-max'],
+  }),
+  gauge('hikari.active', 'pool.active', 'jvm', 'hikaricp_connections_active', INSTANCE),
+  gauge('hikari.idle', 'pool.idle', 'jvm', 'hikaricp_connections_idle', INSTANCE, { worst: 'low' }),
+  gauge('hikari.max', 'pool.max', 'jvm', 'hikaricp_connections_max', INSTANCE),
+  gauge('hikari.pending', 'pool.pending', 'jvm', 'hikaricp_connections_pending', INSTANCE),
+  rate('hikari.timeouts', 'pool.timeouts', 'jvm', 'hikaricp_connections_timeout_total', INSTANCE),
+  // File descriptors: a host's file table (node exporter) before a process's own descriptors, so
+  // the node exporter's few descriptors never stand for its host.
+  gauge('node.filefd-open', 'fd.open', 'node', 'node_filefd_allocated', HOST),
+  gauge('node.filefd-max', 'fd.max', 'node', 'node_filefd_maximum', HOST),
+  gauge('process.open-fds', 'fd.open', 'process', 'process_open_fds', INSTANCE, {
+    fallbackOf: ['node.filefd-open'],
+  }),
+  gauge('process.max-fds', 'fd.max', 'process', 'process_max_fds', INSTANCE, {
+    fallbackOf: ['node.filefd-max'],
+  }),
+  // HTTP servers: Micrometer, OpenTelemetry (current semantic conventions in seconds, then the
+  // older http.server.duration in milliseconds), then the client libraries' usual names.
+  ...http('http.micrometer', 'jvm', 'http_server_requests_seconds', 'status'),
+  ...http('http.otel', 'otel-http', 'http_server_request_duration_seconds', 'http_response_status_code', [
+    'http.micrometer',
+  ]),
+  ...http(
+    'http.otel-legacy',
+    'otel-http',
+    'http_server_duration_milliseconds',
+    'http_status_code',
+    ['http.micrometer', 'http.otel'],
+    ' / 1000',
+  ),
+  ...http('http.classic', 'http', 'http_request_duration_seconds', 'code', [
+    'http.micrometer',
+    'http.otel',
+    'http.otel-legacy',
+  ]),
+  ...['requests', 'errors', 'throttled'].map((kind) =>
+    rate(`http.${kind}`, `http.${kind}` as MetricRole, 'http', 'http_requests_total', INSTANCE, {
+      ...(kind === 'errors'
+        ? { selector: 'code=~"5.."' }
+        : kind === 'throttled'
+          ? { selector: 'code="429"' }
+          : {}),
+      fallbackOf: ['http.micrometer', 'http.otel', 'http.otel-legacy', 'http.classic'].map(
+        (p) => `${p}-${kind}`,
+      ),
+    }),
+  ),
+  // Databases
+  gauge('postgres.connections', 'db.connections', 'postgres', 'pg_stat_activity_count', HOST),
+  gauge('postgres.max-connections', 'db.connections.max', 'postgres', 'pg_settings_max_connections', HOST, {
+    aggregate: 'max',
+  }),
+  rate('postgres.deadlocks', 'db.deadlocks', 'postgres', 'pg_stat_database_deadlocks', HOST),
+  gauge('postgres.blocked', 'db.locks-waiting', 'postgres', 'pg_blocked_queries', HOST),
+  // All locks held, by mode: a proxy for waiting ones when blocked queries are not exported.
+  gauge('postgres.locks', 'db.locks-waiting', 'postgres', 'pg_locks_count', HOST, {
+    fallbackOf: ['postgres.blocked'],
+  }),
+  gauge('postgres.replication-lag', 'db.replication-lag', 'postgres', 'pg_replication_lag_seconds', HOST, {
+    aggregate: 'max',
+  }),
+  gauge('postgres.replication-lag-legacy', 'db.replication-lag', 'postgres', 'pg_replication_lag', HOST, {
+    aggregate: 'max',
+    fallbackOf: ['postgres.replication-lag'],
+  }),
+  gauge(
+    'postgres.xid-age',
+    'db.xid-age',
+    'postgres',
+    'pg_database_wraparound_age_datfrozenxid_seconds',
+    HOST,
+    { aggregate: 'max' },
+  ),
+  gauge(
+    'postgres.xid-age-legacy',
+    'db.xid-age',
+    'postgres',
+    'pg_database_wraparound_age_datfrozenxid',
+    HOST,
+    {
+      aggregate: 'max',
+      fallbackOf: ['postgres.xid-age'],
+    },
+  ),
+  gauge('mysql.connections', 'db.connections', 'mysql', 'mysql_global_status_threads_connected', HOST),
+  gauge(
+    'mysql.max-connections',
+    'db.connections.max',
+    'mysql',
+    'mysql_global_variables_max_connections',
+    HOST,
+    {
+      aggregate: 'max',
+    },
+  ),
+  gauge(
+    'mysql.replication-lag',
+    'db.replication-lag',
+    'mysql',
+    'mysql_slave_status_seconds_behind_master',
+    HOST,
+    {
+      aggregate: 'max',
+    },
+  ),
+  rate('mysql.slow-queries', 'db.slow-queries', 'mysql', 'mysql_global_status_slow_queries', HOST),
+  // Disks, files, network (node exporter)
+  rate(
+    'node.disk-io',
+    'disk.io-utilization',
+    'node',
+    'node_disk_io_time_seconds_total',
+    ['instance', 'device'],
+    {
+      aggregate: 'max',
+    },
+  ),
+  gauge('node.fs-free', 'disk.free', 'node', 'node_filesystem_avail_bytes', ['instance', 'mountpoint'], {
+    aggregate: 'min',
+    selector: 'fstype!~"tmpfs|overlay|squashfs"',
+    worst: 'low',
+  }),
+  gauge('node.fs-size', 'disk.size', 'node', 'node_filesystem_size_bytes', ['instance', 'mountpoint'], {
+    aggregate: 'max',
+    selector: 'fstype!~"tmpfs|overlay|squashfs"',
+  }),
+  q(
+    'node.net-errors',
+    'net.errors',
+    'node',
+    `sum ${by(HOST)} (rate(node_network_receive_errs_total{device!="lo"}[$rate])) + sum ${by(HOST)} (rate(node_network_transmit_errs_total{device!="lo"}[$rate]))`,
+    ['node_network_receive_errs_total', 'node_network_transmit_errs_total'],
+    HOST,
+  ),
+  q(
+    'node.net-drops',
+    'net.drops',
+    'node',
+    `sum ${by(HOST)} (rate(node_network_receive_drop_total{device!="lo"}[$rate])) + sum ${by(HOST)} (rate(node_network_transmit_drop_total{device!="lo"}[$rate]))`,
+    ['node_network_receive_drop_total', 'node_network_transmit_drop_total'],
+    HOST,
+  ),
+  rate('node.retransmits', 'net.retransmits', 'node', 'node_netstat_Tcp_RetransSegs', HOST),
+  rate('node.segments-out', 'net.segments-out', 'node', 'node_netstat_Tcp_OutSegs', HOST),
+  rate('node.listen-overflows', 'net.listen-overflows', 'node', 'node_netstat_TcpExt_ListenOverflows', HOST),
+  rate('node.listen-drops', 'net.listen-overflows', 'node', 'node_netstat_TcpExt_ListenDrops', HOST, {
+    fallbackOf: ['node.listen-overflows'],
+  }),
+  q(
+    'node.conntrack',
+    'net.conntrack-used',
+    'node',
+    `max ${by(HOST)} (node_nf_conntrack_entries / node_nf_conntrack_entries_limit)`,
+    ['node_nf_conntrack_entries', 'node_nf_conntrack_entries_limit'],
+    HOST,
+  ),
+  // Caches
+  rate('redis.hits', 'cache.hits', 'redis', 'redis_keyspace_hits_total', HOST),
+  rate('redis.misses', 'cache.misses', 'redis', 'redis_keyspace_misses_total', HOST),
+  rate('redis.evictions', 'cache.evictions', 'redis', 'redis_evicted_keys_total', HOST),
+  gauge('redis.memory-used', 'cache.memory-used', 'redis', 'redis_memory_used_bytes', HOST, {
+    aggregate: 'max',
+  }),
+  gauge('redis.memory-max', 'cache.memory-max', 'redis', 'redis_memory_max_bytes', HOST, {
+    aggregate: 'max',
+  }),
+  gauge('redis.clients', 'cache.connections', 'redis', 'redis_connected_clients', HOST),
+  // Queues and streams. A JetStream consumer is reported by every server of its cluster, so its
+  // values are the maximum over servers, not their sum.
+  gauge('kafka.lag', 'queue.lag', 'kafka', 'kafka_consumergroup_lag', ['consumergroup', 'topic']),
+  rate('kafka.consumed', 'queue.consumed', 'kafka', 'kafka_consumergroup_current_offset', [
+    'consumergroup',
+    'topic',
+  ]),
+  rate('kafka.published', 'queue.published', 'kafka', 'kafka_topic_partition_current_offset', ['topic']),
+  ...jetstream('nats', 'jetstream'),
+  ...jetstream('nats-surveyor', 'nats'),
+  // Prometheus about itself and its targets
+  gauge('prometheus.head-series', 'tsdb.series', 'prometheus', 'prometheus_tsdb_head_series', INSTANCE, {
+    aggregate: 'max',
+  }),
+  gauge('targets.up', 'scrape.up', 'prometheus', 'up', INSTANCE, { aggregate: 'min', worst: 'low' }),
+  gauge('targets.scrape-duration', 'scrape.duration', 'prometheus', 'scrape_duration_seconds', INSTANCE, {
+    aggregate: 'max',
+  }),
+  gauge('targets.samples', 'scrape.samples', 'prometheus', 'scrape_samples_scraped', INSTANCE, {
+    aggregate: 'max',
+  }),
+];
+
+/** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */
+function jetstream(id: string, prefix: string): QuerySetEntry[] {
+  const consumer = ['stream_name', 'consumer_name'];
+  return [
+    gauge(`${id}.pending`, 'queue.lag', 'nats', `${prefix}_consumer_num_pending`, consumer, {
+      aggregate: 'max',
+    }),
+    rate(
+      `${id}.acknowledged`,
+      'queue.consumed',
+      'nats',
+      `${prefix}_consumer_ack_floor_stream_seq`,
+      consumer,
+      {
+        aggregate: 'max',
+      },
+    ),
+    rate(`${id}.published`, 'queue.published', 'nats', `${prefix}_stream_last_seq`, ['stream_name'], {
+      aggregate: 'max',
+    }),
+  ];
+}
+
+/** Custom entries completed with defaults and checked: known roles, unique ids, known fallbacks. */
+export function completeQuerySet(
+  defaults: readonly QuerySetEntry[],
+  custom: readonly CustomQuery[],
+): QuerySetEntry[] {
+  const entries: QuerySetEntry[] = [...defaults];
+  for (const [index, query] of custom.entries()) {
+    const parsed = CustomQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new GatherError(
+        'unsupported-format',
+        `query set entry ${index + 1} (${query.id ?? 'no id'}): ${issue?.path.join('.') || 'entry'}: ${issue?.message}`,
+      );
+    }
+    if (entries.some((e) => e.id === query.id))
+      throw new GatherError(
+        'unsupported-format',
+        `query set entry ${index + 1}: the id ${query.id} is used twice; ids must be unique`,
+      );
+    entries.push({
+      ...query,
+      exporter: query.exporter ?? 'prometheus',
+      requires: query.requires ?? [],
+      subjectLabels: query.subjectLabels ?? [],
+    });
+  }
+  const ids = new Set(entries.map((e) => e.id));
+  for (const entry of entries) {
+    const unknown = entry.fallbackOf?.find((id) => !ids.has(id));
+    if (unknown && !defaults.includes(entry))
+      throw new GatherError(
+        'unsupported-format',
+        `query set entry ${entry.id}: fallbackOf names ${unknown}, which is not in the set`,
+      );
+  }
+  return entries;
 }

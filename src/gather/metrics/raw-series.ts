@@ -42,6 +42,14 @@ export class RawSeriesSet {
     series.values.push(value);
   }
 
+  /** Rewrites every timestamp in place (a reader that learns the unit of its timestamps at the end). */
+  mapTimestamps(convert: (t: number) => number): void {
+    for (const series of this.#series.values()) {
+      for (let i = 0; i < series.timestamps.length; i++)
+        series.timestamps[i] = convert(series.timestamps[i] as number);
+    }
+  }
+
   get size(): number {
     return this.#series.size;
   }

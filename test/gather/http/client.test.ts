@@ -44,6 +44,13 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
         return (hits.get('/flaky') ?? 0) < 3
           ? json(503, { status: 'error', error: 'overloaded' }, { 'retry-after': '0' })
           : json(200, { ok: 'third time' });
+      case '/throttled':
+        return (hits.get('/throttled') ?? 0) < 3
+          ? json(429, { status: 'error', error: 'too many requests' }, { 'retry-after': '0' })
+          : json(200, { ok: 'after the limit' });
+      case '/reset':
+        // The connection dies before any answer: a crashed or restarting server.
+        return req.socket.destroy();
       case '/bad-query':
         return json(400, {
           status: 'error',
@@ -60,6 +67,19 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
         res.write('[');
         for (let i = 0; i < 2000; i++) res.write(`${'"x".repeat(0)'}"${'y'.repeat(1000)}",`);
         return res.end('"z"]');
+      case '/redirect':
+        res.writeHead(302, { location: 'https://sso:pw-in-location@login.example/sso?session=abc123' });
+        return res.end();
+      case '/echo-auth':
+        // A careless proxy that quotes the request's credentials back in its error.
+        return json(400, {
+          error: `bad request: authorization=${req.headers.authorization ?? ''} key=${req.headers['x-api-key'] ?? ''}`,
+        });
+      case '/declared-huge':
+        // Declares 10 MB; the client must refuse on the header, before reading any body.
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(10_000_000) });
+        res.write('[');
+        return;
       case '/html':
         res.writeHead(200, { 'content-type': 'text/html' });
         return res.end('<html><body>login</body></html>');
@@ -126,6 +146,18 @@ describe('getJson', () => {
     expect(hits.get('/flaky')).toBe(3);
   });
 
+  it('retries 429 too, and codes a connection reset as connection-failed', async () => {
+    expect(await getJson({ url: base, retries: 2 }, '/throttled')).toEqual({ ok: 'after the limit' });
+    expect(hits.get('/throttled')).toBe(3);
+    hits.delete('/reset');
+    const reset = await failure({ url: base, retries: 1 }, '/reset');
+    expect(reset).toMatchObject({
+      code: 'connection-failed',
+      message: expect.stringMatching(/\/reset: connection (reset|closed by the server)$/),
+    });
+    expect(hits.get('/reset')).toBe(2);
+  });
+
   it('gives up after the retries with the server message', async () => {
     hits.delete('/always-500');
     const error = await failure({ url: base, retries: 1 }, '/always-500');
@@ -154,6 +186,41 @@ describe('getJson', () => {
     });
     expect((await failure({ url: base, maxResponseBytes: 100_000 }, '/huge')).code).toBe('too-large');
     expect((await failure({ url: base }, '/html')).message).toMatch(/not JSON \(it starts "<html>/);
+  });
+
+  it('does not follow redirects, and names the target without its credentials or query', async () => {
+    const error = await failure({ url: base, bearerToken: TOKEN }, '/redirect');
+    expect(error).toMatchObject({ code: 'http-error' });
+    expect(error.message).toContain('HTTP 302, redirected to https://login.example/sso');
+    expect(error.message).not.toMatch(/pw-in-location|abc123|sso:/);
+    expect(hits.get('/sso')).toBeUndefined();
+  });
+
+  it('refuses an answer whose declared length is over the cap without reading it', async () => {
+    const error = await failure(
+      { url: base, maxResponseBytes: 1_000_000, timeoutMs: 2000 },
+      '/declared-huge',
+    );
+    expect(error).toMatchObject({ code: 'too-large' });
+    expect(error.message).toMatch(/larger than 976\.6 KiB/);
+  });
+
+  it('scrubs credentials a server echoes back in its error text', async () => {
+    const connection = {
+      url: base,
+      bearerToken: 'echoed-token-31337',
+      headers: { 'X-Api-Key': 'api-key-value-99', 'X-Scope-OrgID': 'shop' },
+    };
+    const error = await failure(connection, '/echo-auth');
+    expect(error.code).toBe('http-error');
+    expect(error.message).not.toContain('echoed-token-31337');
+    expect(error.message).not.toContain('api-key-value-99');
+    expect(error.message).toContain('bad request');
+    const basic = await failure(
+      { url: base, basicAuth: { username: 'ops', password: 'pa55-w0rd!' } },
+      '/echo-auth',
+    );
+    expect(basic.message).not.toContain(Buffer.from('ops:pa55-w0rd!').toString('base64'));
   });
 
   it('describes a server without credentials or query', () => {

@@ -1,0 +1,272 @@
+import type { MetricRole } from './data.js';
+
+// Which real metrics play which role, for raw series read from files (OpenMetrics text,
+// query_range exports of raw selectors, CSV columns named after metrics): match a metric name,
+// turn counters into rates, sum the labels that do not identify the subject. The PromQL twin of
+// these rules, for servers, is the query set (query-set.ts).
+// Metric names are those of node exporter, cAdvisor/kubelet, kube-state-metrics, the Prometheus
+// client libraries' process and runtime collectors (Go, Node.js prom-client, JVM Micrometer),
+// HikariCP and Tomcat through Micrometer, the OpenTelemetry HTTP semantic conventions as
+// Prometheus names them, postgres_exporter, mysqld_exporter, redis_exporter, kafka_exporter,
+// the NATS exporter and Surveyor, and Prometheus itself.
+
+export type Exporter =
+  | 'node'
+  | 'cadvisor'
+  | 'kube-state-metrics'
+  | 'process'
+  | 'nodejs'
+  | 'jvm'
+  | 'go'
+  | 'python'
+  | 'http'
+  | 'otel-http'
+  | 'postgres'
+  | 'mysql'
+  | 'redis'
+  | 'kafka'
+  | 'nats'
+  | 'prometheus';
+
+/** How a raw series becomes a role series. */
+export type RuleKind =
+  /** The value as it is. */
+  | 'gauge'
+  /** A cumulative counter: per-second rate between samples, resets handled. */
+  | 'counter'
+  /** A cumulative counter: the increase between samples (restarts, OOM kills per interval). */
+  | 'increase'
+  /** A value that changes only when something restarts (a start time): 1 per change, else 0. */
+  | 'changes'
+  /** Cumulative histogram buckets (`le` label): the 99th percentile of each interval's increase. */
+  | 'histogram-p99';
+
+export interface RoleRule {
+  metric: string;
+  role: MetricRole;
+  kind: RuleKind;
+  exporter: Exporter;
+  /** Only samples whose labels have these values (a regular expression per label, fully anchored). */
+  labels?: Record<string, string>;
+  /**
+   * The denominator of a ratio role: a second metric summed over the same subject (throttled periods
+   * over all periods; busy CPU seconds over all CPU seconds; a histogram's sum over its count).
+   */
+  over?: { metric: string; kind: RuleKind; labels?: Record<string, string> };
+  /** Subtract the ratio from 1 (idle share → busy share). */
+  complement?: boolean;
+  /** Multiply the result, to bring it to the role's unit (milliseconds → seconds). */
+  scale?: number;
+}
+
+/**
+ * Labels that name what a series is about besides pod, instance or job; the other labels are
+ * summed away. Disk and filesystem roles keep the device or mount point (one full disk must not
+ * hide in a sum); queue roles keep the consumer group, topic, stream and consumer.
+ */
+export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = {
+  'disk.free': ['mountpoint'],
+  'disk.size': ['mountpoint'],
+  'disk.io-utilization': ['device'],
+  'queue.lag': ['consumergroup', 'topic', 'stream', 'stream_name', 'consumer_name'],
+  'queue.consumed': ['consumergroup', 'topic', 'stream', 'stream_name', 'consumer_name'],
+  'queue.published': ['topic', 'stream', 'stream_name'],
+  'db.replication-lag': ['application_name'],
+};
+
+/** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
+export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
+  'eventloop.lag',
+  'scrape.up',
+  'scrape.duration',
+  'db.replication-lag',
+  'db.xid-age',
+  'disk.io-utilization',
+]);
+
+/** Roles where the worst member is the subject's value: the busiest device, the oldest database. */
+export const MAX_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
+  'disk.io-utilization',
+  'db.xid-age',
+  'db.replication-lag',
+]);
+
+const rule =
+  (kind: RuleKind) =>
+  (metric: string, role: MetricRole, exporter: Exporter, labels?: Record<string, string>): RoleRule => ({
+    metric,
+    role,
+    kind,
+    exporter,
+    ...(labels ? { labels } : {}),
+  });
+const g = rule('gauge');
+const c = rule('counter');
+
+/** A histogram's mean per interval: the increase of its sum over the increase of its count. */
+const mean = (base: string, role: MetricRole, exporter: Exporter, scale?: number): RoleRule => ({
+  metric: `${base}_sum`,
+  role,
+  kind: 'counter',
+  exporter,
+  over: { metric: `${base}_count`, kind: 'counter' },
+  ...(scale ? { scale } : {}),
+});
+const p99 = (base: string, exporter: Exporter, scale?: number): RoleRule => ({
+  metric: `${base}_bucket`,
+  role: 'http.latency-p99',
+  kind: 'histogram-p99',
+  exporter,
+  ...(scale ? { scale } : {}),
+});
+/** Requests, 5xx and 429 per second from a request counter whose status label is `status`. */
+const httpCounts = (metric: string, status: string, exporter: Exporter): RoleRule[] => [
+  c(metric, 'http.requests', exporter),
+  c(metric, 'http.errors', exporter, { [status]: '5..' }),
+  c(metric, 'http.throttled', exporter, { [status]: '429' }),
+];
+const NOT_LOOPBACK = { device: '(?!lo$).*' };
+const REAL_FILESYSTEMS = { fstype: '(?!tmpfs|overlay|squashfs).*' };
+
+/**
+ * In order of preference: for one role and subject, the first rule that has data wins (a host's
+ * file table before the node exporter's own descriptors; a process's resident memory before its
+ * container's working set).
+ */
+export const ROLE_RULES: readonly RoleRule[] = [
+  // Memory
+  g('process_resident_memory_bytes', 'memory.resident', 'process'),
+  g('container_memory_working_set_bytes', 'memory.resident', 'cadvisor', { container: '.+' }),
+  g('jvm_memory_used_bytes', 'memory.heap-used', 'jvm', { area: 'heap' }),
+  g('nodejs_heap_size_used_bytes', 'memory.heap-used', 'nodejs'),
+  g('go_memstats_heap_inuse_bytes', 'memory.heap-used', 'go'),
+  g('container_spec_memory_limit_bytes', 'memory.limit', 'cadvisor', { container: '.+' }),
+  g('kube_pod_container_resource_limits', 'memory.limit', 'kube-state-metrics', { resource: 'memory' }),
+  {
+    metric: 'kube_pod_container_status_restarts_total',
+    role: 'process.restarts',
+    kind: 'increase',
+    exporter: 'kube-state-metrics',
+  },
+  { metric: 'process_start_time_seconds', role: 'process.restarts', kind: 'changes', exporter: 'process' },
+  { metric: 'container_oom_events_total', role: 'process.oom-kills', kind: 'increase', exporter: 'cadvisor' },
+  // CPU
+  c('process_cpu_seconds_total', 'cpu.usage', 'process'),
+  c('container_cpu_usage_seconds_total', 'cpu.usage', 'cadvisor', { container: '.+' }),
+  g('kube_pod_container_resource_limits', 'cpu.limit', 'kube-state-metrics', { resource: 'cpu' }),
+  {
+    metric: 'node_cpu_seconds_total',
+    role: 'cpu.utilization',
+    kind: 'counter',
+    exporter: 'node',
+    labels: { mode: 'idle' },
+    over: { metric: 'node_cpu_seconds_total', kind: 'counter' },
+    complement: true,
+  },
+  {
+    metric: 'node_cpu_seconds_total',
+    role: 'cpu.iowait',
+    kind: 'counter',
+    exporter: 'node',
+    labels: { mode: 'iowait' },
+    over: { metric: 'node_cpu_seconds_total', kind: 'counter' },
+  },
+  {
+    metric: 'container_cpu_cfs_throttled_periods_total',
+    role: 'cpu.throttled-ratio',
+    kind: 'counter',
+    exporter: 'cadvisor',
+    over: { metric: 'container_cpu_cfs_periods_total', kind: 'counter' },
+  },
+  // Runtimes. Python's client exposes GC collection counts, not pause time, so it has no GC rule;
+  // a Python process is covered by the process_* rules.
+  c('jvm_gc_pause_seconds_sum', 'gc.pause-ratio', 'jvm'),
+  c('go_gc_duration_seconds_sum', 'gc.pause-ratio', 'go'),
+  c('nodejs_gc_duration_seconds_sum', 'gc.pause-ratio', 'nodejs'),
+  g('nodejs_eventloop_lag_p99_seconds', 'eventloop.lag', 'nodejs'),
+  g('nodejs_eventloop_lag_seconds', 'eventloop.lag', 'nodejs'),
+  g('tomcat_threads_busy_threads', 'threads.busy', 'jvm'),
+  g('tomcat_threads_config_max_threads', 'threads.max', 'jvm'),
+  g('executor_active_threads', 'threads.busy', 'jvm'),
+  g('executor_pool_max_threads', 'threads.max', 'jvm'),
+  g('hikaricp_connections_active', 'pool.active', 'jvm'),
+  g('hikaricp_connections_idle', 'pool.idle', 'jvm'),
+  g('hikaricp_connections_max', 'pool.max', 'jvm'),
+  g('hikaricp_connections_pending', 'pool.pending', 'jvm'),
+  c('hikaricp_connections_timeout_total', 'pool.timeouts', 'jvm'),
+  g('node_filefd_allocated', 'fd.open', 'node'),
+  g('node_filefd_maximum', 'fd.max', 'node'),
+  g('process_open_fds', 'fd.open', 'process'),
+  g('process_max_fds', 'fd.max', 'process'),
+  // HTTP servers: Micrometer, the OpenTelemetry semantic conventions (current, in seconds, and the
+  // older http.server.duration in milliseconds), and the client libraries' usual names.
+  ...httpCounts('http_server_requests_seconds_count', 'status', 'jvm'),
+  ...httpCounts('http_server_request_duration_seconds_count', 'http_response_status_code', 'otel-http'),
+  ...httpCounts('http_server_duration_milliseconds_count', 'http_status_code', 'otel-http'),
+  ...httpCounts('http_requests_total', 'code', 'http'),
+  mean('http_server_requests_seconds', 'http.latency-mean', 'jvm'),
+  mean('http_server_request_duration_seconds', 'http.latency-mean', 'otel-http'),
+  mean('http_server_duration_milliseconds', 'http.latency-mean', 'otel-http', 0.001),
+  mean('http_request_duration_seconds', 'http.latency-mean', 'http'),
+  p99('http_server_requests_seconds', 'jvm'),
+  p99('http_server_request_duration_seconds', 'otel-http'),
+  p99('http_server_duration_milliseconds', 'otel-http', 0.001),
+  p99('http_request_duration_seconds', 'http'),
+  // Databases
+  g('pg_stat_activity_count', 'db.connections', 'postgres'),
+  g('pg_settings_max_connections', 'db.connections.max', 'postgres'),
+  c('pg_stat_database_deadlocks', 'db.deadlocks', 'postgres'),
+  // Blocked queries count only waiting lock requests; all locks held is the fallback.
+  g('pg_blocked_queries', 'db.locks-waiting', 'postgres'),
+  g('pg_locks_count', 'db.locks-waiting', 'postgres'),
+  g('pg_replication_lag_seconds', 'db.replication-lag', 'postgres'),
+  g('pg_replication_lag', 'db.replication-lag', 'postgres'),
+  g('pg_database_wraparound_age_datfrozenxid_seconds', 'db.xid-age', 'postgres'),
+  g('pg_database_wraparound_age_datfrozenxid', 'db.xid-age', 'postgres'),
+  g('mysql_global_status_threads_connected', 'db.connections', 'mysql'),
+  g('mysql_global_variables_max_connections', 'db.connections.max', 'mysql'),
+  g('mysql_slave_status_seconds_behind_master', 'db.replication-lag', 'mysql'),
+  c('mysql_global_status_slow_queries', 'db.slow-queries', 'mysql'),
+  // Disks, files, network (node exporter)
+  c('node_disk_io_time_seconds_total', 'disk.io-utilization', 'node'),
+  g('node_filesystem_avail_bytes', 'disk.free', 'node', REAL_FILESYSTEMS),
+  g('node_filesystem_size_bytes', 'disk.size', 'node', REAL_FILESYSTEMS),
+  c('node_network_receive_errs_total', 'net.errors', 'node', NOT_LOOPBACK),
+  c('node_network_transmit_errs_total', 'net.errors', 'node', NOT_LOOPBACK),
+  c('node_network_receive_drop_total', 'net.drops', 'node', NOT_LOOPBACK),
+  c('node_network_transmit_drop_total', 'net.drops', 'node', NOT_LOOPBACK),
+  c('node_netstat_Tcp_RetransSegs', 'net.retransmits', 'node'),
+  c('node_netstat_Tcp_OutSegs', 'net.segments-out', 'node'),
+  c('node_netstat_TcpExt_ListenOverflows', 'net.listen-overflows', 'node'),
+  c('node_netstat_TcpExt_ListenDrops', 'net.listen-overflows', 'node'),
+  {
+    metric: 'node_nf_conntrack_entries',
+    role: 'net.conntrack-used',
+    kind: 'gauge',
+    exporter: 'node',
+    over: { metric: 'node_nf_conntrack_entries_limit', kind: 'gauge' },
+  },
+  // Caches
+  c('redis_keyspace_hits_total', 'cache.hits', 'redis'),
+  c('redis_keyspace_misses_total', 'cache.misses', 'redis'),
+  c('redis_evicted_keys_total', 'cache.evictions', 'redis'),
+  g('redis_memory_used_bytes', 'cache.memory-used', 'redis'),
+  g('redis_memory_max_bytes', 'cache.memory-max', 'redis'),
+  g('redis_connected_clients', 'cache.connections', 'redis'),
+  // Queues and streams: kafka_exporter; the NATS exporter (jetstream_*) and NATS Surveyor (nats_*).
+  // Stream sequences only grow, so their rate is messages published or acknowledged per second.
+  g('kafka_consumergroup_lag', 'queue.lag', 'kafka'),
+  c('kafka_consumergroup_current_offset', 'queue.consumed', 'kafka'),
+  c('kafka_topic_partition_current_offset', 'queue.published', 'kafka'),
+  g('jetstream_consumer_num_pending', 'queue.lag', 'nats'),
+  c('jetstream_consumer_ack_floor_stream_seq', 'queue.consumed', 'nats'),
+  c('jetstream_stream_last_seq', 'queue.published', 'nats'),
+  g('nats_consumer_num_pending', 'queue.lag', 'nats'),
+  c('nats_consumer_ack_floor_stream_seq', 'queue.consumed', 'nats'),
+  c('nats_stream_last_seq', 'queue.published', 'nats'),
+  // Prometheus about itself and its targets
+  g('prometheus_tsdb_head_series', 'tsdb.series', 'prometheus'),
+  g('up', 'scrape.up', 'prometheus'),
+  g('scrape_duration_seconds', 'scrape.duration', 'prometheus'),
+  g('scrape_samples_scraped', 'scrape.samples', 'prometheus'),
+];
