@@ -67,6 +67,9 @@ const IDENTITY_LABELS = [
   'queue',
   'stream',
   'consumer',
+  // NATS JetStream exporters name the stream and consumer so.
+  'stream_name',
+  'consumer_name',
   'db',
 ] as const;
 
