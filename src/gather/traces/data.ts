@@ -34,6 +34,21 @@ export const SpanSchema = z.strictObject({
     ),
   /** Exception events (type and message), masked. */
   exceptions: z.array(z.string()).optional(),
+  /**
+   * The rhythm of the messages a streaming call sent or received (gRPC "message" events), summed up
+   * instead of kept one by one: enough to see a stream fall silent while it stays open.
+   */
+  messages: z
+    .strictObject({
+      count: z.int().positive(),
+      /** Median time between consecutive messages, ms; 0 with a single message. */
+      medianGap: z.number().nonnegative(),
+      /** Longest silence, ms, counting from the span's start to the first message and from the last to its end. */
+      longestGap: z.number().nonnegative(),
+      /** When that silence began, epoch ms. */
+      longestGapStart: z.number(),
+    })
+    .optional(),
 });
 export type Span = z.infer<typeof SpanSchema>;
 

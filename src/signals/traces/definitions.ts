@@ -68,4 +68,91 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
   ),
   traces('traces.fanout.max', 'Largest number of direct children of one span', 'children'),
+  traces(
+    'traces.fanout.p99',
+    '99th percentile of direct children per span, over spans with children',
+    'children',
+  ),
+  traces(
+    'traces.retries.amplification',
+    'Calls that reached the deepest downstream per request that retried, against requests that did not; 1 when nothing retried',
+    'ratio',
+  ),
+  traces(
+    'traces.errors.surface-share',
+    'Per service: share of failed requests it answered with an error (a failed server or consumer span)',
+    'ratio',
+  ),
+  traces(
+    'traces.errors.collateral-share',
+    'Share of failed requests that never reached the service or call where errors began first: the failure spread to its callers',
+    'ratio',
+  ),
+  traces(
+    'traces.timeouts.unanswered-share',
+    'Per downstream: share of calls that timed out with no server span under them (the connection was never made)',
+    'ratio',
+  ),
+  traces(
+    'traces.multi-root-share',
+    'Share of traces with more than one span without a parent in the trace',
+    'ratio',
+  ),
+  traces(
+    'traces.service.self-time',
+    'Per service: median own time (self time of its spans) per request it takes part in',
+    'ms',
+  ),
+  traces(
+    'traces.service.self-time.shift',
+    'Per service: highest sustained median own time per request after the first quarter of the window, divided by the median before',
+    'ratio',
+  ),
+  traces(
+    'traces.operation.self-time',
+    'Per operation: median self time per call (duration less its children)',
+    'ms',
+  ),
+  traces(
+    'traces.operation.critical-path.share',
+    "Per operation: share of the requests' critical path it holds",
+    'ratio',
+  ),
+  traces('traces.operation.latency.p50', 'Per operation or downstream: median duration', 'ms'),
+  traces('traces.operation.latency.p99', 'Per operation or downstream: 99th percentile duration', 'ms'),
+  traces(
+    'traces.operation.latency.p50.shift',
+    'Per operation or downstream: highest sustained median duration after the first quarter of the window, divided by the median before',
+    'ratio',
+  ),
+  traces(
+    'traces.operation.latency.p99.shift',
+    'Per operation or downstream: p99 duration after the first quarter of the window divided by the p99 before',
+    'ratio',
+  ),
+  traces(
+    'traces.slow-spans.share',
+    'Per operation or downstream: growth of the share of successful calls beyond 4 robust standard deviations of its own baseline log-durations, after the first quarter of the window against before (one-sided 95% lower bound)',
+    'ratio',
+  ),
+  traces(
+    'traces.pool.wait.share',
+    'Per service: highest share of database time (pool waits plus queries) spent waiting for a pooled connection, over 20 requests in a row',
+    'ratio',
+  ),
+  traces(
+    'traces.pool.wait.shift',
+    'Per service: highest sustained median wait for a pooled connection per request after the first quarter of the window, divided by the median before (at least 1 ms)',
+    'ratio',
+  ),
+  traces(
+    'traces.stream.stall-share',
+    'Per streaming operation: growth of the share of streams that fell silent while open (a gap 20× their usual one, at least 1 s), after the first quarter of the window against before (one-sided 95% lower bound)',
+    'ratio',
+  ),
+  traces(
+    'traces.stream.stall-gap',
+    'Per streaming operation: median longest silence of the stalled streams',
+    'ms',
+  ),
 ];

@@ -51,7 +51,7 @@ export function buildTraces(
       roots,
       children,
       orphans,
-      start: Math.min(...spans.map((s) => s.start)),
+      start: spans.reduce((earliest, s) => Math.min(earliest, s.start), Number.POSITIVE_INFINITY),
       source,
     });
   }
@@ -77,8 +77,31 @@ export function operationOf(span: Span): string {
   return `${span.service} ${span.name}`;
 }
 
+/**
+ * Spans of a connection pool handing out a connection, as instrumentations name them (node-postgres'
+ * pool, generic-pool, and names that say "acquire" or "checkout" of a connection from a pool). The
+ * time in them is waiting for a connection, not talking to the database.
+ */
+const POOL_WAIT_NAMES = new Set(['pg-pool.connect', 'generic-pool.acquire', 'generic-pool.aquire']);
+const POOL_WAIT_PATTERN =
+  /pool.*\b(?:acquire|checkout|getconnection)\b|\b(?:acquire|checkout)\b.*connection/i;
+
+export function isPoolWait(span: Span): boolean {
+  return POOL_WAIT_NAMES.has(span.name) || POOL_WAIT_PATTERN.test(span.name);
+}
+
+/** A query to a database: a client span with a database system that is not a wait for a connection. */
+export function isDbCall(span: Span): boolean {
+  return (
+    span.kind === 'client' &&
+    (span.attributes['db.system'] !== undefined || span.attributes['db.system.name'] !== undefined) &&
+    !isPoolWait(span)
+  );
+}
+
 /** The downstream a client span calls: peer service, database system or server address. */
 export function downstreamOf(span: Span): string {
+  if (isPoolWait(span)) return `${span.service} → connection pool`;
   const a = span.attributes;
   const peer =
     a['peer.service'] ??

@@ -1,8 +1,8 @@
 import type { Span } from '../../gather/traces/data.js';
-import { callKey, downstreamOf, type TraceView } from './model.js';
+import { callKey, downstreamOf, isPoolWait, type TraceView } from './model.js';
 
-// What one trace shows: repeated identical calls, retries, where its errors began, failed calls
-// and the services that started a trace although they are normally called by others.
+// What one trace shows: repeated identical calls, retries, where its errors began, failed calls,
+// the services that started a trace although they are normally called by others, and its shape.
 
 /**
  * Identical calls under one parent from this many on are N+1: an ORM loading rows one by one
@@ -24,7 +24,8 @@ export function repeatedCalls(trace: TraceView): RepeatedCalls[] {
     if (!children || children.length < 2) continue;
     const groups = new Map<string, number>();
     for (const child of children) {
-      if (child.error || child.kind === 'internal') continue;
+      // A pool handing out a connection repeats with every query; the query is the call that repeats.
+      if (child.error || child.kind === 'internal' || isPoolWait(child)) continue;
       const key = callKey(child);
       groups.set(key, (groups.get(key) ?? 0) + 1);
     }
@@ -48,7 +49,7 @@ export function retries(trace: TraceView): Retry[] {
   for (const [, children] of trace.children) {
     const groups = new Map<string, Span[]>();
     for (const child of children) {
-      if (child.kind !== 'client') continue;
+      if (child.kind !== 'client' || isPoolWait(child)) continue;
       const key = callKey(child);
       const list = groups.get(key) ?? [];
       list.push(child);
@@ -84,13 +85,16 @@ export function failed(trace: TraceView): boolean {
 
 /** Failed client calls with whether any span answered below them (a server that was reached). */
 export function failedCalls(trace: TraceView): Array<{ downstream: string; span: Span; answered: boolean }> {
-  return trace.spans
-    .filter((s) => s.kind === 'client' && s.error)
-    .map((s) => ({
-      downstream: downstreamOf(s),
-      span: s,
-      answered: (trace.children.get(s.spanId) ?? []).length > 0,
-    }));
+  return (
+    trace.spans
+      // A pool that timed out handing out a connection is not a downstream that could not be reached.
+      .filter((s) => s.kind === 'client' && s.error && !isPoolWait(s))
+      .map((s) => ({
+        downstream: downstreamOf(s),
+        span: s,
+        answered: (trace.children.get(s.spanId) ?? []).length > 0,
+      }))
+  );
 }
 
 /** Services seen answering calls from other services (a server span under another service's client span). */
@@ -107,38 +111,48 @@ export function calledServices(traces: readonly TraceView[]): Set<string> {
   return called;
 }
 
-/**
- * The critical path of a trace: from the root, the child that finished last, then the child that
- * finished last before that one started, and so on down each chosen child. Each span on it is
- * charged the part of its time not covered by the chosen children: the time the request waited
- * on that span's own work.
- */
-export function criticalPath(trace: TraceView): Map<string, number> {
-  const charged = new Map<string, number>();
-  const walk = (span: Span): void => {
-    const children = [...(trace.children.get(span.spanId) ?? [])].sort(
-      (a, b) => b.start + b.duration - (a.start + a.duration),
-    );
-    let cursor = span.start + span.duration;
-    let own = 0;
-    for (const child of children) {
-      const end = Math.min(cursor, child.start + child.duration);
-      if (end <= span.start || child.start >= cursor) continue;
-      own += cursor - end;
-      walk(child);
-      cursor = Math.max(span.start, child.start);
-    }
-    own += Math.max(0, cursor - span.start);
-    charged.set(span.service, (charged.get(span.service) ?? 0) + own);
-  };
-  const root = trace.roots[0];
-  if (root) walk(root);
-  return charged;
-}
-
 /** Children per span: the largest fan-out of the trace. */
 export function fanOut(trace: TraceView): number {
   let most = 0;
   for (const list of trace.children.values()) most = Math.max(most, list.length);
   return most;
+}
+
+/**
+ * Of the given downstreams (the ones a request retried), the one called deepest in the trace (most
+ * client calls above it) and how many times the request called it: what retries at several layers
+ * multiply.
+ */
+export function deepestCalls(
+  trace: TraceView,
+  among: ReadonlySet<string>,
+): { downstream: string; calls: number } | undefined {
+  const byId = new Map(trace.spans.map((s) => [s.spanId, s]));
+  let deepest: { downstream: string; depth: number } | undefined;
+  let calls = 0;
+  for (const span of trace.spans) {
+    if (span.kind !== 'client' || !among.has(downstreamOf(span))) continue;
+    let depth = 0;
+    const seen = new Set<string>();
+    for (let p = span.parentSpanId; p && !seen.has(p); p = byId.get(p)?.parentSpanId) {
+      seen.add(p);
+      if (byId.get(p)?.kind === 'client') depth++;
+    }
+    if (!deepest || depth > deepest.depth) deepest = { downstream: downstreamOf(span), depth };
+  }
+  if (!deepest) return undefined;
+  for (const span of trace.spans)
+    if (span.kind === 'client' && downstreamOf(span) === deepest.downstream) calls++;
+  return { downstream: deepest.downstream, calls };
+}
+
+/** Client calls per downstream in one trace. */
+export function callsPerDownstream(trace: TraceView): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const span of trace.spans) {
+    if (span.kind !== 'client' || isPoolWait(span)) continue;
+    const downstream = downstreamOf(span);
+    counts.set(downstream, (counts.get(downstream) ?? 0) + 1);
+  }
+  return counts;
 }

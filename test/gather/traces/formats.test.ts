@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GatherError } from '../../../src/gather/gatherer.js';
 import { TracesDataSchema } from '../../../src/gather/traces/data.js';
-import { readTracesFile } from '../../../src/gather/traces/gatherer.js';
+import { readTracesFile, tracesFileGatherer } from '../../../src/gather/traces/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-traces-'));
 const file = (name: string, content: string | Buffer) => {
@@ -16,6 +16,7 @@ const file = (name: string, content: string | Buffer) => {
 const read = (path: string) => readTracesFile({ type: 'file', path });
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
+const T0 = Date.UTC(2026, 10, 22, 14);
 const otlpRequest = (ids: { trace: string; root: string; child: string }) => ({
   resourceSpans: [
     {
@@ -157,9 +158,10 @@ describe('trace files', () => {
     };
     const data = await read(file('jaeger.json', JSON.stringify(jaeger)));
     expect(data.format).toBe('jaeger-json');
+    // Jaeger writes ids without leading zeros; they are read at their full width, as other formats write them.
     expect(data.spans.map((s) => [s.service, s.kind, s.start, s.duration, s.error, s.parentSpanId])).toEqual([
       ['cart', 'server', 1763820000000, 12, false, undefined],
-      ['cart', 'client', 1763820000001, 5, true, 'a1'],
+      ['cart', 'client', 1763820000001, 5, true, '00000000000000a1'],
     ]);
   });
 
@@ -188,27 +190,319 @@ describe('trace files', () => {
   });
 
   it('says which formats it tried, and where a document is broken', async () => {
-    const fail = async (path: string) => {
-      try {
-        await read(path);
-      } catch (error) {
-        if (error instanceof GatherError) return error;
-        throw error;
-      }
-      throw new Error('expected a GatherError');
-    };
-    expect((await fail(file('other.json', '{"hello": 1}'))).message).toMatch(
+    expect((await failure(file('other.json', '{"hello": 1}'))).message).toMatch(
       /tried OTLP\/JSON .* Jaeger JSON .* Zipkin v2/,
     );
     const broken = otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' });
-    const child = broken.resourceSpans[0]?.scopeSpans[0]?.spans[1] as { endTimeUnixNano?: unknown };
-    delete child.endTimeUnixNano;
-    expect((await fail(file('broken.traces.json', JSON.stringify(broken)))).message).toMatch(
-      /resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]: expected traceId, spanId, startTimeUnixNano and endTimeUnixNano/,
+    const spans = broken.resourceSpans[0]?.scopeSpans[0]?.spans as Array<{ endTimeUnixNano?: unknown }>;
+    delete spans[1]?.endTimeUnixNano;
+    // One broken span is skipped and noted with where it is; the others are read.
+    const partial = await read(file('broken.traces.json', JSON.stringify(broken)));
+    expect(partial.spans).toHaveLength(1);
+    expect(partial.notes.join(' ')).toMatch(
+      /1 spans could not be read .*broken\.traces\.json: resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]: expected traceId, spanId, startTimeUnixNano and endTimeUnixNano/,
     );
-    const lines = `${JSON.stringify(otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' }))}\n{"resourceSpans": [\n`;
-    expect((await fail(file('cut.traces.jsonl', lines))).message).toMatch(
-      /cut\.traces\.jsonl:2: not valid JSON/,
+    // When no span can be read the file is broken, and the error says where.
+    delete spans[0]?.endTimeUnixNano;
+    const error = await failure(file('all-broken.traces.json', JSON.stringify(broken)));
+    expect(error.code).toBe('parse-error');
+    expect(error.message).toMatch(
+      /all-broken\.traces\.json: resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]/,
+    );
+    const notArray = await failure(file('scopes.traces.json', '{"resourceSpans": [{"scopeSpans": {}}]}'));
+    expect(notArray.message).toMatch(/resourceSpans\[0\]\.scopeSpans: expected an array/);
+  });
+
+  it('skips and notes a collector line cut short, naming the line', async () => {
+    const good = JSON.stringify(
+      otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' }),
+    );
+    const data = await read(file('cut.traces.jsonl', `${good}\n${good.slice(0, 80)}\n`));
+    expect(data.spans).toHaveLength(2);
+    expect(data.notes.join(' ')).toMatch(
+      /1 lines were skipped \(line 2\): .*cut\.traces\.jsonl:2: not valid JSON/,
     );
   });
+
+  it('refuses zstd, damaged gzip and directories with a coded error, and never changes the file', async () => {
+    const zstd = file('x.traces.json.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0]));
+    expect((await failure(zstd)).message).toMatch(/zstd-compressed; decompress it first/);
+    const gz = gzipSync('{"resourceSpans": []}');
+    const damaged = file('damaged.traces.json.gz', gz.subarray(0, gz.length - 6));
+    expect(await failure(damaged)).toMatchObject({
+      code: 'parse-error',
+      message: expect.stringMatching(/damaged gzip/),
+    });
+    expect((await failure(dir)).code).toBe('unreadable');
+    expect(readFileSync(damaged)).toEqual(gz.subarray(0, gz.length - 6));
+  });
+
+  it('keeps at most maxSpans spans and counts the rest', async () => {
+    const path = file(
+      'many.traces.json',
+      JSON.stringify(otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' })),
+    );
+    const data = await readTracesFile({ type: 'file', path }, { maxSpans: 1 });
+    expect(data.spans).toHaveLength(1);
+    expect(data.droppedSpans).toBe(1);
+    expect(data.notes.join(' ')).toMatch(/1 spans beyond the first 1 were not kept/);
+    const gathered = await tracesFileGatherer({ maxSpans: 1 }).gather({ type: 'file', path });
+    expect(gathered.droppedSpans).toBe(1);
+  });
+
+  it('reads an empty answer as no spans, with a note', async () => {
+    for (const empty of ['{"data": [], "total": 0}', '[]']) {
+      const data = await read(file('empty.json', empty));
+      expect(data.spans).toEqual([]);
+      expect(data.notes).toContain('no spans in the source');
+    }
+  });
 });
+
+describe('what is kept of a span', () => {
+  const attributes = async (attrs: Array<[string, string | number]>) => {
+    const request = otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' });
+    const child = request.resourceSpans[0]?.scopeSpans[0]?.spans[1] as { attributes: unknown };
+    child.attributes = attrs.map(([key, value]) => ({
+      key,
+      value: typeof value === 'number' ? { intValue: String(value) } : { stringValue: value },
+    }));
+    const data = await read(file('attrs.traces.json', JSON.stringify(request)));
+    return data.spans[1]?.attributes;
+  };
+
+  it('templates URLs: no query string, no credentials, ids as {id}', async () => {
+    expect(
+      await attributes([
+        ['url.full', 'https://svc:hunter2@payments.internal/v1/charges/8812/refunds?token=abc&amount=3'],
+        ['url.path', '/items/550e8400-e29b-41d4-a716-446655440000'],
+        ['http.request.resend_count', 2],
+        ['http.request.header.authorization', 'Bearer abcdefghijklmnop'],
+      ]),
+    ).toEqual({
+      'url.full': 'https://payments.internal/v1/charges/{id}/refunds',
+      'url.path': '/items/{id}',
+      'http.request.resend_count': 2,
+    });
+  });
+
+  it('cuts query strings from span names that are raw URLs', async () => {
+    const span = {
+      traceId: TRACE,
+      id: 'c3',
+      name: 'get /reset?token=abc123&email=a@b.c',
+      timestamp: 1,
+      duration: 1,
+      localEndpoint: { serviceName: 'auth' },
+    };
+    const data = await read(file('names.json', JSON.stringify([span])));
+    expect(data.spans[0]?.name).toBe('get /reset');
+  });
+
+  it('replaces literals in statements, so the same query with other values is the same text', async () => {
+    const one = await attributes([
+      ['db.statement', "SELECT * FROM t WHERE id IN (1, 2, 3) AND name = 'O''Brien'"],
+    ]);
+    const two = await attributes([['db.statement', "SELECT *   FROM t WHERE id IN (7) AND name = 'x'"]]);
+    expect(one?.['db.statement']).toBe('SELECT * FROM t WHERE id IN (?) AND name = ?');
+    expect(two).toEqual(one);
+    const mongo = await attributes([
+      ['db.statement', '{"find": "users", "filter": {"email": "a@b.c", "age": 42}}'],
+    ]);
+    expect(mongo?.['db.statement']).toBe('{"find": ?, "filter": {"email": ?, "age": ?}}');
+  });
+});
+
+describe('ids and parents as exporters write them', () => {
+  it('takes an all-zero parent id for no parent, in hex and in base64', async () => {
+    const request = otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' });
+    const [root, child] = (request.resourceSpans[0]?.scopeSpans[0]?.spans ?? []) as Array<{
+      parentSpanId?: string;
+    }>;
+    if (root) root.parentSpanId = '0000000000000000';
+    const hex = await read(file('zero.traces.json', JSON.stringify(request)));
+    expect(hex.spans[0]?.parentSpanId).toBeUndefined();
+    if (root) root.parentSpanId = Buffer.alloc(8).toString('base64');
+    if (child) child.parentSpanId = Buffer.from('eee19b7ec3c1b174', 'hex').toString('base64');
+    const b64 = await read(file('zero64.traces.json', JSON.stringify(request)));
+    expect(b64.spans.map((s) => s.parentSpanId)).toEqual([undefined, 'eee19b7ec3c1b174']);
+  });
+
+  it('takes a Jaeger FOLLOWS_FROM reference as the parent when there is no CHILD_OF', async () => {
+    const data = await read(
+      file(
+        'follows.json',
+        JSON.stringify({
+          data: [
+            {
+              traceID: TRACE,
+              spans: [
+                {
+                  traceID: TRACE,
+                  spanID: 'aa',
+                  operationName: 'publish',
+                  references: [],
+                  startTime: 1,
+                  duration: 1,
+                  tags: [],
+                  processID: 'p1',
+                },
+                {
+                  traceID: TRACE,
+                  spanID: 'bb',
+                  operationName: 'consume',
+                  references: [{ refType: 'FOLLOWS_FROM', traceID: TRACE, spanID: 'aa' }],
+                  startTime: 5,
+                  duration: 1,
+                  tags: [{ key: 'span.kind', type: 'string', value: 'consumer' }],
+                  processID: 'p1',
+                },
+              ],
+              processes: { p1: { serviceName: 'mailer', tags: [] } },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(data.spans[1]).toMatchObject({ kind: 'consumer', parentSpanId: '00000000000000aa' });
+  });
+
+  it('splits a Zipkin span shared by client and server into a client and its server child', async () => {
+    const base = {
+      traceId: '463ac35c9f6413ad',
+      id: '72485a3953bb6124',
+      parentId: '5f6f1c3bd9a0c8b7',
+      timestamp: 1763820000000000,
+    };
+    const data = await read(
+      file(
+        'shared.json',
+        JSON.stringify([
+          {
+            ...base,
+            name: 'get /items',
+            kind: 'CLIENT',
+            duration: 9000,
+            localEndpoint: { serviceName: 'web' },
+          },
+          {
+            ...base,
+            name: 'get /items',
+            kind: 'SERVER',
+            shared: true,
+            timestamp: base.timestamp + 1000,
+            duration: 7000,
+            localEndpoint: { serviceName: 'items' },
+          },
+          {
+            traceId: base.traceId,
+            id: '0b1c2d3e4f506172',
+            parentId: base.id,
+            name: 'select',
+            kind: 'CLIENT',
+            timestamp: base.timestamp + 2000,
+            duration: 1000,
+            localEndpoint: { serviceName: 'items' },
+          },
+        ]),
+      ),
+    );
+    const [client, server, query] = data.spans;
+    expect(client).toMatchObject({
+      service: 'web',
+      spanId: '72485a3953bb6124-client',
+      parentSpanId: '5f6f1c3bd9a0c8b7',
+    });
+    expect(server).toMatchObject({
+      service: 'items',
+      spanId: '72485a3953bb6124',
+      parentSpanId: '72485a3953bb6124-client',
+    });
+    expect(query?.parentSpanId).toBe(server?.spanId);
+    // A 64-bit Zipkin trace id is read at full width.
+    expect(client?.traceId).toBe('0000000000000000463ac35c9f6413ad');
+  });
+});
+
+describe('the rhythm of streaming calls', () => {
+  const times = [1000, 2000, 3000, 4000];
+  const expected = { count: 4, medianGap: 1000, longestGap: 56_000, longestGapStart: T0 + 4000 };
+  const T = (ms: number) => T0 + ms;
+
+  it('sums up OTLP message events', async () => {
+    const request = otlpRequest({ trace: TRACE, root: 'eee19b7ec3c1b174', child: '0102030405060708' });
+    const root = request.resourceSpans[0]?.scopeSpans[0]?.spans[0] as Record<string, unknown>;
+    root.startTimeUnixNano = `${T0}000000`;
+    root.endTimeUnixNano = `${T0 + 60_000}000000`;
+    root.events = times.map((t, i) => ({
+      timeUnixNano: `${T(t)}000000`,
+      name: 'message',
+      attributes: [{ key: 'message.id', value: { intValue: String(i + 1) } }],
+    }));
+    const data = await read(file('stream.traces.json', JSON.stringify(request)));
+    expect(data.spans[0]?.messages).toEqual(expected);
+    expect(data.spans[1]?.messages).toBeUndefined();
+  });
+
+  it('from Jaeger logs and Zipkin annotations too', async () => {
+    const jaeger = await read(
+      file(
+        'stream-jaeger.json',
+        JSON.stringify({
+          data: [
+            {
+              traceID: TRACE,
+              spans: [
+                {
+                  traceID: TRACE,
+                  spanID: '1',
+                  operationName: 'feed.Prices/Subscribe',
+                  startTime: T0 * 1000,
+                  duration: 60_000_000,
+                  tags: [],
+                  logs: times.map((t) => ({
+                    timestamp: T(t) * 1000,
+                    fields: [{ key: 'event', type: 'string', value: 'message' }],
+                  })),
+                  processID: 'p1',
+                },
+              ],
+              processes: { p1: { serviceName: 'feed' } },
+            },
+          ],
+        }),
+      ),
+    );
+    expect(jaeger.spans[0]?.messages).toEqual(expected);
+    const zipkin = await read(
+      file(
+        'stream-zipkin.json',
+        JSON.stringify([
+          {
+            traceId: TRACE,
+            id: '1',
+            name: 'feed.prices/subscribe',
+            timestamp: T0 * 1000,
+            duration: 60_000_000,
+            annotations: times.map((t, i) => ({
+              timestamp: T(t) * 1000,
+              value: i % 2 ? 'message' : 'message|{"message.type":"SENT"}|0',
+            })),
+            localEndpoint: { serviceName: 'feed' },
+          },
+        ]),
+      ),
+    );
+    expect(zipkin.spans[0]?.messages).toEqual(expected);
+  });
+});
+
+async function failure(path: string): Promise<GatherError> {
+  try {
+    await read(path);
+  } catch (error) {
+    if (error instanceof GatherError) return error;
+    throw error;
+  }
+  throw new Error('expected a GatherError');
+}

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatherError } from '../../../src/gather/gatherer.js';
-import { DEFAULT_TRACEQL, tempoGatherer } from '../../../src/gather/traces/gatherer.js';
+import { DEFAULT_TRACEQL, tempoGatherer } from '../../../src/gather/traces/index.js';
 
 // The Tempo source against a local server answering as Tempo does: /api/search with TraceQL,
 // then /api/traces/<id> in the older `batches` shape and the newer `trace.resourceSpans` one.
@@ -22,6 +22,7 @@ const resource = (spans: unknown[]) => ({
 });
 const A = '0af7651916cd43dd8448eb211c80319c';
 const B = '1bf7651916cd43dd8448eb211c80319d';
+const C = '2cf7651916cd43dd8448eb211c80319e';
 
 let server: Server;
 let url: string;
@@ -35,13 +36,36 @@ beforeAll(async () => {
       searches.push(u.searchParams);
       return res.end(
         JSON.stringify({
-          traces: [{ traceID: A, rootServiceName: 'checkout' }, { traceID: B }, { traceID: 'missing' }],
+          traces: [
+            { traceID: A, rootServiceName: 'checkout' },
+            { traceID: B },
+            { traceID: 'missing' },
+            { traceID: C },
+          ],
           metrics: {},
         }),
       );
     }
-    if (u.pathname === `/api/traces/${A}`)
-      return res.end(JSON.stringify({ batches: [resource([span(A, '00f067aa0ba902b7', 'POST /pay')])] }));
+    if (u.pathname === `/api/traces/${A}`) {
+      // Older Tempo: "batches", instrumentationLibrarySpans, ids in base64 (protobuf's JSON mapping).
+      const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+      const old = {
+        ...span(b64(A), b64('00f067aa0ba902b7'), 'POST /pay'),
+        parentSpanId: b64('0000000000000000'),
+      };
+      return res.end(
+        JSON.stringify({
+          batches: [
+            {
+              resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+              instrumentationLibrarySpans: [{ instrumentationLibrary: {}, spans: [old] }],
+            },
+          ],
+        }),
+      );
+    }
+    if (u.pathname === `/api/traces/${C}`)
+      return res.end(JSON.stringify({ batches: [{ scopeSpans: 'broken' }] }));
     if (u.pathname === `/api/traces/${B}`)
       return res.end(
         JSON.stringify({ trace: { resourceSpans: [resource([span(B, '00f067aa0ba902b8', 'GET /cart')])] } }),
@@ -69,11 +93,12 @@ describe('the Tempo source', () => {
     expect(searches.at(-1)?.get('start')).toBe(String(window.start / 1000));
     expect(searches.at(-1)?.get('limit')).toBe('50');
     expect(data.format).toBe('tempo');
-    expect(data.spans.map((s) => [s.traceId, s.name, s.service, s.error])).toEqual([
-      [A, 'POST /pay', 'checkout', true],
-      [B, 'GET /cart', 'checkout', true],
+    // In the order the search found them, whatever order the answers came back in.
+    expect(data.spans.map((s) => [s.traceId, s.name, s.service, s.error, s.parentSpanId])).toEqual([
+      [A, 'POST /pay', 'checkout', true, undefined],
+      [B, 'GET /cart', 'checkout', true, undefined],
     ]);
-    expect(data.notes.join(' ')).toMatch(/1 of 3 traces could not be fetched .*HTTP 404/);
+    expect(data.notes.join(' ')).toMatch(/2 of 4 traces could not be fetched \(first: .*HTTP 404/);
   });
 
   it('fetches named traces without searching', async () => {
