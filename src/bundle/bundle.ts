@@ -21,9 +21,13 @@ export const SourceErrorSchema = z.strictObject({
 });
 export type SourceError = z.infer<typeof SourceErrorSchema>;
 
-/** One source of one kind: either loaded, or failed with a coded error. A failure never aborts a run. */
+/**
+ * One source of one kind: either loaded, or failed with a coded error. A failure never aborts a
+ * run. A source read only in part (a server that failed after some pages or queries) is loaded
+ * with what was read and carries the coded reason the rest is missing in `partial`.
+ */
 export type EvidenceSource<T> =
-  | { status: 'loaded'; source: z.infer<typeof SourcePointerSchema>; data: T }
+  | { status: 'loaded'; source: z.infer<typeof SourcePointerSchema>; data: T; partial?: SourceError }
   | { status: 'failed'; source: z.infer<typeof SourcePointerSchema>; error: SourceError };
 
 export type EvidenceSlots = { [K in EvidenceKind]?: Array<EvidenceSource<EvidenceData<K>>> };
@@ -44,7 +48,12 @@ export const EvidenceBundleSchema = z.strictObject({
     z.enum(EVIDENCE_KIND_NAMES),
     z.array(
       z.discriminatedUnion('status', [
-        z.strictObject({ status: z.literal('loaded'), source: SourcePointerSchema, data: z.unknown() }),
+        z.strictObject({
+          status: z.literal('loaded'),
+          source: SourcePointerSchema,
+          data: z.unknown(),
+          partial: SourceErrorSchema.optional(),
+        }),
         z.strictObject({
           status: z.literal('failed'),
           source: SourcePointerSchema,

@@ -112,8 +112,11 @@ export function diagnose(input: DiagnoseInput): DiagnosisResult {
       inputs.push({
         kind: kind as DiagnosisResult['inputs'][number]['kind'],
         source: source.source,
-        status: source.status,
-        ...(source.status === 'failed' ? { error: source.error } : {}),
+        ...(source.status === 'failed'
+          ? { status: 'failed' as const, error: source.error }
+          : source.partial
+            ? { status: 'partial' as const, error: source.partial }
+            : { status: 'loaded' as const }),
       });
     }
   }

@@ -90,7 +90,9 @@ export type Finding = z.infer<typeof FindingSchema>;
 export const InputSchema = z.strictObject({
   kind: z.enum(EVIDENCE_KIND_NAMES),
   source: SourcePointerSchema,
-  status: z.enum(['loaded', 'failed']),
+  status: z
+    .enum(['loaded', 'partial', 'failed'])
+    .describe('partial: some data was read and used, the rest is missing for the reason in error'),
   error: z.strictObject({ code: z.enum(SOURCE_ERROR_CODE_NAMES), message: z.string() }).optional(),
 });
 

@@ -16,11 +16,32 @@ export class GatherError extends Error {
   }
 }
 
-export interface Gatherer<K extends EvidenceKind> {
+/**
+ * What a gatherer returns when it could read only part of its source: the data read so far and
+ * the coded reason the rest is missing. The data goes into the bundle; the reason is shown with
+ * the input, so nobody mistakes a cut-short window for a quiet one.
+ */
+export class PartialData<T> {
+  constructor(
+    readonly data: T,
+    readonly error: SourceError,
+  ) {}
+}
+
+/** A file gatherer returns its data; a server gatherer may return `PartialData` (R says which). */
+/** The data a gatherer returned, whether whole or partial. */
+export function dataOf<T>(gathered: T | PartialData<T>): T {
+  return gathered instanceof PartialData ? gathered.data : gathered;
+}
+
+export interface Gatherer<
+  K extends EvidenceKind,
+  R extends EvidenceData<K> | PartialData<EvidenceData<K>> = EvidenceData<K>,
+> {
   kind: K;
   /** Short name shown in progress and errors, e.g. "jmeter-csv". */
   name: string;
-  gather(source: SourcePointer): Promise<EvidenceData<K>>;
+  gather(source: SourcePointer): Promise<R>;
 }
 
 export interface GatherTask {
@@ -36,8 +57,14 @@ export async function gatherInto(
 ): Promise<EvidenceBundle> {
   for (const { source, gatherer } of tasks) {
     try {
-      const data = await gatherer.gather(source);
-      addSource(bundle, gatherer.kind, { status: 'loaded', source, data });
+      const gathered = await gatherer.gather(source);
+      addSource(
+        bundle,
+        gatherer.kind,
+        gathered instanceof PartialData
+          ? { status: 'loaded', source, data: gathered.data, partial: gathered.error }
+          : { status: 'loaded', source, data: gathered },
+      );
     } catch (error) {
       addSource(bundle, gatherer.kind, {
         status: 'failed',

@@ -136,7 +136,7 @@ export function renderHtml(input: DiagnosisResult): string {
           `<code>${h(describeSource(i.source))}</code>`,
           i.status === 'loaded'
             ? '<span class="ok">loaded</span>'
-            : `<span class="bad">failed</span>${i.error ? ` <code>${h(i.error.code)}</code> ${h(i.error.message)}` : ''}`,
+            : `<span class="bad">${i.status}</span>${i.error ? ` <code>${h(i.error.code)}</code> ${h(i.error.message)}` : ''}`,
         ]),
       ),
     );

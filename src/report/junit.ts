@@ -128,7 +128,7 @@ export function renderJunit(result: DiagnosisResult): string {
   const systemErr = [
     ...inputErrors(result).map(
       (i) =>
-        `input ${i.kind} ${describeSource(i.source)} failed${i.error ? `: ${i.error.code}: ${i.error.message}` : ''}`,
+        `input ${i.kind} ${describeSource(i.source)} ${i.status}${i.error ? `: ${i.error.code}: ${i.error.message}` : ''}`,
     ),
     ...result.errors.filter((e) => e.scenarioId === undefined).map((e) => `${e.stage}: ${e.message}`),
   ];

@@ -139,8 +139,9 @@ export function describeCounts(counts: Record<string, number | undefined>): stri
 export const TOP_CHECKS = 3;
 export const TOP_REMEDIATION = 3;
 
+/** Inputs that failed, or were read only in part (their error's code is `partial`). */
 export function inputErrors(result: DiagnosisResult): DiagnosisResult['inputs'] {
-  return result.inputs.filter((i) => i.status === 'failed');
+  return result.inputs.filter((i) => i.status !== 'loaded');
 }
 
 /** A timeline of one onset is no chain; it starts to explain from two onsets on. */

@@ -122,6 +122,36 @@ describe.skipIf(missing)(
       );
     });
 
+    it('keeps what a server answered when one query failed, and marks the input partial', async () => {
+      const config = join(dir, 'partial.yaml');
+      writeFileSync(
+        config,
+        [
+          'window: { from: "2026-11-22T14:00:00Z", to: "2026-11-22T14:20:00Z" }',
+          'prometheus:',
+          `  url: ${prometheus.url}`,
+          '  queries:',
+          '    - { id: orders.broken, role: pool.active, promql: "sum(rate(hikaricp_connections_active[" }',
+          'logs: [orders.log]',
+          '',
+        ].join('\n'),
+      );
+      const run = await runCli(['analyze', '--config', config, '--format', 'json']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(
+        /was read only in part: 1 of \d+ queries failed \(first: orders\.broken: http-error: .*\[partial\]/,
+      );
+      const result = JSON.parse(run.stdout) as DiagnosisResult;
+      expect(result.inputs.map((i) => [i.kind, i.status, i.error?.code])).toEqual([
+        ['metrics', 'partial', 'partial'],
+        ['logs', 'loaded', undefined],
+      ]);
+      // The queries that did answer still carry the pool's exhaustion.
+      expect(result.findings.find((f) => f.scenarioId === 'connection-pool-exhaustion')?.status).toBe(
+        'matched',
+      );
+    });
+
     it('reports a server that cannot be reached and analyzes the rest', async () => {
       const run = await runCli([
         'analyze',

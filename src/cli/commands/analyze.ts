@@ -22,6 +22,7 @@ import { renderHtml } from '../../report/html.js';
 import { renderJson } from '../../report/json.js';
 import { renderJunit } from '../../report/junit.js';
 import { renderMarkdown } from '../../report/markdown.js';
+import { describeSource } from '../../report/outline.js';
 import { renderTerminal } from '../../report/terminal.js';
 import { addEvidenceOptions, type EvidenceFlags, evidenceInputs } from '../evidence-options.js';
 import { emit, type Io, pageWidth, styleFor } from '../io.js';
@@ -153,6 +154,10 @@ async function report(
   for (const slot of Object.values(bundle.evidence)) {
     for (const source of slot ?? []) {
       if (source.status === 'failed') io.error(`faultline: ${source.error.message} [${source.error.code}]\n`);
+      else if (source.partial)
+        io.error(
+          `faultline: ${describeSource(source.source)} was read only in part: ${source.partial.message} [partial]\n`,
+        );
     }
   }
   if (!loaded) {

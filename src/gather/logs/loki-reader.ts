@@ -1,4 +1,5 @@
-import { GatherError } from '../gatherer.js';
+import type { SourceError } from '../../bundle/bundle.js';
+import { GatherError, PartialData } from '../gatherer.js';
 import type { LogsData } from './data.js';
 import { LokiFeeder } from './loki-data.js';
 import { type LokiEntry, parseLokiResponse } from './loki-response.js';
@@ -37,8 +38,15 @@ export const QUERY_RANGE = '/loki/api/v1/query_range';
 /** One query_range request with these parameters; resolves to the parsed JSON body. */
 export type LokiFetch = (params: Record<string, string>) => Promise<unknown>;
 
-/** Reads the lines of a LogQL query in a window, page by page, into logs data. */
-export function readLoki(fetch: LokiFetch, server: string, options: LokiGatherOptions): Promise<LogsData> {
+/**
+ * Reads the lines of a LogQL query in a window, page by page, into logs data; when a page after
+ * the first fails, the lines read before it are kept as partial data.
+ */
+export function readLoki(
+  fetch: LokiFetch,
+  server: string,
+  options: LokiGatherOptions,
+): Promise<LogsData | PartialData<LogsData>> {
   return new LokiReader(fetch, server, options).read();
 }
 
@@ -46,6 +54,7 @@ class LokiReader {
   readonly #feeder: LokiFeeder;
   readonly #notes: string[] = [];
   readonly #warnings = new Set<string>();
+  #partial: SourceError | undefined;
   readonly #query: string;
   readonly #limit: number;
   #pageSize: number;
@@ -61,7 +70,7 @@ class LokiReader {
     this.#pageSize = Math.max(1, Math.floor(options.pageSize ?? LOKI_PAGE_SIZE));
   }
 
-  async read(): Promise<LogsData> {
+  async read(): Promise<LogsData | PartialData<LogsData>> {
     const { window } = this.options;
     if (!(window.end > window.start)) {
       throw new GatherError(
@@ -91,9 +100,11 @@ class LokiReader {
         ({ entries, asked } = await this.#page(start, end, Math.min(this.#pageSize, remaining + again)));
       } catch (error) {
         if (pages === 0 || !(error instanceof GatherError)) throw error;
-        this.#notes.push(
-          `partial: page ${pages + 1} failed (${error.code}: ${error.message}); the ${this.#feeder.entries} line(s) read before it are kept, later lines of the window were not read`,
-        );
+        this.#partial = {
+          code: 'partial',
+          message: `page ${pages + 1} failed (${error.code}: ${error.message}); the ${this.#feeder.entries} line(s) read before it are kept, later lines of the window were not read`,
+        };
+        this.#notes.push(`partial: ${this.#partial.message}`);
         break;
       }
       pages++;
@@ -126,7 +137,8 @@ class LokiReader {
       ...[...this.#warnings].map((w) => `Loki warning: ${w}`),
       ...this.#notes,
     ];
-    return this.#feeder.finish(notes);
+    const data = this.#feeder.finish(notes);
+    return this.#partial ? new PartialData(data, this.#partial) : data;
   }
 
   /** One request; `asked` is the limit finally used (lowered to what the server allows). */

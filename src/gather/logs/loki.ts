@@ -1,5 +1,5 @@
 import type { SourcePointer } from '../../core/source-pointer.js';
-import type { Gatherer } from '../gatherer.js';
+import type { Gatherer, PartialData } from '../gatherer.js';
 import { describeServer, getJson, type HttpConnection } from '../http/client.js';
 import type { LogsData } from './data.js';
 import { type LokiGatherOptions, QUERY_RANGE, readLoki } from './loki-reader.js';
@@ -13,11 +13,14 @@ export {
   PROBLEM_LINE_FILTER,
 } from './loki-reader.js';
 
-export function lokiGatherer(connection: HttpConnection, options: LokiGatherOptions): Gatherer<'logs'> {
+export function lokiGatherer(
+  connection: HttpConnection,
+  options: LokiGatherOptions,
+): Gatherer<'logs', LogsData | PartialData<LogsData>> {
   return {
     kind: 'logs',
     name: 'loki',
-    gather(_source: SourcePointer): Promise<LogsData> {
+    gather(_source: SourcePointer): Promise<LogsData | PartialData<LogsData>> {
       return readLoki(
         (params) => getJson(connection, QUERY_RANGE, params),
         describeServer(connection),

@@ -1,6 +1,7 @@
-import { GatherError, type Gatherer } from '../gatherer.js';
+import { GatherError, type Gatherer, PartialData } from '../gatherer.js';
 import { getJson, type HttpConnection } from '../http/client.js';
 import { MAX_SPANS, SpanCollector } from './collector.js';
+import type { TracesData } from './data.js';
 import { detectTraceFormat, readTraceDocument } from './formats.js';
 import type { Json } from './json.js';
 
@@ -24,7 +25,10 @@ export interface TempoOptions {
 /** Interesting traces when the user names none: the ones that failed or were slow. */
 export const DEFAULT_TRACEQL = '{ status = error } || { duration > 1s }';
 
-export function tempoGatherer(connection: HttpConnection, options: TempoOptions): Gatherer<'traces'> {
+export function tempoGatherer(
+  connection: HttpConnection,
+  options: TempoOptions,
+): Gatherer<'traces', TracesData | PartialData<TracesData>> {
   return {
     kind: 'traces',
     name: 'tempo',
@@ -53,12 +57,14 @@ export function tempoGatherer(connection: HttpConnection, options: TempoOptions)
         }
       }
       if (ids.length > 0 && failures.length === ids.length) throw failures[0] as GatherError;
-      if (failures.length > 0)
-        notes.push(
-          `${failures.length} of ${ids.length} traces could not be fetched (first: ${failures[0]?.message})`,
-        );
+      const unfetched =
+        failures.length > 0
+          ? `${failures.length} of ${ids.length} traces could not be fetched (first: ${failures[0]?.code}: ${failures[0]?.message})`
+          : undefined;
+      if (unfetched) notes.push(unfetched);
       if (notFetched > 0) notes.push(`${notFetched} traces were not fetched: the span limit was reached`);
-      return collector.data('tempo', notes);
+      const data = collector.data('tempo', notes);
+      return unfetched ? new PartialData(data, { code: 'partial', message: unfetched }) : data;
     },
   };
 }

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { GatherError } from '../../../src/gather/gatherer.js';
-import { LogsDataSchema } from '../../../src/gather/logs/data.js';
+import { GatherError, PartialData } from '../../../src/gather/gatherer.js';
+import { type LogsData, LogsDataSchema } from '../../../src/gather/logs/data.js';
 import { type LokiFetch, PROBLEM_LINE_FILTER, readLoki } from '../../../src/gather/logs/loki-reader.js';
 import { type FakeEntry, fakeEntries, lokiAnswer } from './loki-fake.js';
 
 const START = Date.UTC(2024, 2, 12, 14, 0, 0);
 const window = { start: START, end: START + 3_600_000 };
 const SERVER = 'http://loki.test:3100';
+
+/** The data of a read that was not cut short. */
+function whole(read: LogsData | PartialData<LogsData>): LogsData {
+  expect(read).not.toBeInstanceOf(PartialData);
+  return read as LogsData;
+}
 
 function fakeLoki(entries: readonly FakeEntry[], fail?: (request: number) => Error | undefined) {
   const requests: Array<Record<string, string>> = [];
@@ -25,7 +31,9 @@ describe('readLoki', () => {
   it('pages forward through the window and reads every line once', async () => {
     const entries = fakeEntries(2500, START + 1000, 1000);
     const loki = fakeLoki(entries);
-    const data = await readLoki(loki.fetch, SERVER, { window, query: '{app=~"api|web"}', pageSize: 1000 });
+    const data = whole(
+      await readLoki(loki.fetch, SERVER, { window, query: '{app=~"api|web"}', pageSize: 1000 }),
+    );
     LogsDataSchema.parse(data);
     expect(data).toMatchObject({ format: 'loki', lines: 2500, records: 2500, timed: true });
     expect(total(data.levels.error)).toBe(250);
@@ -51,19 +59,21 @@ describe('readLoki', () => {
       ...fakeEntries(7, START + 6000, 500),
     ];
     const loki = fakeLoki(entries);
-    const data = await readLoki(loki.fetch, SERVER, { window, query: '{app="api"}', pageSize: 10 });
+    const data = whole(await readLoki(loki.fetch, SERVER, { window, query: '{app="api"}', pageSize: 10 }));
     expect(data.records).toBe(20);
     expect(data.templates.find((t) => t.template === 'burst line <*>')?.count).toBe(5);
   });
 
   it('stops at the line limit and says where', async () => {
     const loki = fakeLoki(fakeEntries(3000, START + 1000, 1000));
-    const data = await readLoki(loki.fetch, SERVER, {
-      window,
-      query: '{app="web"}',
-      pageSize: 1000,
-      limit: 1500,
-    });
+    const data = whole(
+      await readLoki(loki.fetch, SERVER, {
+        window,
+        query: '{app="web"}',
+        pageSize: 1000,
+        limit: 1500,
+      }),
+    );
     expect(data.records).toBe(1500);
     // The second page starts with the last line of the first again, so it asks for one more.
     expect(loki.requests.map((r) => r.limit)).toEqual(['1000', '501']);
@@ -74,11 +84,13 @@ describe('readLoki', () => {
 
   it('pushes a line filter down only when asked, and says what it means for rates', async () => {
     const loki = fakeLoki(fakeEntries(10, START + 1000, 1000));
-    const data = await readLoki(loki.fetch, SERVER, {
-      window,
-      query: '{app="api"}',
-      lineFilter: PROBLEM_LINE_FILTER,
-    });
+    const data = whole(
+      await readLoki(loki.fetch, SERVER, {
+        window,
+        query: '{app="api"}',
+        lineFilter: PROBLEM_LINE_FILTER,
+      }),
+    );
     expect(loki.requests[0]?.query).toBe(`{app="api"} ${PROBLEM_LINE_FILTER}`);
     expect(data.notes.some((n) => n.startsWith('only lines matching'))).toBe(true);
   });
@@ -96,7 +108,7 @@ describe('readLoki', () => {
       }
       return lokiAnswer(entries, params);
     };
-    const data = await readLoki(fetch, SERVER, { window, query: '{app="web"}' });
+    const data = whole(await readLoki(fetch, SERVER, { window, query: '{app="web"}' }));
     expect(data.records).toBe(900);
     expect(requests).toEqual(['5000', '400', '400', '400']);
     expect(data.notes).toContain('the server allows at most 400 lines per query; pages were made that small');
@@ -121,8 +133,11 @@ describe('readLoki', () => {
     const loki = fakeLoki(fakeEntries(2500, START + 1000, 1000), (request) =>
       request === 2 ? new GatherError('timeout', `${SERVER}: no answer within 30 s`) : undefined,
     );
-    const data = await readLoki(loki.fetch, SERVER, { window, query: '{app="web"}', pageSize: 1000 });
+    const read = await readLoki(loki.fetch, SERVER, { window, query: '{app="web"}', pageSize: 1000 });
+    expect(read).toBeInstanceOf(PartialData);
+    const { data, error } = read as PartialData<LogsData>;
     expect(data.records).toBe(1000);
+    expect(error).toEqual({ code: 'partial', message: expect.stringMatching(/^page 2 failed \(timeout: /) });
     expect(data.notes.some((n) => n.startsWith('partial: page 2 failed (timeout: '))).toBe(true);
   });
 

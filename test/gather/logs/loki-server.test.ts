@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourcePointer } from '../../../src/core/source-pointer.js';
-import { GatherError } from '../../../src/gather/gatherer.js';
-import { LogsDataSchema, lokiGatherer } from '../../../src/gather/logs/index.js';
+import { GatherError, PartialData } from '../../../src/gather/gatherer.js';
+import { type LogsData, LogsDataSchema, lokiGatherer } from '../../../src/gather/logs/index.js';
 import { type FakeEntry, fakeEntries, lokiAnswer } from './loki-fake.js';
 
 // The Loki gatherer against a local HTTP server that answers like Loki: query_range JSON for log
@@ -82,6 +82,7 @@ describe('lokiGatherer against a server answering like Loki', () => {
     serve({ entries: fakeEntries(2400, START + 1000, 1000) });
     const gatherer = lokiGatherer({ url, bearerToken: TOKEN }, { window, query: '{app=~"api|web"}' });
     const data = await gatherer.gather(source('{app=~"api|web"}'));
+    if (data instanceof PartialData) throw new Error(`unexpectedly partial: ${data.error.message}`);
     LogsDataSchema.parse(data);
     expect(data).toMatchObject({ format: 'loki', records: 2400, timed: true });
     expect(data.templates.find((t) => t.template.startsWith('dial tcp'))).toMatchObject({
@@ -133,7 +134,10 @@ describe('lokiGatherer against a server answering like Loki', () => {
       { url, bearerToken: TOKEN, retries: 0 },
       { window, query: '{app=~"api|web"}', pageSize: 1000 },
     );
-    const data = await gatherer.gather(source('{app=~"api|web"}'));
+    const read = await gatherer.gather(source('{app=~"api|web"}'));
+    expect(read).toBeInstanceOf(PartialData);
+    const { data, error } = read as PartialData<LogsData>;
+    expect(error.code).toBe('partial');
     expect(data.records).toBe(1000);
     expect(data.notes).toContain('Loki warning: query was limited by max_query_series');
     expect(data.notes.some((n) => n.startsWith('partial: page 2 failed (http-error: '))).toBe(true);

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataOf, PartialData } from '../../../src/gather/gatherer.js';
+import type { MetricsData } from '../../../src/gather/metrics/data.js';
 import { prometheusGatherer } from '../../../src/gather/metrics/gatherer.js';
 import { DEFAULT_QUERY_SET } from '../../../src/gather/metrics/query-set.js';
 
@@ -64,7 +66,13 @@ afterAll(async () => {
 
 describe('Prometheus answers', () => {
   it('keeps a partial answer with its warning, and fails a malformed one alone, naming the server', async () => {
-    const data = await prometheusGatherer({ url: `${base}/thanos` }, { window: WINDOW }).gather(SOURCE);
+    const gathered = await prometheusGatherer({ url: `${base}/thanos` }, { window: WINDOW }).gather(SOURCE);
+    expect(gathered).toBeInstanceOf(PartialData);
+    const { data, error } = gathered as PartialData<MetricsData>;
+    expect(error).toEqual({
+      code: 'partial',
+      message: expect.stringMatching(/^1 of 2 queries failed \(first: targets\.up: parse-error: /),
+    });
     expect(data.queries.map((q) => [q.id, q.status])).toEqual([
       ['process.resident', 'ok'],
       ['targets.up', 'failed'],
@@ -89,7 +97,7 @@ describe('Prometheus answers', () => {
   });
 
   it('sends every query when the server cannot list metric names, and says so', async () => {
-    const data = await prometheusGatherer({ url: `${base}/old` }, { window: WINDOW }).gather(SOURCE);
+    const data = dataOf(await prometheusGatherer({ url: `${base}/old` }, { window: WINDOW }).gather(SOURCE));
     expect(data.queries).toHaveLength(DEFAULT_QUERY_SET.length);
     expect(data.queries.every((q) => q.status === 'empty')).toBe(true);
     expect(data.notes[0]).toMatch(

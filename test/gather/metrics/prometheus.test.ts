@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyBundle } from '../../../src/bundle/bundle.js';
-import { GatherError, gatherInto } from '../../../src/gather/gatherer.js';
+import { dataOf, GatherError, gatherInto, PartialData } from '../../../src/gather/gatherer.js';
 import { describeServer } from '../../../src/gather/http/client.js';
 import type { MetricSeries, MetricsData } from '../../../src/gather/metrics/data.js';
 import { prometheusGatherer, readMetricsFile } from '../../../src/gather/metrics/gatherer.js';
@@ -95,7 +95,7 @@ describe.skipIf(missing)(`the Prometheus source${missing ? ` (skipped: ${missing
       startBackfilledPrometheus(incident()),
     ]);
     proxy = await startAuthProxy(history.url, 'the-right-token');
-    incidentData = await prometheusGatherer({ url: history.url }, { window: WINDOW }).gather(SOURCE);
+    incidentData = dataOf(await prometheusGatherer({ url: history.url }, { window: WINDOW }).gather(SOURCE));
   }, 60_000);
   afterAll(async () => {
     await Promise.all([live?.stop(), exporter?.stop(), history?.stop(), proxy?.stop()]);
@@ -165,7 +165,7 @@ describe.skipIf(missing)(`the Prometheus source${missing ? ` (skipped: ${missing
   });
 
   it('runs a custom query set instead of the defaults; a broken query fails alone with its coded error', async () => {
-    const data = await prometheusGatherer(
+    const gathered = await prometheusGatherer(
       { url: history.url },
       {
         window: WINDOW,
@@ -181,6 +181,11 @@ describe.skipIf(missing)(`the Prometheus source${missing ? ` (skipped: ${missing
         ],
       },
     ).gather(SOURCE);
+    expect(gathered).toBeInstanceOf(PartialData);
+    const data = dataOf(gathered);
+    expect((gathered as PartialData<MetricsData>).error.message).toMatch(
+      /^1 of 2 queries failed \(first: custom\.broken: http-error: /,
+    );
     expect(data.queries.map((q) => [q.id, q.status])).toEqual([
       ['custom.pending', 'ok'],
       ['custom.broken', 'failed'],
@@ -199,10 +204,12 @@ describe.skipIf(missing)(`the Prometheus source${missing ? ` (skipped: ${missing
     // a value once two scrapes are in its window, so the gatherer is polled until it does.
     const data = await until(async () => {
       const end = Date.now();
-      const answer = await prometheusGatherer(
-        { url: live.url },
-        { window: { start: end - 10 * 60_000, end }, stepMs: 1000 },
-      ).gather(SOURCE);
+      const answer = dataOf(
+        await prometheusGatherer(
+          { url: live.url },
+          { window: { start: end - 10 * 60_000, end }, stepMs: 1000 },
+        ).gather(SOURCE),
+      );
       const cpu = answer.series.find((s) => s.role === 'cpu.utilization');
       return cpu?.values.some((v) => v !== null) ? answer : undefined;
     }, 'a CPU rate from the live node exporter');

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatherError } from '../../../src/gather/gatherer.js';
+import { dataOf, GatherError, PartialData } from '../../../src/gather/gatherer.js';
+import type { TracesData } from '../../../src/gather/traces/data.js';
 import { DEFAULT_TRACEQL, tempoGatherer } from '../../../src/gather/traces/index.js';
 
 // The Tempo source against a local server answering as Tempo does: /api/search with TraceQL,
@@ -84,10 +85,16 @@ const window = { start: Date.UTC(2026, 10, 22, 14), end: Date.UTC(2026, 10, 22, 
 
 describe('the Tempo source', () => {
   it('pushes the TraceQL search down, fetches each trace in either shape and notes the ones it could not', async () => {
-    const data = await tempoGatherer({ url }, { window, limit: 50 }).gather({
+    const gathered = await tempoGatherer({ url }, { window, limit: 50 }).gather({
       type: 'query',
       language: 'traceql',
       query: '{}',
+    });
+    expect(gathered).toBeInstanceOf(PartialData);
+    const { data, error } = gathered as PartialData<TracesData>;
+    expect(error).toEqual({
+      code: 'partial',
+      message: expect.stringMatching(/^2 of 4 traces could not be fetched/),
     });
     expect(searches.at(-1)?.get('q')).toBe(DEFAULT_TRACEQL);
     expect(searches.at(-1)?.get('start')).toBe(String(window.start / 1000));
@@ -103,11 +110,13 @@ describe('the Tempo source', () => {
 
   it('fetches named traces without searching', async () => {
     const before = searches.length;
-    const data = await tempoGatherer({ url }, { window, traceIds: [B] }).gather({
-      type: 'query',
-      language: 'traceql',
-      query: B,
-    });
+    const data = dataOf(
+      await tempoGatherer({ url }, { window, traceIds: [B] }).gather({
+        type: 'query',
+        language: 'traceql',
+        query: B,
+      }),
+    );
     expect(searches.length).toBe(before);
     expect(data.traces).toBe(1);
   });
