@@ -30,6 +30,13 @@ const MAX_EVIDENCE_SUBJECTS = 3;
 
 /** Corroboration: a match seen again in another kind of evidence is more likely real. */
 const CORROBORATION = 0.1;
+/**
+ * Two ways corroborate only when their onsets are this close (when both have one). Different kinds
+ * see one failure at different moments: a metric's change point leads, log lines appear when
+ * requests start failing, traces only once a failing request is sampled; half an hour covers
+ * those lags for every catalog scenario, while two unrelated episodes of a long window stay apart.
+ */
+const CORROBORATION_GAP_MS = 30 * 60_000;
 
 /** The evidence kinds a way reads in its required conditions: all of them must be present to judge it. */
 export function wayEvidence(spec: SignatureSpec): EvidenceKind[] {
@@ -93,7 +100,10 @@ function evaluateWays(
   const matched = byConfidence.filter((j) => j.outcome.matched);
   if (matched.length === 0) return best.outcome;
   const corroborating = matched.filter(
-    (j) => j !== best && j.kinds.some((kind) => !best.kinds.includes(kind)),
+    (j) =>
+      j !== best &&
+      j.kinds.some((kind) => !best.kinds.includes(kind)) &&
+      closeInTime(j.outcome.onset, best.outcome.onset),
   );
   const onsets = matched.flatMap((j) => (j.outcome.onset ? [j.outcome.onset] : [])).sort();
   return {
@@ -113,6 +123,12 @@ function evaluateWays(
       })),
     ],
   };
+}
+
+/** Whether two onsets are within CORROBORATION_GAP_MS; an unknown onset does not keep them apart. */
+function closeInTime(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return true;
+  return Math.abs(Date.parse(a) - Date.parse(b)) <= CORROBORATION_GAP_MS;
 }
 
 function insufficientOutcome(reason: string): SignatureOutcome {

@@ -147,4 +147,33 @@ describe('declarative signatures', () => {
     const absent = evaluate(ceiling, []);
     expect(absent.insufficient).toMatch(/throughput\.knee, throughput\.collapse/);
   });
+
+  it('lets a way in another kind of evidence corroborate only when it started near the same time', () => {
+    const leak = compileSignature({
+      id: 'memory-leak',
+      signature: [
+        spec({ scope: 'run', when: [{ signal: 'latency.p99.shift', above: 2, reason: 'tail rose' }] }),
+        spec({
+          scope: 'run',
+          when: [{ signal: 'metrics.memory.growth', above: 0.1, reason: 'memory grew' }],
+        }),
+      ],
+    });
+    if (!leak) throw new Error('no signature');
+    const judge = (memoryOnset: string) =>
+      leak.evaluate({
+        scenario: {} as never,
+        signals: new SignalSet([
+          signal('latency.p99.shift', '*', 3, '2026-11-22T14:20:00.000Z'),
+          signal('metrics.memory.growth', '*', 0.5, memoryOnset),
+        ]),
+      });
+    const near = judge('2026-11-22T14:05:00.000Z');
+    const apart = judge('2026-11-22T12:05:00.000Z');
+    expect(near.raisedBy.filter((r) => r.signal === 'corroboration')).toHaveLength(1);
+    expect(apart.raisedBy.filter((r) => r.signal === 'corroboration')).toHaveLength(0);
+    expect(near.confidence).toBeGreaterThan(apart.confidence);
+    // Both ways still matched: their evidence is listed either way.
+    expect(apart.evidence.length).toBe(near.evidence.length);
+  });
 });
