@@ -103,7 +103,11 @@ export async function gatherEvidence(
       },
     });
   }
-  const logsFile = logsFileGatherer(strict);
+  // A window the user or a load test set says when the logs end, better than a file's mtime.
+  const logsFile = logsFileGatherer({
+    ...strict,
+    ...(inputs.window || loadTestWindow ? { lastRecordBefore: window.end } : {}),
+  });
   for (const input of inputs.logs ?? []) {
     if (typeof input === 'string') {
       tasks.push({ gatherer: logsFile, source: { type: 'file', path: input } });

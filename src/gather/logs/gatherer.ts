@@ -26,6 +26,12 @@ export interface LogsFileGatherOptions {
    * year of the file's modification time, which is when its last record was written.
    */
   year?: number;
+  /**
+   * For formats without a year: a time (ms) at or after the log's last records, such as the end of
+   * the window being analyzed. Used when `year` is not set, instead of the file's modification
+   * time, which a copied or extracted file no longer keeps.
+   */
+  lastRecordBefore?: number;
 }
 
 /** Exported Loki responses are parsed whole; larger ones are refused rather than exhausting memory. */
@@ -43,7 +49,7 @@ export function logsFileGatherer(options: LogsFileGatherOptions = {}): Gatherer<
         );
       const path = source.path;
       try {
-        const context = await timeContext(path, options.year);
+        const context = await timeContext(path, options);
         const head = await readHead(path, 64 * 1024);
         if (head.trim().length === 0) throw new GatherError('parse-error', `${path}: the file is empty`);
         const accumulatorOptions: AccumulatorOptions = options.bucketMs ? { bucketMs: options.bucketMs } : {};
@@ -73,7 +79,7 @@ export function logsFileGatherer(options: LogsFileGatherOptions = {}): Gatherer<
 
 async function readTextLog(
   path: string,
-  context: TimeContext,
+  context: NamedTimeContext,
   accumulatorOptions: AccumulatorOptions,
   strict: boolean,
 ): Promise<LogsData> {
@@ -112,11 +118,11 @@ function syntaxNotes(syntax: SyntaxCounts, format: LogsFormat): string[] {
   ];
 }
 
-function timeNotes(flags: TimeFlags, context: TimeContext): string[] {
+function timeNotes(flags: TimeFlags, context: NamedTimeContext): string[] {
   const notes: string[] = [];
   if (flags.inferredYear) {
     notes.push(
-      `times without a year (syslog, klog) were placed in ${context.referenceYear}, the year of the file's last write, and months after its month in the year before`,
+      `times without a year (syslog, klog) were placed in ${context.referenceYear}, the year of ${context.referenceName}, and months after its month in the year before`,
     );
   }
   if (flags.noZone) notes.push('times without a time zone were read as UTC');
@@ -139,8 +145,23 @@ function problemSummary(problems: AssemblyProblems): string {
   return parts.join('; ');
 }
 
-async function timeContext(path: string, year: number | undefined): Promise<TimeContext> {
-  if (year !== undefined) return { referenceYear: year, referenceMonth: 11 };
+/** The reference time of year-less formats, and what it was taken from (for the note). */
+type NamedTimeContext = TimeContext & { referenceName: string };
+
+async function timeContext(
+  path: string,
+  { year, lastRecordBefore }: LogsFileGatherOptions,
+): Promise<NamedTimeContext> {
+  if (year !== undefined)
+    return { referenceYear: year, referenceMonth: 11, referenceName: 'the option given' };
+  if (lastRecordBefore !== undefined) {
+    const end = new Date(lastRecordBefore);
+    return {
+      referenceYear: end.getUTCFullYear(),
+      referenceMonth: end.getUTCMonth(),
+      referenceName: 'the end of the analysis window',
+    };
+  }
   let modified: Date;
   try {
     modified = (await stat(path)).mtime;
@@ -150,7 +171,11 @@ async function timeContext(path: string, year: number | undefined): Promise<Time
       code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new InputError(`cannot read ${path}: ${reason}`);
   }
-  return { referenceYear: modified.getUTCFullYear(), referenceMonth: modified.getUTCMonth() };
+  return {
+    referenceYear: modified.getUTCFullYear(),
+    referenceMonth: modified.getUTCMonth(),
+    referenceName: "the file's last write",
+  };
 }
 
 function readErrorCode(message: string): SourceErrorCode {

@@ -101,6 +101,28 @@ describe('logsFileGatherer on text logs', () => {
     expect(template(data, 'ENOSPC: no space left on device, write')?.level).toBe('error');
   });
 
+  it('places year-less syslog times by the end of the analysis window when one is given', async () => {
+    const path = join(tempDir('faultline-syslog-'), 'messages.log');
+    writeFileSync(
+      path,
+      [
+        'Dec 31 23:58:01 web-1 kernel: TCP: request_sock_TCP: Possible SYN flooding on port 443. Sending cookies.',
+        'Jan  1 00:02:11 web-1 systemd[1]: nginx.service: Main process exited, code=killed, status=9/KILL',
+        '',
+      ].join('\n'),
+    );
+    const data = await logsFileGatherer({ lastRecordBefore: Date.UTC(2027, 0, 1, 0, 30) }).gather({
+      type: 'file',
+      path,
+    });
+    // December is after the window's month (January): the year before.
+    expect(data.start).toBe(Date.UTC(2026, 11, 31, 23, 58, 1));
+    expect(data.end).toBeGreaterThanOrEqual(Date.UTC(2027, 0, 1, 0, 2, 11));
+    expect(data.notes).toContain(
+      'times without a year (syslog, klog) were placed in 2027, the year of the end of the analysis window, and months after its month in the year before',
+    );
+  });
+
   it('counts records before the first time and lines without a time, and buckets them with a neighbour', async () => {
     const data = await gather(fixture('late-times.log'));
     expect(data).toMatchObject({
