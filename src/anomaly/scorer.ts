@@ -218,7 +218,17 @@ export class OnlineAnomalyScorer {
         const u = Math.abs(z) / noise.tailUnit;
         const pointScore = Math.min(1, Math.max(0, (u - 1) / SCORE_SPAN));
         this.shifts.calibrate(() => this.finiteFrom(this.zAbs, noise.calibrationFrom), noise.widen);
-        const shift = this.shifts.add(t, e, () => model.level + this.bias(t), model.slope, scale);
+        const shift = this.shifts.add(
+          t,
+          e,
+          {
+            levelBefore: (before, at) => this.levelBefore(before, at, model.slope),
+            level: () => model.level,
+            bias: () => this.bias(t),
+            slope: model.slope,
+          },
+          scale,
+        );
         const sustained = shift ? shiftScore(shift.ratio) : 0;
         detail.scale = scale;
         detail.score = Math.max(pointScore, sustained);
@@ -318,13 +328,29 @@ export class OnlineAnomalyScorer {
   }
 
   /**
+   * Level expected at `t` from the level window before `before` (and after the anchor), projected
+   * along `slope`: the model's level as it was before a suspected change, with today's slope, which
+   * keeps improving while the change is weighed. Null with fewer than MIN_MODEL_POINTS samples.
+   */
+  private levelBefore(before: number, t: number, slope: number): number | null {
+    const to = this.indexAtOrAfter(before);
+    const from = this.indexAtOrAfter(Math.max(before - LEVEL_WINDOW * this.interval, this.anchorTime));
+    if (to - from < MIN_MODEL_POINTS) return null;
+    const projected: number[] = [];
+    for (let i = from; i < to; i++)
+      projected.push(this.deseasonalizedAt(i) + slope * (t - (this.times[i] as number)));
+    return median(projected);
+  }
+
+  /**
    * Typical recent prediction error: the median of the errors of the last BIAS_WINDOW intervals,
    * 0 with fewer than MIN_BIAS_ERRORS of them. A model that is slightly off for hours (a curved
    * stretch of a cycle not yet learned, a period a few minutes off) leaves such a persistent error;
    * the shift evidence is measured from where the errors have been, so it sees a change, not that offset.
    */
   private bias(t: number): number {
-    const recent = this.finiteFrom(this.residuals, this.indexAtOrAfter(t - BIAS_WINDOW * this.interval));
+    const from = Math.max(t - BIAS_WINDOW * this.interval, this.anchorTime);
+    const recent = this.finiteFrom(this.residuals, this.indexAtOrAfter(from));
     return recent.length >= MIN_BIAS_ERRORS ? median(recent) : 0;
   }
 

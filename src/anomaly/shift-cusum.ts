@@ -7,9 +7,10 @@
 // side, and a change is confirmed when S reaches H. The change point is estimated as the first
 // sample after S last left 0, the classical CUSUM estimate.
 //
-// The errors are measured against a frozen reference: when a side leaves 0 it keeps the scorer's
-// level of that moment (projected along the scorer's slope), not the moving level, which starts to
-// follow a shift after a few samples and would hide it before the evidence is complete.
+// The errors are measured against the level from before the run: while a side is above 0, its
+// reference is the scorer's level computed from the samples before the run began (projected along
+// the scorer's current slope), not the moving level, which starts to follow a shift after a few
+// samples and would hide it before the evidence is complete.
 //
 // Tuning, in units of the robust noise σ (MAD of the scorer's errors):
 // - K = 1.5: the CUSUM is quickest for a shift of 2K = 3σ, the size no single sample reveals (larger
@@ -17,7 +18,8 @@
 //   a median of recent samples (off by ~0.25σ), and a model that lags a curve (the turn of a daily
 //   cycle whose period is not learned yet) is off by up to ~0.7σ for an hour. K must cover such
 //   offsets with room to spare; measured on the synthetic cases, K = 1 (optimal for 2σ) raised false
-//   shifts on Gaussian noise and daily cycles, K = 1.25 still some, K = 1.5 none.
+//   shifts on Gaussian noise and daily cycles, K = 1.25 still some, K = 1.5 none. (Offsets that last
+//   longer are taken out: each run is measured from where the errors have recently been.)
 // - Winsorizing at ±3 (WINSOR): one wild sample adds at most 3 − K = 1.5 to S, a fifth of H, so no
 //   outlier, nor a handful of them, can confirm a change; a 3σ shift loses little to the clip.
 // - H = 7: for independent Gaussian errors Siegmund's approximation gives a one-sided in-control run
@@ -25,7 +27,7 @@
 //   is off by 0.7σ (drift −0.8 instead of −1.5) it is ~4·10^5, so the offsets above cannot raise
 //   alarms in the hour they last. The same formula with drift δ − K gives the mean delay
 //   ≈ (H + 1.166)/(δ − K) + 1: ~6 samples for a 3σ shift, ~17 for 2σ (found within 30 samples about
-//   two times in three); larger shifts count as 3σ after the clip, but their samples are flagged
+//   half the time); larger shifts count as 3σ after the clip, but their samples are flagged
 //   one by one at once. A higher H only adds delay: no false shift was left to remove.
 // - Heavy tails: ARL0 ≈ e^{θH}, where θ is the exponential tilt of the errors, the root of
 //   E[e^{θ(w − K)}] = 1 (θ = 2K for unit Gaussian errors). Errors with heavier tails, even after the
@@ -58,12 +60,26 @@ export interface ShiftEvidence {
   ratio: number;
 }
 
+/** What the errors are measured against; supplied by the scorer, from earlier samples only. */
+export interface Baseline {
+  /** Expected (deseasonalized) value at `t` from the samples before `before`; null with too few. */
+  levelBefore(before: number, t: number): number | null;
+  /** The expectation for the current sample, from all earlier samples. */
+  level(): number;
+  /** Persistent offset of the scorer's recent errors (its model lagging a curve, say). */
+  bias(): number;
+  /** Slope (per ms) the levels are projected with. */
+  slope: number;
+}
+
 interface Side {
   sign: 1 | -1;
   sum: number;
   start: number;
   points: number;
-  /** Reference level, and the time it was the expectation for. */
+  /** The offset of the errors when the run began. */
+  bias: number;
+  /** Level expected when the run began, and its time: the reference when no earlier level is left. */
   level: number;
   time: number;
 }
@@ -88,15 +104,15 @@ export class ShiftDetector {
   }
 
   /**
-   * Adds one sample: `value` deseasonalized, `level` and `slope` the scorer's expectation for it
+   * Adds one sample: `value` deseasonalized, measured against `baseline`,
    * (from earlier samples only), `scale` the robust σ. Returns the stronger side's evidence, or null
    * when neither side has accumulated anything.
    */
-  add(t: number, value: number, level: () => number, slope: number, scale: number): ShiftEvidence | null {
+  add(t: number, value: number, baseline: Baseline, scale: number): ShiftEvidence | null {
     const threshold = this.threshold();
     let best: ShiftEvidence | null = null;
     for (const side of [this.up, this.down]) {
-      advance(side, t, value, level, slope, scale);
+      advance(side, t, value, baseline, scale);
       if (side.sum <= 0) continue;
       const ratio = side.sum / threshold;
       if (!best || ratio > best.ratio)
@@ -118,24 +134,22 @@ export class ShiftDetector {
 }
 
 function idle(sign: 1 | -1): Side {
-  return { sign, sum: 0, start: 0, points: 0, level: 0, time: 0 };
+  return { sign, sum: 0, start: 0, points: 0, bias: 0, level: 0, time: 0 };
 }
 
 /** One CUSUM step of one side. */
-function advance(
-  side: Side,
-  t: number,
-  value: number,
-  level: () => number,
-  slope: number,
-  scale: number,
-): void {
+function advance(side: Side, t: number, value: number, baseline: Baseline, scale: number): void {
+  let reference: number;
   if (side.sum === 0) {
     // A new run is measured from the level expected before it began.
-    side.level = level();
+    side.bias = baseline.bias();
+    side.level = baseline.level();
     side.time = t;
+    reference = side.level + side.bias;
+  } else {
+    const before = baseline.levelBefore(side.start, t) ?? side.level + baseline.slope * (t - side.time);
+    reference = before + side.bias;
   }
-  const reference = side.level + slope * (t - side.time);
   const z = (side.sign * (value - reference)) / scale;
   const w = Math.max(-WINSOR, Math.min(WINSOR, z));
   const next = side.sum + w - DRIFT;

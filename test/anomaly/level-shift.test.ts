@@ -57,7 +57,7 @@ describe('OnlineAnomalyScorer: sustained level shifts', () => {
     expect(shift).toMatchObject({ direction: 'down', kind: 'level-shift' });
   });
 
-  it('finds most 2σ shifts within 30 samples', () => {
+  it('finds at least half of 2σ shifts within 30 samples (none were found before the shift evidence)', () => {
     let found = 0;
     for (let seed = 1; seed <= 10; seed++) {
       const noise = gaussian(prng(seed));
