@@ -3,6 +3,7 @@ import type { SourcePointer } from '../../core/source-pointer.js';
 import { GatherError } from '../gatherer.js';
 import { type InputFile, openInput } from '../load-test/input.js';
 import type { ContainerStatus, KubeCondition, KubeEvent, KubePod, KubernetesData } from './data.js';
+import { jsonErrorOffset } from './json-position.js';
 
 // Reads what `kubectl get ... -o json` prints: a List of objects (kind List, or a typed list such
 // as PodList straight from the API), or one object; events in the core/v1 shape
@@ -30,10 +31,10 @@ export function readKubernetesJson(path: string, content: string): KubernetesDat
   let root: unknown;
   try {
     root = JSON.parse(content);
-  } catch (error) {
+  } catch {
     throw new GatherError(
       'parse-error',
-      `${path}: ${jsonErrorAt(content, error)}; expected the JSON that kubectl get -o json prints`,
+      `${path}: ${jsonErrorAt(content)}; expected the JSON that kubectl get -o json prints`,
     );
   }
   const data: KubernetesData = {
@@ -420,14 +421,15 @@ class Reader {
   }
 }
 
-function jsonErrorAt(content: string, error: unknown): string {
-  const message = (error as Error).message;
-  const position = /position (\d+)/.exec(message);
-  if (!position) return content.trim() === '' ? 'empty file' : 'not valid JSON';
-  const before = content.slice(0, Number(position[1]));
+function jsonErrorAt(content: string): string {
+  if (content.trim() === '') return 'empty file';
+  const offset = jsonErrorOffset(content);
+  const before = content.slice(0, offset);
   const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `not valid JSON at line ${line}, column ${column}`;
+  const column = offset - before.lastIndexOf('\n');
+  return offset >= content.length
+    ? `not valid JSON: it ends early, at line ${line}`
+    : `not valid JSON at line ${line}, column ${column}`;
 }
 
 async function readText(input: InputFile): Promise<string> {
