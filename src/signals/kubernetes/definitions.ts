@@ -100,7 +100,7 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
   ),
   k8s('k8s.pod.evicted', 'pods', 'Every pod: 1 when the kubelet evicted it (status.reason Evicted)'),
   ...Object.entries(EVICTION_RESOURCES).map(([resource, what]) =>
-    k8s(`k8s.pod.evicted.${resource}`, 'pods', `1 when the pod was evicted for ${what}; only evicted pods`),
+    k8s(`k8s.pod.evicted.${resource}`, 'pods', `Every pod: 1 when it was evicted for ${what}`),
   ),
   k8s(
     'k8s.pod.mount-failures',

@@ -395,14 +395,17 @@ function evictionSignals(pod: KubePod): Signal[] {
     ),
   ];
   const resource = evicted ? evictionResource(pod.message ?? '') : undefined;
-  if (resource)
+  // Every resource for every pod, so that a pod evicted for another resource is judged, not skipped.
+  for (const r of Object.keys(EVICTION_RESOURCES) as EvictionResource[])
     signals.push(
       signal(
-        `k8s.pod.evicted.${resource}`,
+        `k8s.pod.evicted.${r}`,
         s,
-        1,
-        `${s} was evicted for ${EVICTION_RESOURCES[resource]}: ${excerpt(pod.message)}`,
-        [fieldPointer('Pod', pod, 'status.message')],
+        resource === r ? 1 : 0,
+        resource === r
+          ? `${s} was evicted for ${EVICTION_RESOURCES[r]}: ${excerpt(pod.message)}`
+          : `${s} was not evicted for ${EVICTION_RESOURCES[r]}`,
+        [fieldPointer('Pod', pod, evicted ? 'status.message' : 'status')],
       ),
     );
   return signals;

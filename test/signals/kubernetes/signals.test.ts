@@ -285,6 +285,7 @@ describe('kubernetes signals', () => {
     );
     expect(value(list, 'k8s.pod.evicted', 'Pod/shop/gone')).toBe(1);
     expect(value(list, 'k8s.pod.evicted.memory', 'Pod/shop/gone')).toBe(1);
+    expect(value(list, 'k8s.pod.evicted.ephemeral-storage', 'Pod/shop/gone')).toBe(0);
     expect(value(list, 'k8s.node.memory-pressure', 'Node/n1')).toBe(1);
     expect(value(list, 'k8s.node.disk-pressure', 'Node/n1')).toBe(0);
     expect(value(list, 'k8s.node.not-ready', 'Node/n1')).toBe(1);
