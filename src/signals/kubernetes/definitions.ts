@@ -6,10 +6,11 @@ import type { SignalDefinition } from '../registry.js';
 // each object of that kind, 0 when healthy, so that a dump without the failure is judged "not
 // matched" rather than "insufficient"; the cause signals exist only where the failure does.
 
+/** A unit of 'boolean' is left out: such signals are 1 or 0, and "observed 1" says it. */
 const k8s = (name: string, unit: string, description: string): SignalDefinition => ({
   name,
   from: 'kubernetes',
-  unit,
+  ...(unit === 'boolean' ? {} : { unit }),
   description,
 });
 
@@ -98,9 +99,9 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'How long the last killed run lasted divided by the earliest time its liveness probe could kill it (initialDelaySeconds + periodSeconds × failureThreshold); near 1: killed before it ever became healthy; only pods with probe restarts',
   ),
-  k8s('k8s.pod.evicted', 'pods', 'Every pod: 1 when the kubelet evicted it (status.reason Evicted)'),
+  k8s('k8s.pod.evicted', 'boolean', 'Every pod: 1 when the kubelet evicted it (status.reason Evicted)'),
   ...Object.entries(EVICTION_RESOURCES).map(([resource, what]) =>
-    k8s(`k8s.pod.evicted.${resource}`, 'pods', `Every pod: 1 when it was evicted for ${what}`),
+    k8s(`k8s.pod.evicted.${resource}`, 'boolean', `Every pod: 1 when it was evicted for ${what}`),
   ),
   k8s(
     'k8s.pod.mount-failures',
