@@ -67,6 +67,8 @@ export function readKubernetesJson(path: string, content: string): KubernetesDat
     const itemKind = root.kind.endsWith('List') && root.kind !== 'List' ? root.kind.slice(0, -4) : undefined;
     for (const [index, item] of root.items.entries()) reader.object(item, `items[${index}]`, itemKind);
   } else reader.object(root, '', undefined);
+  if (data.objects === 0)
+    data.notes.push(`${path}: no objects (kubectl found none, or the selection was empty)`);
   const other = Object.entries(data.otherKinds);
   if (other.length > 0)
     data.notes.push(

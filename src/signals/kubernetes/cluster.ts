@@ -45,7 +45,9 @@ export function clusterOf(dumps: readonly KubernetesData[]): Cluster {
   const byObject = new Map<string, KubeEvent[]>();
   for (const event of events.values()) {
     const key = subjectOf(event.object.kind, event.object.namespace, event.object.name);
-    byObject.set(key, [...(byObject.get(key) ?? []), event]);
+    const list = byObject.get(key);
+    if (list) list.push(event);
+    else byObject.set(key, [event]);
   }
   return {
     pods: once(

@@ -34,7 +34,7 @@ export function podSignals(cluster: Cluster): Signal[] {
   return cluster.pods.flatMap((pod) => {
     const events = cluster.eventsOf('Pod', pod.namespace, pod.name);
     return [
-      ...containerSignals(pod),
+      ...containerSignals(pod, events),
       ...imagePullSignals(pod, events),
       ...schedulingSignals(pod, events),
       ...probeSignals(pod, events),
@@ -52,13 +52,13 @@ function statusField(container: ContainerStatus, rest: string): string {
   return `status.${container.init ? 'initContainerStatuses' : 'containerStatuses'}[${container.index}].${rest}`;
 }
 
-function isoOf(time: string | undefined): string | undefined {
-  if (!time || Number.isNaN(Date.parse(time))) return undefined;
-  return new Date(Date.parse(time)).toISOString();
-}
-
-function containerSignals(pod: KubePod): Signal[] {
+function containerSignals(pod: KubePod, events: readonly KubeEvent[]): Signal[] {
   const s = subject(pod);
+  // The status keeps only the last termination; the kubelet's first BackOff tells when restarting began.
+  const backOff = events.filter(
+    (e) => e.reason === 'BackOff' && /restarting failed container/i.test(e.message ?? ''),
+  );
+  const restartingSince = firstTime(backOff);
   const oom = pod.containers.flatMap((c) => {
     const current = c.terminated?.reason === 'OOMKilled' ? c.terminated : undefined;
     const last = c.lastTerminated?.reason === 'OOMKilled' ? c.lastTerminated : undefined;
@@ -83,12 +83,7 @@ function containerSignals(pod: KubePod): Signal[] {
             )
             .join('; '),
       oom.map((o) => fieldPointer('Pod', pod, o.field)),
-      {
-        onset: oom
-          .map((o) => isoOf(o.termination.finishedAt))
-          .filter(Boolean)
-          .sort()[0],
-      },
+      { onset: oom.length > 0 ? restartingSince : undefined },
     ),
     signal(
       'k8s.pod.crash-loop',
@@ -103,6 +98,7 @@ function containerSignals(pod: KubePod): Signal[] {
             )
             .join('; '),
       crashLooping.map((c) => fieldPointer('Pod', pod, statusField(c, 'state.waiting.reason'))),
+      { onset: crashLooping.length > 0 ? restartingSince : undefined },
     ),
     signal(
       'k8s.pod.restarts',

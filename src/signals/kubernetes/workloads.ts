@@ -1,4 +1,4 @@
-import type { KubeCondition } from '../../gather/kubernetes/data.js';
+import type { KubeCondition, KubeEvent } from '../../gather/kubernetes/data.js';
 import type { Signal } from '../signal.js';
 import {
   type Cluster,
@@ -149,14 +149,17 @@ export function quotaSignals(cluster: Cluster): Signal[] {
     cluster.persistentVolumeClaims,
   ])
     for (const o of list) if (o.namespace) namespaces.add(o.namespace);
-  for (const e of cluster.events) if (e.object.namespace) namespaces.add(e.object.namespace);
+  const refusedIn = new Map<string, KubeEvent[]>();
+  for (const e of cluster.events) {
+    if (!e.object.namespace) continue;
+    namespaces.add(e.object.namespace);
+    if (e.reason !== 'FailedCreate' || !/exceeded quota/i.test(e.message ?? '')) continue;
+    const list = refusedIn.get(e.object.namespace);
+    if (list) list.push(e);
+    else refusedIn.set(e.object.namespace, [e]);
+  }
   return [...namespaces].sort().map((namespace) => {
-    const refused = cluster.events.filter(
-      (e) =>
-        e.object.namespace === namespace &&
-        e.reason === 'FailedCreate' &&
-        /exceeded quota/i.test(e.message ?? ''),
-    );
+    const refused = refusedIn.get(namespace) ?? [];
     const n = occurrences(refused);
     return signal(
       'k8s.namespace.quota-rejections',
