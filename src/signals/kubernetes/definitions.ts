@@ -30,7 +30,7 @@ export const SCHEDULING_CAUSES = {
   'insufficient-cpu': 'nodes without enough allocatable CPU for the requests',
   'insufficient-memory': 'nodes without enough allocatable memory for the requests',
   'insufficient-other': 'nodes without enough of another resource (pods, ephemeral storage, GPUs)',
-  taint: 'nodes with a taint the pod does not tolerate',
+  taint: 'nodes with a taint the pod does not tolerate (cordoned nodes too)',
   affinity: "nodes that did not match the pod's node affinity or selector",
   'unbound-pvc': 'a PersistentVolumeClaim of the pod is not bound',
 } as const;
@@ -162,6 +162,11 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'k8s.job.backoff-limit-exceeded',
     'boolean',
     'Every job: 1 when it failed with reason BackoffLimitExceeded (its pods kept failing)',
+  ),
+  k8s(
+    'k8s.pod.missing-config-refs',
+    'containers',
+    'Every pod: containers waiting in CreateContainerConfigError because a ConfigMap, Secret or key their environment refers to does not exist',
   ),
   k8s(
     'k8s.namespace.quota-rejections',

@@ -40,6 +40,7 @@ export function podSignals(cluster: Cluster): Signal[] {
       ...probeSignals(pod, events),
       ...evictionSignals(pod),
       ...mountSignals(pod, events),
+      ...configSignals(pod, events),
     ];
   });
 }
@@ -237,6 +238,9 @@ export function schedulingCauses(message: string): Partial<Record<SchedulingCaus
     );
   }
   for (const m of main.matchAll(/(\d+) node\(s\) had (?:untolerated )?taint/g)) add('taint', Number(m[1]));
+  // A cordoned node carries the node.kubernetes.io/unschedulable taint; the scheduler names it apart.
+  for (const m of main.matchAll(/(\d+) node\(s\) were unschedulable/g)) add('taint', Number(m[1]));
+  for (const m of main.matchAll(/(\d+) Too many pods/g)) add('insufficient-other', Number(m[1]));
   for (const m of main.matchAll(/(\d+) node\(s\) didn't match (?:Pod's )?node (?:affinity|selector)/g))
     add('affinity', Number(m[1]));
   if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim "[^"]{1,253}" not found/i.test(main))
@@ -424,6 +428,40 @@ function mountSignals(pod: KubePod, events: readonly KubeEvent[]): Signal[] {
         : `volumes of ${s} failed to attach or mount ${n} times: ${excerpt(failures[0]?.message)}`,
       failures.slice(0, 3).map(eventPointer),
       { onset: firstTime(failures) },
+    ),
+  ];
+}
+
+/** The kubelet's words for an environment reference to a ConfigMap, Secret or key that does not exist. */
+const MISSING_REF =
+  /(?:configmap|secret) "[^"]{1,253}" not found|couldn't find key \S{1,253} in (?:ConfigMap|Secret)/i;
+
+function configSignals(pod: KubePod, events: readonly KubeEvent[]): Signal[] {
+  const s = subject(pod);
+  const failed = events.filter((e) => e.reason === 'Failed' && MISSING_REF.test(e.message ?? ''));
+  const missing = pod.containers.flatMap((c) => {
+    if (c.waiting?.reason !== 'CreateContainerConfigError') return [];
+    const own = failed.filter((e) => !e.object.fieldPath || e.object.fieldPath.includes(`{${c.name}}`));
+    const message = [c.waiting.message ?? '', ...own.map((e) => e.message ?? '')].find((m) =>
+      MISSING_REF.test(m),
+    );
+    return message ? [{ container: c, message, events: own }] : [];
+  });
+  return [
+    signal(
+      'k8s.pod.missing-config-refs',
+      s,
+      missing.length,
+      missing.length === 0
+        ? `no container of ${s} refers to a missing ConfigMap, Secret or key`
+        : missing
+            .map((m) => `container ${m.container.name} of ${s} cannot be created: ${excerpt(m.message)}`)
+            .join('; '),
+      missing.flatMap((m) => [
+        fieldPointer('Pod', pod, statusField(m.container, 'state.waiting.message')),
+        ...m.events.slice(0, 1).map(eventPointer),
+      ]),
+      { onset: firstTime(missing.flatMap((m) => m.events)) },
     ),
   ];
 }

@@ -164,6 +164,11 @@ describe('kubernetes signals', () => {
         "0/6 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu, 3 node(s) didn't match Pod's node affinity/selector. preemption: 0/6 nodes are available: 3 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.",
       ),
     ).toEqual({ taint: 1, 'insufficient-cpu': 2, affinity: 3 });
+    expect(
+      schedulingCauses(
+        '0/4 nodes are available: 1 node(s) had untolerated taint(s), 1 node(s) were unschedulable, 2 Too many pods. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.',
+      ),
+    ).toEqual({ taint: 2, 'insufficient-other': 2 });
     expect(schedulingCauses('0/3 nodes are available: 3 Insufficient nvidia.com/gpu.')).toEqual({
       'insufficient-other': 3,
     });
@@ -318,6 +323,31 @@ describe('kubernetes signals', () => {
     );
     expect(value(list, 'k8s.pod.mount-failures', 'Pod/shop/stuck')).toBe(7);
     expect(value(list, 'k8s.pod.mount-failures', 'Pod/shop/fine')).toBe(0);
+  });
+
+  it('tell a missing ConfigMap key from other reasons a container cannot be created', () => {
+    const waiting = (message: string): Json => ({
+      phase: 'Pending',
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: 0,
+          state: { waiting: { reason: 'CreateContainerConfigError', message } },
+        },
+      ],
+    });
+    const list = signals(
+      pod('key', waiting("couldn't find key DB_HOST in ConfigMap shop/app-config"), { nodeName: 'n1' }),
+      pod('secret', waiting('Back-off'), { nodeName: 'n1' }),
+      event('Pod', 'secret', 'Failed', 'Error: secret "db-credentials" not found', 5, {
+        fieldPath: 'spec.containers{app}',
+      }),
+      pod('root', waiting('container has runAsNonRoot and image will run as root'), { nodeName: 'n1' }),
+    );
+    expect(value(list, 'k8s.pod.missing-config-refs', 'Pod/shop/key')).toBe(1);
+    expect(value(list, 'k8s.pod.missing-config-refs', 'Pod/shop/secret')).toBe(1);
+    expect(value(list, 'k8s.pod.missing-config-refs', 'Pod/shop/root')).toBe(0);
   });
 
   it('read deployment, autoscaler, job and claim conditions with their reasons', () => {
