@@ -425,6 +425,9 @@ class Reader {
 
 function jsonErrorAt(content: string): string {
   if (content.trim() === '') return 'empty file';
+  // kubectl get -o yaml starts with a key at the first column; say so rather than point at column 1.
+  if (/^(?:apiVersion|kind|items):/m.test(content.slice(0, 200)) && !content.trimStart().startsWith('{'))
+    return 'YAML, not JSON (save it with kubectl get -o json)';
   const offset = jsonErrorOffset(content);
   const before = content.slice(0, offset);
   const line = before.split('\n').length;

@@ -183,6 +183,15 @@ describe('kubectl get -o json reader', () => {
     );
   });
 
+  it('recognizes kubectl YAML and asks for JSON', () => {
+    const error = gatherError(() =>
+      readKubernetesJson('pods.yaml', 'apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n'),
+    );
+    expect(error.message).toBe(
+      'pods.yaml: YAML, not JSON (save it with kubectl get -o json); expected the JSON that kubectl get -o json prints',
+    );
+  });
+
   it('says where a truncated dump ends', () => {
     const error = gatherError(() =>
       readKubernetesJson('cut.json', '{"kind": "List",\n "items": [{"kind": "Pod"'),
