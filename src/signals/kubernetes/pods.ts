@@ -185,7 +185,10 @@ function imagePullSignals(pod: KubePod, events: readonly KubeEvent[]): Signal[] 
   >();
   for (const c of failing) {
     // The kubelet's Failed event has the registry's answer; the waiting message often only says "Back-off pulling image".
-    const own = pullFailed.filter((e) => !e.object.fieldPath || e.object.fieldPath.includes(`{${c.name}}`));
+    // Newest first: a pull that first hit a network blip and now gets 401 fails because of the 401.
+    const own = pullFailed
+      .filter((e) => !e.object.fieldPath || e.object.fieldPath.includes(`{${c.name}}`))
+      .sort((a, b) => (Date.parse(b.lastTime ?? '') || 0) - (Date.parse(a.lastTime ?? '') || 0));
     const messages = [...own.map((e) => e.message ?? ''), c.waiting?.message ?? ''].filter(
       (m) => m && !/^back-off pulling image/i.test(m),
     );

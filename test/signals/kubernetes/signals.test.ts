@@ -158,6 +158,28 @@ describe('kubernetes signals', () => {
     ).toEqual([]);
   });
 
+  it('name the cause of the newest pull failure when the registry answered differently over time', () => {
+    const list = signals(
+      pod('p', {
+        phase: 'Pending',
+        containerStatuses: [
+          { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff' } } },
+        ],
+      }),
+      {
+        ...event('Pod', 'p', 'Failed', 'Failed to pull image "x": read: connection reset by peer'),
+        lastTimestamp: '2024-03-12T14:01:00Z',
+      },
+      {
+        ...event('Pod', 'p', 'Failed', 'Failed to pull image "x": unexpected status: 401 Unauthorized', 4),
+        lastTimestamp: '2024-03-12T14:20:00Z',
+      },
+    );
+    expect(list.filter((s) => s.name.startsWith('k8s.pod.image-pull.')).map((s) => s.name)).toEqual([
+      'k8s.pod.image-pull.unauthorized',
+    ]);
+  });
+
   it("read the scheduler's reasons, leaving out the preemption part", () => {
     expect(
       schedulingCauses(
