@@ -6,8 +6,8 @@ import { measureAccuracy } from '../src/accuracy/measure.js';
 import { loadCatalog, makeCatalog } from '../src/catalog/loader.js';
 import { accuracyTable } from '../src/cli/commands/accuracy.js';
 
-// Held-out accuracy of the metrics, traces and Kubernetes ways: the fixture generators write every fixture
-// again with other seeds (`--seed-offset`), and each scenario is judged on those runs, which the
+// Held-out accuracy of the metrics, traces and Kubernetes ways: the fixture generators write every
+// fixture again with other seeds (`--seed-offset`), and each scenario is judged on those runs, which the
 // signatures were never tuned on. Load-test ways have their own held-out runs: `accuracy --simulated`.
 //
 //   npx tsx scripts/heldout-accuracy.ts            seed offsets 1000 and 2000
