@@ -1,4 +1,5 @@
 import { type EvidenceKind, FAILURE_KIND_NAMES } from '../core/vocabulary.js';
+import { KUBERNETES_SIGNALS } from './kubernetes/definitions.js';
 import { LOGS_SIGNALS } from './logs/definitions.js';
 import { METRICS_SIGNALS } from './metrics/definitions.js';
 import { TRACES_SIGNALS } from './traces/definitions.js';
@@ -113,6 +114,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   ...METRICS_SIGNALS,
   ...LOGS_SIGNALS,
   ...TRACES_SIGNALS,
+  ...KUBERNETES_SIGNALS,
 ];
 
 const BY_NAME = new Map(SIGNALS.map((signal) => [signal.name, signal]));
