@@ -79,6 +79,17 @@ export const METRIC_ROLES = {
   'scrape.up': { unit: 'ratio', description: 'Scrape success (the up metric), 0 or 1 per target' },
   'scrape.duration': { unit: 's', description: 'Duration of the scrape' },
   'scrape.samples': { unit: 'samples', description: 'Samples scraped per target' },
+  'cache.keys': { unit: 'keys', description: 'Keys stored in the cache server (all databases)' },
+  'db.connections.active': {
+    unit: 'connections',
+    description: 'Database sessions running a statement (PostgreSQL state active, MySQL threads running)',
+  },
+  'db.transactions': { unit: 'per-second', description: 'Database transactions committed per second' },
+  'net.receive-bytes': { unit: 'per-second', description: 'Bytes received per second on network interfaces' },
+  'net.receive-packets': {
+    unit: 'per-second',
+    description: 'Packets received per second on network interfaces',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

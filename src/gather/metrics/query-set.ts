@@ -474,6 +474,28 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   gauge('targets.samples', 'scrape.samples', 'prometheus', 'scrape_samples_scraped', INSTANCE, {
     aggregate: 'max',
   }),
+  // Cache keys, database work and host traffic
+  gauge('redis.keys', 'cache.keys', 'redis', 'redis_db_keys', HOST),
+  gauge('postgres.active', 'db.connections.active', 'postgres', 'pg_stat_activity_count', HOST, {
+    selector: 'state="active"',
+  }),
+  gauge(
+    'mysql.threads-running',
+    'db.connections.active',
+    'mysql',
+    'mysql_global_status_threads_running',
+    HOST,
+  ),
+  rate('postgres.commits', 'db.transactions', 'postgres', 'pg_stat_database_xact_commit', HOST),
+  rate('mysql.commits', 'db.transactions', 'mysql', 'mysql_global_status_commands_total', HOST, {
+    selector: 'command="commit"',
+  }),
+  rate('node.receive-bytes', 'net.receive-bytes', 'node', 'node_network_receive_bytes_total', HOST, {
+    selector: 'device!="lo"',
+  }),
+  rate('node.receive-packets', 'net.receive-packets', 'node', 'node_network_receive_packets_total', HOST, {
+    selector: 'device!="lo"',
+  }),
 ];
 
 /** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */

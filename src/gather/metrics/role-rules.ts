@@ -269,4 +269,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('up', 'scrape.up', 'prometheus'),
   g('scrape_duration_seconds', 'scrape.duration', 'prometheus'),
   g('scrape_samples_scraped', 'scrape.samples', 'prometheus'),
+  // Cache keys, database work and host traffic: what a miss pattern does to the backend (a herd of
+  // identical queries, lookups that return nothing) and how much traffic reaches a host.
+  g('redis_db_keys', 'cache.keys', 'redis'),
+  g('pg_stat_activity_count', 'db.connections.active', 'postgres', { state: 'active' }),
+  g('mysql_global_status_threads_running', 'db.connections.active', 'mysql'),
+  c('pg_stat_database_xact_commit', 'db.transactions', 'postgres'),
+  c('mysql_global_status_commands_total', 'db.transactions', 'mysql', { command: 'commit' }),
+  c('node_network_receive_bytes_total', 'net.receive-bytes', 'node', NOT_LOOPBACK),
+  c('node_network_receive_packets_total', 'net.receive-packets', 'node', NOT_LOOPBACK),
 ];

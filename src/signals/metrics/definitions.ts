@@ -274,4 +274,40 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
   ),
   metrics('metrics.scrape.duration.rise', 'ratio', 'Scrape duration at its highest over the baseline'),
   metrics('metrics.scrape.samples.rise', 'ratio', 'Samples per scrape at their highest over the baseline'),
+  // Cache misses over time and the database behind the cache
+  metrics(
+    'metrics.cache.miss-bursts',
+    'bursts',
+    'Bursts of misses to at least twice (and 4 robust deviations above) the higher of their 5-minute medians before and after, each over within 3 minutes; onset at the first',
+  ),
+  metrics(
+    'metrics.cache.miss-bursts.period',
+    'min',
+    'Median gap between miss bursts when they recur regularly (5 or more, 80% of gaps within 15% of it or twice it); 0 when not periodic',
+  ),
+  metrics(
+    'metrics.cache.miss-bursts.db-aligned',
+    'ratio',
+    'Share of miss bursts with a burst of active database sessions starting within 1.5 scrape intervals (at least 1 minute); best database of the run; 0 without bursts',
+  ),
+  metrics(
+    'metrics.cache.misses.rise',
+    'ratio',
+    'Misses per second at their highest 5-minute level over the baseline rate (counted as at least 1/s)',
+  ),
+  metrics(
+    'metrics.cache.misses.added-share',
+    'ratio',
+    "At the misses' highest level, the share of the extra misses that came with extra lookups rather than lost hits: near 1 for lookups of absent keys, near 0 for expired or evicted keys",
+  ),
+  metrics(
+    'metrics.cache.misses.backend-rise',
+    'ratio',
+    "Database transactions per second in the 5 minutes of the misses' highest level over their baseline (the database that rose most)",
+  ),
+  metrics(
+    'metrics.cache.keys.shift',
+    'ratio',
+    'Keys held at the 5-minute level farthest from the baseline, over the baseline (above 1 grew, below 1 fell)',
+  ),
 ];

@@ -1,6 +1,7 @@
 import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
 import { cacheSignals } from './cache.js';
+import { cacheMissSignals } from './cache-misses.js';
 import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
@@ -27,6 +28,7 @@ const AREAS = [
   queueSignals,
   httpSignals,
   observabilitySignals,
+  cacheMissSignals,
 ] as const;
 
 /**

@@ -84,6 +84,16 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'scrape.up', subject: 'instance=n:9100', value: () => 1, missing: 0 },
   { role: 'scrape.duration', subject: 'instance=n:9100', value: () => 0.05, noise: 0.1 },
   { role: 'scrape.samples', subject: 'instance=n:9100', value: () => 1500, noise: 0.01 },
+  ...[0, 1, 2].map(
+    (i): SeriesSpec => ({
+      role: 'cache.keys',
+      subject: `instance=r${i}:9121`,
+      value: () => 1_200_000,
+      noise: 0.0005,
+    }),
+  ),
+  { role: 'db.connections.active', subject: 'instance=db:9187', value: () => 8, absNoise: 1 },
+  { role: 'db.transactions', subject: 'instance=db:9187', value: () => 300, noise: 0.04 },
 ];
 
 describe('metric signals contract', () => {
