@@ -310,4 +310,20 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Keys held at the 5-minute level farthest from the baseline, over the baseline (above 1 grew, below 1 fell)',
   ),
+  // Inbound traffic of hosts
+  metrics(
+    'metrics.net.receive.rise',
+    'ratio',
+    'Bytes received per second (interfaces other than lo) at their highest 5-minute level over the baseline (counted as at least 1 KiB/s)',
+  ),
+  metrics(
+    'metrics.net.receive-packets.rise',
+    'ratio',
+    'Packets received per second at their highest 5-minute level over the baseline (counted as at least 10/s)',
+  ),
+  metrics(
+    'metrics.net.receive.request-ratio',
+    'ratio',
+    'metrics.net.receive.rise over the rise of HTTP requests served by all servers at the same time: near 1 when traffic is requests, many-fold when it is not',
+  ),
 ];

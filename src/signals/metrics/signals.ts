@@ -8,6 +8,7 @@ import { databaseSignals } from './database.js';
 import { httpSignals } from './http.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
+import { networkVolumeSignals } from './network-volume.js';
 import { observabilitySignals } from './observability.js';
 import { poolSignals } from './pools.js';
 import { queueSignals } from './queues.js';
@@ -29,6 +30,7 @@ const AREAS = [
   httpSignals,
   observabilitySignals,
   cacheMissSignals,
+  networkVolumeSignals,
 ] as const;
 
 /**

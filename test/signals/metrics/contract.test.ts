@@ -94,6 +94,8 @@ const EVERYTHING: SeriesSpec[] = [
   ),
   { role: 'db.connections.active', subject: 'instance=db:9187', value: () => 8, absNoise: 1 },
   { role: 'db.transactions', subject: 'instance=db:9187', value: () => 300, noise: 0.04 },
+  { role: 'net.receive-bytes', subject: 'instance=n:9100', value: () => 4e7, noise: 0.05 },
+  { role: 'net.receive-packets', subject: 'instance=n:9100', value: () => 6e4, noise: 0.05 },
 ];
 
 describe('metric signals contract', () => {
