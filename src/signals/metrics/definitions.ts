@@ -326,4 +326,20 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'metrics.net.receive.rise over the rise of HTTP requests served by all servers at the same time: near 1 when traffic is requests, many-fold when it is not',
   ),
+  // Windows of degraded latency
+  metrics(
+    'metrics.http.latency.episodes',
+    'episodes',
+    'Windows of 4 minutes or more in which the 2-minute median latency sat at 1.5× its median over the whole window or more (none when such windows cover over 40% of it); onset at the first',
+  ),
+  metrics(
+    'metrics.http.latency.episodes.period',
+    'min',
+    'Median gap between the starts of slow windows when all gaps are within 15% of it (3 or more windows); 0 otherwise',
+  ),
+  metrics(
+    'metrics.http.latency.episodes.resource-aligned',
+    'ratio',
+    'Share of slow windows overlapping a window of a busy shared resource (disk or CPU 20 points above usual, active database sessions doubled); best resource of the run; 0 without windows',
+  ),
 ];

@@ -1,5 +1,6 @@
 import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
+import { batchWindowSignals } from './batch-windows.js';
 import { cacheSignals } from './cache.js';
 import { cacheMissSignals } from './cache-misses.js';
 import { capacitySignals } from './capacity.js';
@@ -31,6 +32,7 @@ const AREAS = [
   observabilitySignals,
   cacheMissSignals,
   networkVolumeSignals,
+  batchWindowSignals,
 ] as const;
 
 /**
