@@ -342,4 +342,15 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Share of slow windows overlapping a window of a busy shared resource (disk or CPU 20 points above usual, active database sessions doubled); best resource of the run; 0 without windows',
   ),
+  // Error budget (run level: 5xx over all requests of all servers, against a 99.9% objective)
+  metrics(
+    'metrics.slo.burn-rate.fast',
+    'ratio',
+    'Run level: highest burn rate held over both the last hour and the last 5 minutes (error ratio over the 0.1% budget of a 99.9% SLO); onset when it first passed 14.4',
+  ),
+  metrics(
+    'metrics.slo.budget-consumed',
+    'ratio',
+    'Run level: share of a 30-day error budget (99.9% SLO) that the 5xx responses of the window consumed',
+  ),
 ];

@@ -6,6 +6,7 @@ import { cacheMissSignals } from './cache-misses.js';
 import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
+import { errorBudgetSignals } from './error-budget.js';
 import { httpSignals } from './http.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
@@ -33,6 +34,7 @@ const AREAS = [
   cacheMissSignals,
   networkVolumeSignals,
   batchWindowSignals,
+  errorBudgetSignals,
 ] as const;
 
 /**
