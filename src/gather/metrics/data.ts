@@ -90,6 +90,10 @@ export const METRIC_ROLES = {
     unit: 'per-second',
     description: 'Packets received per second on network interfaces',
   },
+  'http.response-size': {
+    unit: 'bytes/response',
+    description: 'Mean body size of the HTTP responses served in the interval',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

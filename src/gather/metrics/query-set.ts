@@ -496,6 +496,17 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   rate('node.receive-packets', 'net.receive-packets', 'node', 'node_network_receive_packets_total', HOST, {
     selector: 'device!="lo"',
   }),
+  ...['http_server_response_body_size_bytes', 'nginx_ingress_controller_response_size'].map((base, i) =>
+    q(
+      i === 0 ? 'http.otel-response-size' : 'nginx-ingress.response-size',
+      'http.response-size',
+      i === 0 ? 'otel-http' : 'http',
+      `sum ${by(INSTANCE)} (rate(${base}_sum[$rate])) / sum ${by(INSTANCE)} (rate(${base}_count[$rate]))`,
+      [`${base}_sum`, `${base}_count`],
+      INSTANCE,
+      i === 0 ? {} : { fallbackOf: ['http.otel-response-size'] },
+    ),
+  ),
 ];
 
 /** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */

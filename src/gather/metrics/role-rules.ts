@@ -278,4 +278,8 @@ export const ROLE_RULES: readonly RoleRule[] = [
   c('mysql_global_status_commands_total', 'db.transactions', 'mysql', { command: 'commit' }),
   c('node_network_receive_bytes_total', 'net.receive-bytes', 'node', NOT_LOOPBACK),
   c('node_network_receive_packets_total', 'net.receive-packets', 'node', NOT_LOOPBACK),
+  // Response body sizes: the OpenTelemetry http.server.response.body.size histogram, then the
+  // ingress-nginx controller's response size histogram.
+  mean('http_server_response_body_size_bytes', 'http.response-size', 'otel-http'),
+  mean('nginx_ingress_controller_response_size', 'http.response-size', 'http'),
 ];

@@ -353,4 +353,15 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Run level: share of a 30-day error budget (99.9% SLO) that the 5xx responses of the window consumed',
   ),
+  // Response sizes
+  metrics(
+    'metrics.http.response-size.shift',
+    'ratio',
+    'Mean response body size at its highest 5-minute median over the baseline; onset when it rose by a quarter or more',
+  ),
+  metrics(
+    'metrics.http.latency.size-correlation',
+    'rho',
+    "Spearman's rho between a server's mean response size and its latency (p99, else mean), on 1-minute medians over the window",
+  ),
 ];

@@ -12,6 +12,7 @@ import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
 import { networkVolumeSignals } from './network-volume.js';
 import { observabilitySignals } from './observability.js';
+import { payloadSignals } from './payload.js';
 import { poolSignals } from './pools.js';
 import { queueSignals } from './queues.js';
 import { runtimeSignals } from './runtime.js';
@@ -35,6 +36,7 @@ const AREAS = [
   networkVolumeSignals,
   batchWindowSignals,
   errorBudgetSignals,
+  payloadSignals,
 ] as const;
 
 /**

@@ -96,6 +96,14 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'db.transactions', subject: 'instance=db:9187', value: () => 300, noise: 0.04 },
   { role: 'net.receive-bytes', subject: 'instance=n:9100', value: () => 4e7, noise: 0.05 },
   { role: 'net.receive-packets', subject: 'instance=n:9100', value: () => 6e4, noise: 0.05 },
+  ...[1, 2].map(
+    (i): SeriesSpec => ({
+      role: 'http.response-size',
+      subject: `instance=s${i}:8080`,
+      value: () => 12_000,
+      noise: 0.05,
+    }),
+  ),
 ];
 
 describe('metric signals contract', () => {
