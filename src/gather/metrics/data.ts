@@ -94,6 +94,15 @@ export const METRIC_ROLES = {
     unit: 'bytes/response',
     description: 'Mean body size of the HTTP responses served in the interval',
   },
+  'lb.requests': { unit: 'requests', description: 'Requests a load balancer handled per CloudWatch period' },
+  'lb.own-5xx': {
+    unit: 'requests',
+    description: '5xx responses the load balancer generated itself per CloudWatch period (not its targets)',
+  },
+  'lb.target-5xx': {
+    unit: 'requests',
+    description: "5xx responses of the load balancer's targets per CloudWatch period",
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

@@ -507,6 +507,18 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
       i === 0 ? {} : { fallbackOf: ['http.otel-response-size'] },
     ),
   ),
+  // Application Load Balancers through the CloudWatch exporter (YACE): per-period Sums, as gauges.
+  ...(
+    [
+      ['alb.requests', 'lb.requests', 'aws_applicationelb_request_count_sum'],
+      ['alb.elb-5xx', 'lb.own-5xx', 'aws_applicationelb_httpcode_elb_5_xx_count_sum'],
+      ['alb.target-5xx', 'lb.target-5xx', 'aws_applicationelb_httpcode_target_5_xx_count_sum'],
+    ] as const
+  ).map(([id, role, metric]) =>
+    gauge(id, role, 'cloudwatch', metric, ['instance', 'dimension_LoadBalancer'], {
+      selector: 'dimension_TargetGroup=""',
+    }),
+  ),
 ];
 
 /** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */

@@ -364,4 +364,15 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'rho',
     "Spearman's rho between a server's mean response size and its latency (p99, else mean), on 1-minute medians over the window",
   ),
+  // Load balancers
+  metrics(
+    'metrics.lb.own-5xx.rise',
+    'ratio',
+    'Highest 5-minute share of requests answered 5xx by the load balancer itself (HTTPCode_ELB_5XX_Count) minus its baseline share, in ratio points',
+  ),
+  metrics(
+    'metrics.lb.own-5xx.share',
+    'ratio',
+    "At the balancer's highest 5xx level, the balancer's own 5xx over its own and its targets' 5xx: near 1 when the balancer fails requests, near 0 when the targets do",
+  ),
 ];

@@ -8,6 +8,7 @@ import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
 import { errorBudgetSignals } from './error-budget.js';
 import { httpSignals } from './http.js';
+import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
 import { networkVolumeSignals } from './network-volume.js';
@@ -37,6 +38,7 @@ const AREAS = [
   batchWindowSignals,
   errorBudgetSignals,
   payloadSignals,
+  loadBalancerSignals,
 ] as const;
 
 /**

@@ -104,6 +104,14 @@ const EVERYTHING: SeriesSpec[] = [
       noise: 0.05,
     }),
   ),
+  ...(['lb.requests', 'lb.own-5xx', 'lb.target-5xx'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_LoadBalancer=app/shop/1',
+      value: () => [30_000, 6, 20][i] as number,
+      noise: 0.05,
+    }),
+  ),
 ];
 
 describe('metric signals contract', () => {
