@@ -79,6 +79,30 @@ export const METRIC_ROLES = {
   'scrape.up': { unit: 'ratio', description: 'Scrape success (the up metric), 0 or 1 per target' },
   'scrape.duration': { unit: 's', description: 'Duration of the scrape' },
   'scrape.samples': { unit: 'samples', description: 'Samples scraped per target' },
+  'cache.keys': { unit: 'keys', description: 'Keys stored in the cache server (all databases)' },
+  'db.connections.active': {
+    unit: 'connections',
+    description: 'Database sessions running a statement (PostgreSQL state active, MySQL threads running)',
+  },
+  'db.transactions': { unit: 'per-second', description: 'Database transactions committed per second' },
+  'net.receive-bytes': { unit: 'per-second', description: 'Bytes received per second on network interfaces' },
+  'net.receive-packets': {
+    unit: 'per-second',
+    description: 'Packets received per second on network interfaces',
+  },
+  'http.response-size': {
+    unit: 'bytes/response',
+    description: 'Mean body size of the HTTP responses served in the interval',
+  },
+  'lb.requests': { unit: 'requests', description: 'Requests a load balancer handled per CloudWatch period' },
+  'lb.own-5xx': {
+    unit: 'requests',
+    description: '5xx responses the load balancer generated itself per CloudWatch period (not its targets)',
+  },
+  'lb.target-5xx': {
+    unit: 'requests',
+    description: "5xx responses of the load balancer's targets per CloudWatch period",
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

@@ -474,6 +474,51 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   gauge('targets.samples', 'scrape.samples', 'prometheus', 'scrape_samples_scraped', INSTANCE, {
     aggregate: 'max',
   }),
+  // Cache keys, database work and host traffic
+  gauge('redis.keys', 'cache.keys', 'redis', 'redis_db_keys', HOST),
+  gauge('postgres.active', 'db.connections.active', 'postgres', 'pg_stat_activity_count', HOST, {
+    selector: 'state="active"',
+  }),
+  gauge(
+    'mysql.threads-running',
+    'db.connections.active',
+    'mysql',
+    'mysql_global_status_threads_running',
+    HOST,
+  ),
+  rate('postgres.commits', 'db.transactions', 'postgres', 'pg_stat_database_xact_commit', HOST),
+  rate('mysql.commits', 'db.transactions', 'mysql', 'mysql_global_status_commands_total', HOST, {
+    selector: 'command="commit"',
+  }),
+  rate('node.receive-bytes', 'net.receive-bytes', 'node', 'node_network_receive_bytes_total', HOST, {
+    selector: 'device!="lo"',
+  }),
+  rate('node.receive-packets', 'net.receive-packets', 'node', 'node_network_receive_packets_total', HOST, {
+    selector: 'device!="lo"',
+  }),
+  ...['http_server_response_body_size_bytes', 'nginx_ingress_controller_response_size'].map((base, i) =>
+    q(
+      i === 0 ? 'http.otel-response-size' : 'nginx-ingress.response-size',
+      'http.response-size',
+      i === 0 ? 'otel-http' : 'http',
+      `sum ${by(INSTANCE)} (rate(${base}_sum[$rate])) / sum ${by(INSTANCE)} (rate(${base}_count[$rate]))`,
+      [`${base}_sum`, `${base}_count`],
+      INSTANCE,
+      i === 0 ? {} : { fallbackOf: ['http.otel-response-size'] },
+    ),
+  ),
+  // Application Load Balancers through the CloudWatch exporter (YACE): per-period Sums, as gauges.
+  ...(
+    [
+      ['alb.requests', 'lb.requests', 'aws_applicationelb_request_count_sum'],
+      ['alb.elb-5xx', 'lb.own-5xx', 'aws_applicationelb_httpcode_elb_5_xx_count_sum'],
+      ['alb.target-5xx', 'lb.target-5xx', 'aws_applicationelb_httpcode_target_5_xx_count_sum'],
+    ] as const
+  ).map(([id, role, metric]) =>
+    gauge(id, role, 'cloudwatch', metric, ['instance', 'dimension_LoadBalancer'], {
+      selector: 'dimension_TargetGroup=""',
+    }),
+  ),
 ];
 
 /** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */

@@ -26,7 +26,8 @@ export type Exporter =
   | 'redis'
   | 'kafka'
   | 'nats'
-  | 'prometheus';
+  | 'prometheus'
+  | 'cloudwatch';
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
@@ -72,6 +73,9 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'queue.consumed': ['consumergroup', 'topic', 'stream', 'stream_name', 'consumer_name'],
   'queue.published': ['topic', 'stream', 'stream_name'],
   'db.replication-lag': ['application_name'],
+  'lb.requests': ['dimension_LoadBalancer'],
+  'lb.own-5xx': ['dimension_LoadBalancer'],
+  'lb.target-5xx': ['dimension_LoadBalancer'],
 };
 
 /** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
@@ -269,4 +273,26 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('up', 'scrape.up', 'prometheus'),
   g('scrape_duration_seconds', 'scrape.duration', 'prometheus'),
   g('scrape_samples_scraped', 'scrape.samples', 'prometheus'),
+  // Cache keys, database work and host traffic: what a miss pattern does to the backend (a herd of
+  // identical queries, lookups that return nothing) and how much traffic reaches a host.
+  g('redis_db_keys', 'cache.keys', 'redis'),
+  g('pg_stat_activity_count', 'db.connections.active', 'postgres', { state: 'active' }),
+  g('mysql_global_status_threads_running', 'db.connections.active', 'mysql'),
+  c('pg_stat_database_xact_commit', 'db.transactions', 'postgres'),
+  c('mysql_global_status_commands_total', 'db.transactions', 'mysql', { command: 'commit' }),
+  c('node_network_receive_bytes_total', 'net.receive-bytes', 'node', NOT_LOOPBACK),
+  c('node_network_receive_packets_total', 'net.receive-packets', 'node', NOT_LOOPBACK),
+  // Response body sizes: the OpenTelemetry http.server.response.body.size histogram, then the
+  // ingress-nginx controller's response size histogram.
+  mean('http_server_response_body_size_bytes', 'http.response-size', 'otel-http'),
+  mean('nginx_ingress_controller_response_size', 'http.response-size', 'http'),
+  // Application Load Balancers through the CloudWatch exporter (YACE): each value is the Sum of one
+  // CloudWatch period, so they are read as gauges; load-balancer-level series only (no target group).
+  g('aws_applicationelb_request_count_sum', 'lb.requests', 'cloudwatch', { dimension_TargetGroup: '' }),
+  g('aws_applicationelb_httpcode_elb_5_xx_count_sum', 'lb.own-5xx', 'cloudwatch', {
+    dimension_TargetGroup: '',
+  }),
+  g('aws_applicationelb_httpcode_target_5_xx_count_sum', 'lb.target-5xx', 'cloudwatch', {
+    dimension_TargetGroup: '',
+  }),
 ];

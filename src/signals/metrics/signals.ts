@@ -1,13 +1,19 @@
 import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
+import { batchWindowSignals } from './batch-windows.js';
 import { cacheSignals } from './cache.js';
+import { cacheMissSignals } from './cache-misses.js';
 import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
+import { errorBudgetSignals } from './error-budget.js';
 import { httpSignals } from './http.js';
+import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
+import { networkVolumeSignals } from './network-volume.js';
 import { observabilitySignals } from './observability.js';
+import { payloadSignals } from './payload.js';
 import { poolSignals } from './pools.js';
 import { queueSignals } from './queues.js';
 import { runtimeSignals } from './runtime.js';
@@ -27,6 +33,12 @@ const AREAS = [
   queueSignals,
   httpSignals,
   observabilitySignals,
+  cacheMissSignals,
+  networkVolumeSignals,
+  batchWindowSignals,
+  errorBudgetSignals,
+  payloadSignals,
+  loadBalancerSignals,
 ] as const;
 
 /**

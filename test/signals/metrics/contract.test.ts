@@ -84,6 +84,34 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'scrape.up', subject: 'instance=n:9100', value: () => 1, missing: 0 },
   { role: 'scrape.duration', subject: 'instance=n:9100', value: () => 0.05, noise: 0.1 },
   { role: 'scrape.samples', subject: 'instance=n:9100', value: () => 1500, noise: 0.01 },
+  ...[0, 1, 2].map(
+    (i): SeriesSpec => ({
+      role: 'cache.keys',
+      subject: `instance=r${i}:9121`,
+      value: () => 1_200_000,
+      noise: 0.0005,
+    }),
+  ),
+  { role: 'db.connections.active', subject: 'instance=db:9187', value: () => 8, absNoise: 1 },
+  { role: 'db.transactions', subject: 'instance=db:9187', value: () => 300, noise: 0.04 },
+  { role: 'net.receive-bytes', subject: 'instance=n:9100', value: () => 4e7, noise: 0.05 },
+  { role: 'net.receive-packets', subject: 'instance=n:9100', value: () => 6e4, noise: 0.05 },
+  ...[1, 2].map(
+    (i): SeriesSpec => ({
+      role: 'http.response-size',
+      subject: `instance=s${i}:8080`,
+      value: () => 12_000,
+      noise: 0.05,
+    }),
+  ),
+  ...(['lb.requests', 'lb.own-5xx', 'lb.target-5xx'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_LoadBalancer=app/shop/1',
+      value: () => [30_000, 6, 20][i] as number,
+      noise: 0.05,
+    }),
+  ),
 ];
 
 describe('metric signals contract', () => {
