@@ -79,6 +79,34 @@ export const METRIC_ROLES = {
   'scrape.up': { unit: 'ratio', description: 'Scrape success (the up metric), 0 or 1 per target' },
   'scrape.duration': { unit: 's', description: 'Duration of the scrape' },
   'scrape.samples': { unit: 'samples', description: 'Samples scraped per target' },
+  // Kubernetes nodes and pods (kube-state-metrics, node exporter on the node)
+  'node.memory-pressure': {
+    unit: 'flag',
+    description: 'Node condition MemoryPressure is True (1) or not (0)',
+  },
+  'node.disk-pressure': { unit: 'flag', description: 'Node condition DiskPressure is True (1) or not (0)' },
+  'node.pid-pressure': { unit: 'flag', description: 'Node condition PIDPressure is True (1) or not (0)' },
+  'node.memory-available': {
+    unit: 'ratio',
+    description: 'Memory available to new work over total memory of a node (MemAvailable / MemTotal)',
+  },
+  'pod.evicted': { unit: 'flag', description: 'The pod status reason is Evicted (1) or not (0)' },
+  'hpa.current-replicas': { unit: 'replicas', description: 'Replicas a HorizontalPodAutoscaler runs now' },
+  'hpa.max-replicas': { unit: 'replicas', description: 'Most replicas a HorizontalPodAutoscaler may run' },
+  'hpa.scaling-inactive': {
+    unit: 'flag',
+    description: 'HorizontalPodAutoscaler condition ScalingActive is False (1): it cannot compute a scale',
+  },
+  // GPUs (NVIDIA DCGM exporter)
+  'gpu.memory-used': { unit: 'bytes', description: 'GPU framebuffer memory in use' },
+  'gpu.memory-free': { unit: 'bytes', description: 'GPU framebuffer memory free' },
+  'gpu.utilization': { unit: 'ratio', description: 'Share of time a GPU kernel was running, 0–1' },
+  'gpu.temperature': { unit: 'celsius', description: 'GPU die temperature' },
+  'gpu.sm-clock': { unit: 'MHz', description: 'GPU streaming multiprocessor clock' },
+  'gpu.clock-events': {
+    unit: 'bitmask',
+    description: 'NVML clocks event (throttle) reasons of a GPU, as the bit mask NVML reports',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

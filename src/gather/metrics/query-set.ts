@@ -474,7 +474,92 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   gauge('targets.samples', 'scrape.samples', 'prometheus', 'scrape_samples_scraped', INSTANCE, {
     aggregate: 'max',
   }),
+  // Kubernetes node conditions and evictions (kube-state-metrics), node memory (node exporter)
+  ...(['MemoryPressure', 'DiskPressure', 'PIDPressure'] as const).map((condition) =>
+    gauge(
+      `kube.node-${condition.replace('Pressure', '').toLowerCase()}-pressure`,
+      `node.${condition.replace('Pressure', '').toLowerCase()}-pressure` as MetricRole,
+      'kube-state-metrics',
+      'kube_node_status_condition',
+      ['node'],
+      { aggregate: 'max', selector: `condition="${condition}",status="true"` },
+    ),
+  ),
+  gauge('kube.pod-evicted', 'pod.evicted', 'kube-state-metrics', 'kube_pod_status_reason', POD, {
+    aggregate: 'max',
+    selector: 'reason="Evicted"',
+  }),
+  ...hpa(),
+  q(
+    'node.memory-available',
+    'node.memory-available',
+    'node',
+    `min ${by(HOST)} (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)`,
+    ['node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes'],
+    HOST,
+    { worst: 'low' },
+  ),
+  // NVIDIA DCGM exporter: MiB and percent brought to bytes and ratios, one series per GPU (and
+  // the pod using it, when the exporter maps GPUs to pods).
+  ...dcgm(),
 ];
+
+/** HorizontalPodAutoscaler replicas, limit and ScalingActive=False from kube-state-metrics, per HPA. */
+function hpa(): QuerySetEntry[] {
+  const HPA = ['namespace', 'horizontalpodautoscaler'];
+  const prefix = 'kube_horizontalpodautoscaler';
+  return [
+    gauge(
+      'kube.hpa-replicas',
+      'hpa.current-replicas',
+      'kube-state-metrics',
+      `${prefix}_status_current_replicas`,
+      HPA,
+      {
+        aggregate: 'max',
+      },
+    ),
+    gauge(
+      'kube.hpa-max-replicas',
+      'hpa.max-replicas',
+      'kube-state-metrics',
+      `${prefix}_spec_max_replicas`,
+      HPA,
+      {
+        aggregate: 'max',
+      },
+    ),
+    gauge(
+      'kube.hpa-scaling-inactive',
+      'hpa.scaling-inactive',
+      'kube-state-metrics',
+      `${prefix}_status_condition`,
+      HPA,
+      {
+        aggregate: 'max',
+        selector: 'condition="ScalingActive",status="false"',
+      },
+    ),
+  ];
+}
+
+/** The DCGM exporter's GPU fields, each the worst reading per GPU. */
+function dcgm(): QuerySetEntry[] {
+  const GPU = ['namespace', 'pod', 'instance', 'gpu'];
+  const field = (id: string, role: MetricRole, metric: string, scale = '', options: Options = {}) =>
+    q(id, role, 'dcgm', `max ${by(GPU)} (${metric})${scale}`, [metric], GPU, options);
+  return [
+    field('dcgm.fb-used', 'gpu.memory-used', 'DCGM_FI_DEV_FB_USED', ' * 1048576'),
+    field('dcgm.fb-free', 'gpu.memory-free', 'DCGM_FI_DEV_FB_FREE', ' * 1048576', { worst: 'low' }),
+    field('dcgm.utilization', 'gpu.utilization', 'DCGM_FI_DEV_GPU_UTIL', ' / 100'),
+    field('dcgm.temperature', 'gpu.temperature', 'DCGM_FI_DEV_GPU_TEMP'),
+    field('dcgm.sm-clock', 'gpu.sm-clock', 'DCGM_FI_DEV_SM_CLOCK', '', { worst: 'low' }),
+    field('dcgm.clock-events', 'gpu.clock-events', 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS'),
+    field('dcgm.clock-throttle', 'gpu.clock-events', 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', '', {
+      fallbackOf: ['dcgm.clock-events'],
+    }),
+  ];
+}
 
 /** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */
 function jetstream(id: string, prefix: string): QuerySetEntry[] {

@@ -26,7 +26,8 @@ export type Exporter =
   | 'redis'
   | 'kafka'
   | 'nats'
-  | 'prometheus';
+  | 'prometheus'
+  | 'dcgm';
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
@@ -72,7 +73,38 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'queue.consumed': ['consumergroup', 'topic', 'stream', 'stream_name', 'consumer_name'],
   'queue.published': ['topic', 'stream', 'stream_name'],
   'db.replication-lag': ['application_name'],
+  'node.memory-pressure': ['node'],
+  'node.disk-pressure': ['node'],
+  'node.pid-pressure': ['node'],
+  'hpa.current-replicas': ['namespace', 'horizontalpodautoscaler'],
+  'hpa.max-replicas': ['namespace', 'horizontalpodautoscaler'],
+  'hpa.scaling-inactive': ['namespace', 'horizontalpodautoscaler'],
+  // One exporter per node reports every GPU of it: the GPU index tells them apart.
+  'gpu.memory-used': ['gpu'],
+  'gpu.memory-free': ['gpu'],
+  'gpu.utilization': ['gpu'],
+  'gpu.temperature': ['gpu'],
+  'gpu.sm-clock': ['gpu'],
+  'gpu.clock-events': ['gpu'],
 };
+
+/**
+ * Conditions, flags and per-device readings: two series of one subject (two kube-state-metrics
+ * replicas, a GPU seen by two scrape jobs) say the same thing, so the worst one stands, never a sum.
+ */
+const CONDITION_ROLES: readonly MetricRole[] = [
+  'node.memory-pressure',
+  'node.disk-pressure',
+  'node.pid-pressure',
+  'pod.evicted',
+  'hpa.current-replicas',
+  'hpa.max-replicas',
+  'hpa.scaling-inactive',
+  'gpu.utilization',
+  'gpu.temperature',
+  'gpu.sm-clock',
+  'gpu.clock-events',
+];
 
 /** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
 export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
@@ -82,6 +114,7 @@ export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
   'db.replication-lag',
   'db.xid-age',
   'disk.io-utilization',
+  ...CONDITION_ROLES,
 ]);
 
 /** Roles where the worst member is the subject's value: the busiest device, the oldest database. */
@@ -89,6 +122,7 @@ export const MAX_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
   'disk.io-utilization',
   'db.xid-age',
   'db.replication-lag',
+  ...CONDITION_ROLES,
 ]);
 
 const rule =
@@ -125,6 +159,8 @@ const httpCounts = (metric: string, status: string, exporter: Exporter): RoleRul
   c(metric, 'http.errors', exporter, { [status]: '5..' }),
   c(metric, 'http.throttled', exporter, { [status]: '429' }),
 ];
+/** DCGM reports framebuffer memory in MiB. */
+const MIB = 1024 * 1024;
 const NOT_LOOPBACK = { device: '(?!lo$).*' };
 const REAL_FILESYSTEMS = { fstype: '(?!tmpfs|overlay|squashfs).*' };
 
@@ -269,4 +305,40 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('up', 'scrape.up', 'prometheus'),
   g('scrape_duration_seconds', 'scrape.duration', 'prometheus'),
   g('scrape_samples_scraped', 'scrape.samples', 'prometheus'),
+  // Kubernetes node conditions and evictions (kube-state-metrics), node memory (node exporter)
+  g('kube_node_status_condition', 'node.memory-pressure', 'kube-state-metrics', {
+    condition: 'MemoryPressure',
+    status: 'true',
+  }),
+  g('kube_node_status_condition', 'node.disk-pressure', 'kube-state-metrics', {
+    condition: 'DiskPressure',
+    status: 'true',
+  }),
+  g('kube_node_status_condition', 'node.pid-pressure', 'kube-state-metrics', {
+    condition: 'PIDPressure',
+    status: 'true',
+  }),
+  g('kube_pod_status_reason', 'pod.evicted', 'kube-state-metrics', { reason: 'Evicted' }),
+  g('kube_horizontalpodautoscaler_status_current_replicas', 'hpa.current-replicas', 'kube-state-metrics'),
+  g('kube_horizontalpodautoscaler_spec_max_replicas', 'hpa.max-replicas', 'kube-state-metrics'),
+  g('kube_horizontalpodautoscaler_status_condition', 'hpa.scaling-inactive', 'kube-state-metrics', {
+    condition: 'ScalingActive',
+    status: 'false',
+  }),
+  {
+    metric: 'node_memory_MemAvailable_bytes',
+    role: 'node.memory-available',
+    kind: 'gauge',
+    exporter: 'node',
+    over: { metric: 'node_memory_MemTotal_bytes', kind: 'gauge' },
+  },
+  // NVIDIA DCGM exporter: framebuffer in MiB, utilization in percent, temperature in °C, clocks
+  // in MHz; the clocks event reasons field under its current and its older (throttle) name.
+  { metric: 'DCGM_FI_DEV_FB_USED', role: 'gpu.memory-used', kind: 'gauge', exporter: 'dcgm', scale: MIB },
+  { metric: 'DCGM_FI_DEV_FB_FREE', role: 'gpu.memory-free', kind: 'gauge', exporter: 'dcgm', scale: MIB },
+  { metric: 'DCGM_FI_DEV_GPU_UTIL', role: 'gpu.utilization', kind: 'gauge', exporter: 'dcgm', scale: 0.01 },
+  g('DCGM_FI_DEV_GPU_TEMP', 'gpu.temperature', 'dcgm'),
+  g('DCGM_FI_DEV_SM_CLOCK', 'gpu.sm-clock', 'dcgm'),
+  g('DCGM_FI_DEV_CLOCKS_EVENT_REASONS', 'gpu.clock-events', 'dcgm'),
+  g('DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'gpu.clock-events', 'dcgm'),
 ];

@@ -274,4 +274,68 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
   ),
   metrics('metrics.scrape.duration.rise', 'ratio', 'Scrape duration at its highest over the baseline'),
   metrics('metrics.scrape.samples.rise', 'ratio', 'Samples per scrape at their highest over the baseline'),
+  // Kubernetes nodes and evictions
+  metrics(
+    'metrics.node.memory-pressure',
+    'min',
+    'Minutes the node reported MemoryPressure=True (kube-state-metrics); onset at the first, when it began inside the window',
+  ),
+  metrics('metrics.node.disk-pressure', 'min', 'As metrics.node.memory-pressure, for DiskPressure'),
+  metrics('metrics.node.pid-pressure', 'min', 'As metrics.node.memory-pressure, for PIDPressure'),
+  metrics(
+    'metrics.pods.evicted',
+    'pods',
+    'Run level: pods whose status reason turned to Evicted inside the window (old Evicted pods do not count); onset at the first',
+  ),
+  metrics(
+    'metrics.node.memory-available',
+    'ratio',
+    'MemAvailable over MemTotal of a node, lowest 2-minute median; onset when it fell under 10%',
+  ),
+  metrics(
+    'metrics.node.kubelet-fs-free',
+    'ratio',
+    "Free share of the node's filesystems that hold kubelet ephemeral storage (/, /var/lib/kubelet, /var/lib/containerd...), lowest 5-minute median; onset of the fall",
+  ),
+  metrics(
+    'metrics.hpa.scaling-inactive',
+    'min',
+    'Minutes a HorizontalPodAutoscaler reported ScalingActive=False (it had no metrics to scale from); onset at the first',
+  ),
+  metrics(
+    'metrics.hpa.at-max',
+    'min',
+    'Minutes a HorizontalPodAutoscaler ran at its maximum replicas; onset at the first',
+  ),
+  // GPUs
+  metrics(
+    'metrics.gpu.memory-ratio',
+    'ratio',
+    'GPU framebuffer used over used + free, highest 2-minute median; onset when it passed 95%',
+  ),
+  metrics(
+    'metrics.gpu.memory-ratio.rise',
+    'ratio',
+    'Highest 5-minute framebuffer share minus the baseline share, in ratio points; onset of the rise',
+  ),
+  metrics(
+    'metrics.gpu.clock-drop',
+    'ratio',
+    'Share by which the SM clock of busy samples (utilization ≥ 80%) fell below its baseline, lowest 5-minute median; onset of the fall',
+  ),
+  metrics(
+    'metrics.gpu.temperature',
+    'celsius',
+    'GPU temperature, highest 5-minute median; onset above 83 °C',
+  ),
+  metrics(
+    'metrics.gpu.thermal-slowdown',
+    'min',
+    'Minutes NVML reported SW or HW thermal slowdown among the clocks event reasons; onset at the first',
+  ),
+  metrics(
+    'metrics.gpu.power-capped',
+    'min',
+    'Minutes NVML reported SW power cap or HW power brake among the clocks event reasons; onset at the first',
+  ),
 ];

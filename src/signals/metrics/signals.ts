@@ -4,7 +4,9 @@ import { cacheSignals } from './cache.js';
 import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
+import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
+import { kubernetesSignals } from './kubernetes.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
 import { observabilitySignals } from './observability.js';
@@ -27,6 +29,8 @@ const AREAS = [
   queueSignals,
   httpSignals,
   observabilitySignals,
+  kubernetesSignals,
+  gpuSignals,
 ] as const;
 
 /**

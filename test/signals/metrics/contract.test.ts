@@ -84,6 +84,38 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'scrape.up', subject: 'instance=n:9100', value: () => 1, missing: 0 },
   { role: 'scrape.duration', subject: 'instance=n:9100', value: () => 0.05, noise: 0.1 },
   { role: 'scrape.samples', subject: 'instance=n:9100', value: () => 1500, noise: 0.01 },
+  ...(['node.memory-pressure', 'node.disk-pressure', 'node.pid-pressure'] as const).map((role) => ({
+    role,
+    subject: 'instance=ksm:8080,node=n',
+    value: () => 0,
+    missing: 0,
+  })),
+  { role: 'pod.evicted', subject: 'namespace=shop,pod=a', value: () => 0, missing: 0 },
+  {
+    role: 'hpa.current-replicas',
+    subject: 'namespace=shop,horizontalpodautoscaler=a',
+    value: () => 4,
+    missing: 0,
+  },
+  {
+    role: 'hpa.max-replicas',
+    subject: 'namespace=shop,horizontalpodautoscaler=a',
+    value: () => 10,
+    missing: 0,
+  },
+  {
+    role: 'hpa.scaling-inactive',
+    subject: 'namespace=shop,horizontalpodautoscaler=a',
+    value: () => 0,
+    missing: 0,
+  },
+  { role: 'node.memory-available', subject: 'instance=n:9100', value: () => 0.4, absNoise: 0.01 },
+  { role: 'gpu.memory-used', subject: 'instance=g:9400,gpu=0', value: () => 36 * GIB, noise: 0.002 },
+  { role: 'gpu.memory-free', subject: 'instance=g:9400,gpu=0', value: () => 4 * GIB, noise: 0.002 },
+  { role: 'gpu.utilization', subject: 'instance=g:9400,gpu=0', value: () => 0.93, absNoise: 0.02 },
+  { role: 'gpu.temperature', subject: 'instance=g:9400,gpu=0', value: () => 64, absNoise: 1 },
+  { role: 'gpu.sm-clock', subject: 'instance=g:9400,gpu=0', value: () => 1410, absNoise: 5 },
+  { role: 'gpu.clock-events', subject: 'instance=g:9400,gpu=0', value: () => 0, missing: 0 },
 ];
 
 describe('metric signals contract', () => {
