@@ -350,6 +350,21 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bhas been blocked for \d+ ms, time limit is \d+ ms\b/,
     ],
   },
+  {
+    id: 'cuda-out-of-memory',
+    title: 'a GPU ran out of framebuffer memory',
+    scenarios: ['gpu-memory-saturation'],
+    patterns: [
+      // PyTorch's caching allocator: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has ...
+      /\bCUDA out of memory\. Tried to allocate\b/,
+      // The CUDA runtime through any framework: RuntimeError: CUDA error: out of memory
+      /\bCUDA error: out of memory\b/,
+      // TensorFlow: ResourceExhaustedError: OOM when allocating tensor with shape[64,4096,4096] ... on /job:localhost/.../device:GPU:0
+      /\bOOM when allocating tensor with shape\b/,
+      // vLLM at start-up: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` ...
+      /\bNo available memory for the cache blocks\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -234,6 +234,20 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['Autorestarting worker after current request.', 'Booting worker with pid: 52'],
   },
+  'cuda-out-of-memory': {
+    match: [
+      'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 39.38 GiB of which 1.12 GiB is free.',
+      'RuntimeError: CUDA out of memory. Tried to allocate 512.00 MiB (GPU 0; 15.78 GiB total capacity; 14.10 GiB already allocated; 86.75 MiB free; 14.40 GiB reserved in total by PyTorch)',
+      'RuntimeError: CUDA error: out of memory',
+      'tensorflow.python.framework.errors_impl.ResourceExhaustedError: OOM when allocating tensor with shape[64,4096,4096] and type float on /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc',
+      'ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.',
+    ],
+    miss: [
+      'numpy._core._exceptions._ArrayMemoryError: Unable to allocate 3.73 GiB for an array with shape (976000, 1024) and data type float32',
+      'MemoryError',
+      'torch.cuda.memory_allocated() = 35.6 GiB after warm-up',
+    ],
+  },
 };
 
 describe('known failure families', () => {
