@@ -103,6 +103,14 @@ export const METRIC_ROLES = {
   'gpu.utilization': { unit: 'ratio', description: 'Share of time a GPU kernel was running, 0–1' },
   'gpu.temperature': { unit: 'celsius', description: 'GPU die temperature' },
   'gpu.sm-clock': { unit: 'MHz', description: 'GPU streaming multiprocessor clock' },
+  'gpu.sm-active': {
+    unit: 'ratio',
+    description: 'Share of cycles a GPU streaming multiprocessor had work assigned (DCGM profiling), 0–1',
+  },
+  'gpu.pcie-rx': { unit: 'bytes/s', description: 'Bytes per second the GPU received over PCIe' },
+  'gpu.pcie-tx': { unit: 'bytes/s', description: 'Bytes per second the GPU sent over PCIe' },
+  'gpu.pcie-link-gen': { unit: 'generation', description: 'PCIe generation the GPU link trained at' },
+  'gpu.pcie-link-width': { unit: 'lanes', description: 'PCIe lanes the GPU link trained at' },
   'gpu.clock-events': {
     unit: 'bitmask',
     description: 'NVML clocks event (throttle) reasons of a GPU, as the bit mask NVML reports',

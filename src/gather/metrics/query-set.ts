@@ -558,6 +558,11 @@ function dcgm(): QuerySetEntry[] {
     field('dcgm.clock-throttle', 'gpu.clock-events', 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', '', {
       fallbackOf: ['dcgm.clock-events'],
     }),
+    field('dcgm.sm-active', 'gpu.sm-active', 'DCGM_FI_PROF_SM_ACTIVE', '', { worst: 'low' }),
+    field('dcgm.pcie-rx', 'gpu.pcie-rx', 'DCGM_FI_PROF_PCIE_RX_BYTES'),
+    field('dcgm.pcie-tx', 'gpu.pcie-tx', 'DCGM_FI_PROF_PCIE_TX_BYTES'),
+    field('dcgm.pcie-link-gen', 'gpu.pcie-link-gen', 'DCGM_FI_DEV_PCIE_LINK_GEN', '', { worst: 'low' }),
+    field('dcgm.pcie-link-width', 'gpu.pcie-link-width', 'DCGM_FI_DEV_PCIE_LINK_WIDTH', '', { worst: 'low' }),
   ];
 }
 

@@ -86,6 +86,11 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'gpu.temperature': ['gpu'],
   'gpu.sm-clock': ['gpu'],
   'gpu.clock-events': ['gpu'],
+  'gpu.sm-active': ['gpu'],
+  'gpu.pcie-rx': ['gpu'],
+  'gpu.pcie-tx': ['gpu'],
+  'gpu.pcie-link-gen': ['gpu'],
+  'gpu.pcie-link-width': ['gpu'],
 };
 
 /**
@@ -104,6 +109,11 @@ const CONDITION_ROLES: readonly MetricRole[] = [
   'gpu.temperature',
   'gpu.sm-clock',
   'gpu.clock-events',
+  'gpu.sm-active',
+  'gpu.pcie-rx',
+  'gpu.pcie-tx',
+  'gpu.pcie-link-gen',
+  'gpu.pcie-link-width',
 ];
 
 /** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
@@ -341,4 +351,11 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('DCGM_FI_DEV_SM_CLOCK', 'gpu.sm-clock', 'dcgm'),
   g('DCGM_FI_DEV_CLOCKS_EVENT_REASONS', 'gpu.clock-events', 'dcgm'),
   g('DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'gpu.clock-events', 'dcgm'),
+  // DCGM profiling fields: SM activity as a ratio, PCIe traffic in bytes per second; the link's
+  // trained generation and width.
+  g('DCGM_FI_PROF_SM_ACTIVE', 'gpu.sm-active', 'dcgm'),
+  g('DCGM_FI_PROF_PCIE_RX_BYTES', 'gpu.pcie-rx', 'dcgm'),
+  g('DCGM_FI_PROF_PCIE_TX_BYTES', 'gpu.pcie-tx', 'dcgm'),
+  g('DCGM_FI_DEV_PCIE_LINK_GEN', 'gpu.pcie-link-gen', 'dcgm'),
+  g('DCGM_FI_DEV_PCIE_LINK_WIDTH', 'gpu.pcie-link-width', 'dcgm'),
 ];

@@ -334,6 +334,16 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'Minutes NVML reported SW or HW thermal slowdown among the clocks event reasons; onset at the first',
   ),
   metrics(
+    'metrics.gpu.pcie-link-share',
+    'ratio',
+    "Busier direction of a GPU's PCIe traffic over what its link carries at its trained generation and width, highest 5-minute median; onset above 70%",
+  ),
+  metrics(
+    'metrics.gpu.sm-active.at-pcie-peak',
+    'ratio',
+    'Median SM activity (DCGM_FI_PROF_SM_ACTIVE, else utilization) over the samples in the busiest tenth of PCIe traffic',
+  ),
+  metrics(
     'metrics.gpu.power-capped',
     'min',
     'Minutes NVML reported SW power cap or HW power brake among the clocks event reasons; onset at the first',

@@ -1,3 +1,4 @@
+import { median } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { bytes, clock, metricSignal, minutes, num, pct } from './emit.js';
 import { baselineOf, shiftOf } from './measures.js';
@@ -56,6 +57,7 @@ export function gpuSignals(index: SeriesIndex): Signal[] {
       }),
     );
   }
+  for (const rx of index.all('gpu.pcie-rx')) out.push(...pcieSignals(rx, index));
   for (const events of index.all('gpu.clock-events')) {
     out.push(
       reasonSignal(events, index, 'metrics.gpu.thermal-slowdown', THERMAL_BITS, 'thermal slowdown'),
@@ -127,6 +129,80 @@ function clockDropSignal(sm: RoleSeries, util: RoleSeries, index: SeriesIndex): 
     onset: shift?.change?.onset,
     explanation: `While the GPU was busy (utilization ≥ ${pct(BUSY)}), its SM clock fell ${pct(drop)} below its baseline of ${num(baseline)} MHz${shift ? ` (lowest 5-minute median ${num(shift.extreme.value)} MHz, ending ${clock(shift.extreme.at)})` : ''}${shift?.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
   });
+}
+
+/**
+ * Usable bandwidth of one PCIe lane in one direction, bytes per second, by generation: the raw
+ * transfer rate after line encoding (8b/10b up to Gen2, 128b/130b from Gen3), as the PCI-SIG
+ * specifications give it. Packet headers take a further 10–20%, so a link carries at most about
+ * 80–90% of this.
+ */
+const LANE_BYTES_PER_S: Record<number, number> = {
+  1: 250e6,
+  2: 500e6,
+  3: 984.6e6,
+  4: 1969e6,
+  5: 3938e6,
+  6: 7563e6,
+};
+/** 70% of the encoded link rate: within reach of the 80–90% a link really carries, so the bus is the ceiling. */
+const LINK_BUSY = 0.7;
+/** The busiest tenth of the window's PCIe samples: where the bus was the most in demand. */
+const PEAK_QUANTILE = 0.9;
+
+/**
+ * How close the busier direction of a GPU's PCIe link came to what the link, as trained (its
+ * generation and width at that moment), can carry; and how busy the SMs were while the bus was at
+ * its busiest. A starved GPU moves data at the bus's ceiling while its SMs wait.
+ */
+function pcieSignals(rx: RoleSeries, index: SeriesIndex): Signal[] {
+  const out: Signal[] = [];
+  const tx = index.companion(rx, 'gpu.pcie-tx');
+  const busier = tx ? pair(rx, tx, (a, b) => Math.max(a, b)) : rx.samples;
+  const gen = index.companion(rx, 'gpu.pcie-link-gen');
+  const width = index.companion(rx, 'gpu.pcie-link-width');
+  if (gen && width) {
+    const capacity = pair(gen, width, (g, w) => (LANE_BYTES_PER_S[Math.round(g)] ?? Number.NaN) * w);
+    const share = pair(busier, capacity, (b, c) => (c > 0 ? b / c : Number.NaN));
+    const peak = sustainedPeak(share, 5 * MINUTE_MS);
+    if (peak) {
+      const busy = changeBeyond(share, { direction: 'up', threshold: LINK_BUSY });
+      const link = `Gen${num(gen.samples.values.at(-1) ?? 0)} x${num(width.samples.values.at(-1) ?? 0)}`;
+      out.push(
+        metricSignal({
+          name: 'metrics.gpu.pcie-link-share',
+          about: rx,
+          value: peak.value,
+          unit: 'ratio',
+          window: spanOf(busy, index.window),
+          onset: busy?.onset,
+          explanation: `The busier direction of the GPU's PCIe link carried ${pct(peak.value)} of what its ${link} link can (highest 5-minute median, ending ${clock(peak.at)})${busy ? `, above ${pct(LINK_BUSY)} from ${clock(busy.onset)}` : ''}.`,
+        }),
+      );
+    }
+  }
+  const sm = index.companion(rx, 'gpu.sm-active') ?? index.companion(rx, 'gpu.utilization');
+  if (sm && busier.values.length > 0) {
+    const sorted = [...busier.values].sort((a, b) => a - b);
+    const cut = sorted[Math.floor(PEAK_QUANTILE * (sorted.length - 1))] as number;
+    const atPeak = pair({ times: busier.times, values: busier.values }, sm, (b, a) =>
+      b >= cut ? a : Number.NaN,
+    );
+    const activity = median(atPeak.values);
+    if (Number.isFinite(activity)) {
+      out.push(
+        metricSignal({
+          name: 'metrics.gpu.sm-active.at-pcie-peak',
+          about: rx,
+          value: activity,
+          unit: 'ratio',
+          window: index.window,
+          explanation: `While PCIe traffic was in its busiest tenth (≥ ${bytes(cut)}/s), the GPU's SMs were active ${pct(activity)} of the time (median, ${sm.metrics.join(', ')}).`,
+        }),
+      );
+    }
+  }
+  return out;
 }
 
 function hasBit(mask: number, bits: readonly number[]): boolean {

@@ -116,6 +116,11 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'gpu.temperature', subject: 'instance=g:9400,gpu=0', value: () => 64, absNoise: 1 },
   { role: 'gpu.sm-clock', subject: 'instance=g:9400,gpu=0', value: () => 1410, absNoise: 5 },
   { role: 'gpu.clock-events', subject: 'instance=g:9400,gpu=0', value: () => 0, missing: 0 },
+  { role: 'gpu.sm-active', subject: 'instance=g:9400,gpu=0', value: () => 0.8, absNoise: 0.02 },
+  { role: 'gpu.pcie-rx', subject: 'instance=g:9400,gpu=0', value: () => 3e9, noise: 0.05 },
+  { role: 'gpu.pcie-tx', subject: 'instance=g:9400,gpu=0', value: () => 4e8, noise: 0.05 },
+  { role: 'gpu.pcie-link-gen', subject: 'instance=g:9400,gpu=0', value: () => 4, missing: 0 },
+  { role: 'gpu.pcie-link-width', subject: 'instance=g:9400,gpu=0', value: () => 16, missing: 0 },
 ];
 
 describe('metric signals contract', () => {

@@ -153,3 +153,33 @@ describe('autoscaler signals', () => {
     expect(Math.abs(onsetMinute(signals, 'metrics.hpa.at-max', 'hpa=shop/b') - 90)).toBeLessThan(1);
   });
 });
+
+describe('PCIe signals', () => {
+  const gpu = (i: number) => `instance=gpu-node:9400,gpu=${i}`;
+  const signals = signalsOf(
+    [
+      // GPU 0's link trained at Gen3 x8 (7.9 GB/s): 6.6 GB/s fills it while the SMs idle.
+      { role: 'gpu.pcie-rx', subject: gpu(0), value: (m) => (m < 60 ? 2e9 : 6.6e9), noise: 0.03 },
+      { role: 'gpu.pcie-tx', subject: gpu(0), value: () => 3e8, noise: 0.03 },
+      { role: 'gpu.pcie-link-gen', subject: gpu(0), value: () => 3, missing: 0 },
+      { role: 'gpu.pcie-link-width', subject: gpu(0), value: () => 8, missing: 0 },
+      { role: 'gpu.sm-active', subject: gpu(0), value: (m) => (m < 60 ? 0.5 : 0.2), absNoise: 0.02 },
+      // GPU 1 (Gen4 x16, 31.5 GB/s) sends 6.6 GB/s the other way with busy SMs.
+      { role: 'gpu.pcie-rx', subject: gpu(1), value: () => 1e9, noise: 0.03 },
+      { role: 'gpu.pcie-tx', subject: gpu(1), value: () => 6.6e9, noise: 0.03 },
+      { role: 'gpu.pcie-link-gen', subject: gpu(1), value: () => 4, missing: 0 },
+      { role: 'gpu.pcie-link-width', subject: gpu(1), value: () => 16, missing: 0 },
+      { role: 'gpu.sm-active', subject: gpu(1), value: () => 0.85, absNoise: 0.02 },
+    ],
+    { minutes: 150, seed: 37 },
+  );
+
+  it('relates the busier direction to the link as trained, and reads the SMs at the busiest traffic', () => {
+    expect(value(signals, 'metrics.gpu.pcie-link-share', gpu(0))).toBeCloseTo(6.6e9 / (8 * 984.6e6), 1);
+    expect(Math.abs(onsetMinute(signals, 'metrics.gpu.pcie-link-share', gpu(0)) - 60)).toBeLessThan(2);
+    expect(value(signals, 'metrics.gpu.sm-active.at-pcie-peak', gpu(0))).toBeCloseTo(0.2, 1);
+    expect(value(signals, 'metrics.gpu.pcie-link-share', gpu(1))).toBeCloseTo(6.6e9 / (16 * 1969e6), 1);
+    expect(find(signals, 'metrics.gpu.pcie-link-share', gpu(1)).onset).toBeUndefined();
+    expect(value(signals, 'metrics.gpu.sm-active.at-pcie-peak', gpu(1))).toBeCloseTo(0.85, 1);
+  });
+});
