@@ -111,6 +111,11 @@ export const METRIC_ROLES = {
   'gpu.pcie-tx': { unit: 'bytes/s', description: 'Bytes per second the GPU sent over PCIe' },
   'gpu.pcie-link-gen': { unit: 'generation', description: 'PCIe generation the GPU link trained at' },
   'gpu.pcie-link-width': { unit: 'lanes', description: 'PCIe lanes the GPU link trained at' },
+  'llm.inter-token-latency': {
+    unit: 's',
+    description: 'Mean time between output tokens of an LLM server (decode step)',
+  },
+  'llm.ttft': { unit: 's', description: 'Mean time to the first token of an LLM server (queue and prefill)' },
   'gpu.clock-events': {
     unit: 'bitmask',
     description: 'NVML clocks event (throttle) reasons of a GPU, as the bit mask NVML reports',

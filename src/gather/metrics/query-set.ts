@@ -499,6 +499,28 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
     HOST,
     { worst: 'low' },
   ),
+  // LLM servers: mean decode step and time to first token per server
+  ...llmMean(
+    'vllm.inter-token-latency',
+    'llm.inter-token-latency',
+    'vllm',
+    'vllm:inter_token_latency_seconds',
+  ),
+  ...llmMean(
+    'vllm.time-per-output-token',
+    'llm.inter-token-latency',
+    'vllm',
+    'vllm:time_per_output_token_seconds',
+    ['vllm.inter-token-latency'],
+  ),
+  ...llmMean(
+    'tgi.time-per-token',
+    'llm.inter-token-latency',
+    'tgi',
+    'tgi_request_mean_time_per_token_duration',
+    ['vllm.inter-token-latency', 'vllm.time-per-output-token'],
+  ),
+  ...llmMean('vllm.time-to-first-token', 'llm.ttft', 'vllm', 'vllm:time_to_first_token_seconds'),
   // NVIDIA DCGM exporter: MiB and percent brought to bytes and ratios, one series per GPU (and
   // the pod using it, when the exporter maps GPUs to pods).
   ...dcgm(),
@@ -539,6 +561,27 @@ function hpa(): QuerySetEntry[] {
         aggregate: 'max',
         selector: 'condition="ScalingActive",status="false"',
       },
+    ),
+  ];
+}
+
+/** A histogram's mean per server: the rate of its sum over the rate of its count. */
+function llmMean(
+  id: string,
+  role: MetricRole,
+  exporter: Exporter,
+  base: string,
+  fallbackOf: string[] = [],
+): QuerySetEntry[] {
+  return [
+    q(
+      id,
+      role,
+      exporter,
+      `sum ${by(INSTANCE)} (rate(${base}_sum[$rate])) / sum ${by(INSTANCE)} (rate(${base}_count[$rate]))`,
+      [`${base}_sum`, `${base}_count`],
+      INSTANCE,
+      fallbackOf.length ? { fallbackOf } : {},
     ),
   ];
 }

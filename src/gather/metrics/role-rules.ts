@@ -27,7 +27,9 @@ export type Exporter =
   | 'kafka'
   | 'nats'
   | 'prometheus'
-  | 'dcgm';
+  | 'dcgm'
+  | 'vllm'
+  | 'tgi';
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
@@ -358,4 +360,10 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('DCGM_FI_PROF_PCIE_TX_BYTES', 'gpu.pcie-tx', 'dcgm'),
   g('DCGM_FI_DEV_PCIE_LINK_GEN', 'gpu.pcie-link-gen', 'dcgm'),
   g('DCGM_FI_DEV_PCIE_LINK_WIDTH', 'gpu.pcie-link-width', 'dcgm'),
+  // LLM servers: vLLM's histograms (inter-token latency under its current and its older name) and
+  // Text Generation Inference's time per token.
+  mean('vllm:inter_token_latency_seconds', 'llm.inter-token-latency', 'vllm'),
+  mean('vllm:time_per_output_token_seconds', 'llm.inter-token-latency', 'vllm'),
+  mean('tgi_request_mean_time_per_token_duration', 'llm.inter-token-latency', 'tgi'),
+  mean('vllm:time_to_first_token_seconds', 'llm.ttft', 'vllm'),
 ];

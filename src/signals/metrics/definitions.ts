@@ -348,4 +348,20 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'min',
     'Minutes NVML reported SW power cap or HW power brake among the clocks event reasons; onset at the first',
   ),
+  // LLM servers
+  metrics(
+    'metrics.llm.inter-token-latency',
+    's',
+    'Mean time per output token of an LLM server (vLLM inter-token latency, TGI time per token), slowest 5-minute median',
+  ),
+  metrics(
+    'metrics.llm.inter-token-latency.shift',
+    'ratio',
+    'Mean time per output token at its slowest 5-minute median over the baseline; onset of the rise',
+  ),
+  metrics(
+    'metrics.llm.ttft.shift',
+    'ratio',
+    'Mean time to first token at its slowest 5-minute median over the baseline; onset of the rise',
+  ),
 ];

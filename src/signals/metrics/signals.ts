@@ -7,6 +7,7 @@ import { databaseSignals } from './database.js';
 import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
 import { kubernetesSignals } from './kubernetes.js';
+import { llmSignals } from './llm.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
 import { observabilitySignals } from './observability.js';
@@ -31,6 +32,7 @@ const AREAS = [
   observabilitySignals,
   kubernetesSignals,
   gpuSignals,
+  llmSignals,
 ] as const;
 
 /**

@@ -121,6 +121,8 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'gpu.pcie-tx', subject: 'instance=g:9400,gpu=0', value: () => 4e8, noise: 0.05 },
   { role: 'gpu.pcie-link-gen', subject: 'instance=g:9400,gpu=0', value: () => 4, missing: 0 },
   { role: 'gpu.pcie-link-width', subject: 'instance=g:9400,gpu=0', value: () => 16, missing: 0 },
+  { role: 'llm.inter-token-latency', subject: 'instance=v:8000', value: () => 0.028, noise: 0.04 },
+  { role: 'llm.ttft', subject: 'instance=v:8000', value: () => 0.35, noise: 0.05 },
 ];
 
 describe('metric signals contract', () => {

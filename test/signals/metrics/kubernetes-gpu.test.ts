@@ -183,3 +183,35 @@ describe('PCIe signals', () => {
     expect(value(signals, 'metrics.gpu.sm-active.at-pcie-peak', gpu(1))).toBeCloseTo(0.85, 1);
   });
 });
+
+describe('LLM server signals', () => {
+  const server = (i: number) => `instance=10.42.5.${i}:8000`;
+  const signals = signalsOf(
+    [
+      // Server 1's decode slows from 28 ms to 90 ms a token at minute 70; its first token barely moves.
+      {
+        role: 'llm.inter-token-latency',
+        subject: server(1),
+        value: (m) => (m < 70 ? 0.028 : 0.09),
+        noise: 0.04,
+      },
+      { role: 'llm.ttft', subject: server(1), value: (m) => (m < 70 ? 0.35 : 0.45), noise: 0.05 },
+      // Server 2's first token queues from minute 70 while each token keeps its pace.
+      { role: 'llm.inter-token-latency', subject: server(2), value: () => 0.028, noise: 0.04 },
+      { role: 'llm.ttft', subject: server(2), value: (m) => (m < 70 ? 0.35 : 3), noise: 0.05 },
+    ],
+    { minutes: 150, seed: 41 },
+  );
+
+  it('dates a slower decode and tells it from a slower first token', () => {
+    expect(value(signals, 'metrics.llm.inter-token-latency.shift', server(1))).toBeCloseTo(3.2, 0);
+    expect(
+      Math.abs(onsetMinute(signals, 'metrics.llm.inter-token-latency.shift', server(1)) - 70),
+    ).toBeLessThan(2);
+    expect(value(signals, 'metrics.llm.inter-token-latency', server(1))).toBeGreaterThan(0.085);
+    expect(value(signals, 'metrics.llm.ttft.shift', server(1))).toBeLessThan(1.5);
+    expect(value(signals, 'metrics.llm.inter-token-latency.shift', server(2))).toBeLessThan(1.2);
+    expect(find(signals, 'metrics.llm.inter-token-latency.shift', server(2)).onset).toBeUndefined();
+    expect(value(signals, 'metrics.llm.ttft.shift', server(2))).toBeGreaterThan(7);
+  });
+});
