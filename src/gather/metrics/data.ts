@@ -91,6 +91,11 @@ export const METRIC_ROLES = {
     description: 'Memory available to new work over total memory of a node (MemAvailable / MemTotal)',
   },
   'pod.evicted': { unit: 'flag', description: 'The pod status reason is Evicted (1) or not (0)' },
+  'node.shim-processes': {
+    unit: 'processes',
+    description: 'containerd shim processes running on a node (one per pod sandbox when healthy)',
+  },
+  'node.running-pods': { unit: 'pods', description: 'Pods the kubelet runs on a node' },
   'hpa.current-replicas': { unit: 'replicas', description: 'Replicas a HorizontalPodAutoscaler runs now' },
   'hpa.max-replicas': { unit: 'replicas', description: 'Most replicas a HorizontalPodAutoscaler may run' },
   'hpa.scaling-inactive': {

@@ -499,6 +499,22 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
     HOST,
     { worst: 'low' },
   ),
+  // Container runtime shims and running pods per node
+  gauge(
+    'process-exporter.shims',
+    'node.shim-processes',
+    'process-exporter',
+    'namedprocess_namegroup_num_procs',
+    ['node'],
+    { selector: 'groupname=~"containerd-shim.*"' },
+  ),
+  gauge('kubelet.running-pods', 'node.running-pods', 'kubelet', 'kubelet_running_pods', ['node'], {
+    aggregate: 'max',
+  }),
+  gauge('kubelet.running-pod-count', 'node.running-pods', 'kubelet', 'kubelet_running_pod_count', ['node'], {
+    aggregate: 'max',
+    fallbackOf: ['kubelet.running-pods'],
+  }),
   // LLM servers: mean decode step and time to first token per server
   ...llmMean(
     'vllm.inter-token-latency',

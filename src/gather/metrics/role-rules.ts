@@ -29,7 +29,9 @@ export type Exporter =
   | 'prometheus'
   | 'dcgm'
   | 'vllm'
-  | 'tgi';
+  | 'tgi'
+  | 'kubelet'
+  | 'process-exporter';
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
@@ -78,6 +80,8 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'node.memory-pressure': ['node'],
   'node.disk-pressure': ['node'],
   'node.pid-pressure': ['node'],
+  'node.shim-processes': ['node'],
+  'node.running-pods': ['node'],
   'hpa.current-replicas': ['namespace', 'horizontalpodautoscaler'],
   'hpa.max-replicas': ['namespace', 'horizontalpodautoscaler'],
   'hpa.scaling-inactive': ['namespace', 'horizontalpodautoscaler'],
@@ -360,6 +364,13 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('DCGM_FI_PROF_PCIE_TX_BYTES', 'gpu.pcie-tx', 'dcgm'),
   g('DCGM_FI_DEV_PCIE_LINK_GEN', 'gpu.pcie-link-gen', 'dcgm'),
   g('DCGM_FI_DEV_PCIE_LINK_WIDTH', 'gpu.pcie-link-width', 'dcgm'),
+  // Container runtime shims (process-exporter, grouping processes by name: the kernel truncates
+  // containerd-shim-runc-v2 to 'containerd-shim') and pods the kubelet runs (its older name after).
+  g('namedprocess_namegroup_num_procs', 'node.shim-processes', 'process-exporter', {
+    groupname: 'containerd-shim.*',
+  }),
+  g('kubelet_running_pods', 'node.running-pods', 'kubelet'),
+  g('kubelet_running_pod_count', 'node.running-pods', 'kubelet'),
   // LLM servers: vLLM's histograms (inter-token latency under its current and its older name) and
   // Text Generation Inference's time per token.
   mean('vllm:inter_token_latency_seconds', 'llm.inter-token-latency', 'vllm'),

@@ -364,4 +364,15 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Mean time to first token at its slowest 5-minute median over the baseline; onset of the rise',
   ),
+  // Container runtime
+  metrics(
+    'metrics.node.shims-per-pod',
+    'ratio',
+    'containerd shim processes over pods the kubelet runs on a node, highest 5-minute median',
+  ),
+  metrics(
+    'metrics.node.shim-excess-growth',
+    'per-hour',
+    'Growth per hour of shims beyond running pods (Theil–Sen, 0 unless Mann–Kendall p < 0.01); onset where it began',
+  ),
 ];

@@ -1,14 +1,23 @@
 import type { Signal } from '../signal.js';
-import { clock, metricSignal, minutes, num, pct } from './emit.js';
-import { shiftOf } from './measures.js';
-import { changeBeyond } from './onset.js';
+import { clock, metricSignal, minutes, num, pct, pValue } from './emit.js';
+import { shiftOf, TREND_ALPHA, trendBucket, trendOf } from './measures.js';
+import { bendOnset, changeBeyond } from './onset.js';
 import { pair, ratioTo, spanOf } from './pairing.js';
-import { MINUTE_MS, type Samples, stretches, stretchMs, sustainedTrough, usualInterval } from './samples.js';
+import {
+  MINUTE_MS,
+  type Samples,
+  stretches,
+  stretchMs,
+  sustainedPeak,
+  sustainedTrough,
+  usualInterval,
+} from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
 
-// Kubernetes nodes under pressure and the pods the kubelet evicts to relieve them. The node
-// conditions and pod reasons come from kube-state-metrics, which reports what the API server holds:
-// a condition or a reason is a fact, not a noisy reading, so one scrape of it counts. A node is
+// Kubernetes nodes under pressure and the pods the kubelet evicts to relieve them; autoscalers that
+// cannot act; containerd shims that outlive their pods. The node conditions and pod reasons come
+// from kube-state-metrics, which reports what the API server holds: a condition or a reason is a
+// fact, not a noisy reading, so one scrape of it counts. A node is
 // named by kube-state-metrics' node label, and by the instance label of its node exporter (the
 // usual Kubernetes scrape configuration sets it to the node name), so both speak of `node=<name>`.
 
@@ -58,6 +67,7 @@ export function kubernetesSignals(index: SeriesIndex): Signal[] {
   }
   out.push(...kubeletFilesystemSignals(index));
   out.push(...hpaSignals(index));
+  out.push(...shimSignals(index));
   return out;
 }
 
@@ -265,6 +275,65 @@ function kubeletFilesystemSignals(index: SeriesIndex): Signal[] {
         window: spanOf(shift?.change, index.window),
         onset: shift?.change?.onset,
         explanation: `The node's ${worst.free.labels.mountpoint} filesystem, which holds pod logs, writable layers and emptyDir volumes, had ${pct(worst.trough.value)} free at its lowest 5-minute median (ending ${clock(worst.trough.at)})${shift?.change ? `, falling from ${pct(shift.baseline)} from ${clock(shift.change.onset)}` : ''}.`,
+      }),
+    );
+  }
+  return out;
+}
+
+/**
+ * A healthy node runs about one shim per pod sandbox (a few more while containers start); 30%
+ * more shims than pods for 5 minutes is not a transient of pod churn.
+ */
+const SHIMS_PER_POD_SPAN_MS = 5 * MINUTE_MS;
+
+/**
+ * containerd shims that outlive their pods: shims per running pod on a node, and the significant
+ * growth of shims beyond the pods (Theil–Sen slope of their difference, 0 unless Mann–Kendall
+ * p < 0.01), so shims that come and go with pods never count as a leak.
+ */
+function shimSignals(index: SeriesIndex): Signal[] {
+  const pods = new Map<string, RoleSeries>();
+  for (const series of index.all('node.running-pods')) {
+    const node = nodeOf(series.labels);
+    if (node) pods.set(node, series);
+  }
+  const out: Signal[] = [];
+  for (const shims of index.all('node.shim-processes')) {
+    const node = nodeOf(shims.labels);
+    const running = node ? pods.get(node) : undefined;
+    if (!node || !running) continue;
+    const about = onNode(shims, node);
+    const ratio = pair(shims, running, (s, p) => (p > 0 ? s / p : Number.NaN));
+    const peak = sustainedPeak(ratio, SHIMS_PER_POD_SPAN_MS);
+    if (peak) {
+      out.push(
+        metricSignal({
+          name: 'metrics.node.shims-per-pod',
+          about,
+          value: peak.value,
+          unit: 'ratio',
+          window: index.window,
+          explanation: `The node ran ${num(peak.value)} containerd shims per running pod at the highest 5-minute median (ending ${clock(peak.at)}; ${shims.metrics.join(', ')} over ${running.metrics.join(', ')}).`,
+        }),
+      );
+    }
+    const excess = pair(shims, running, (s, p) => s - p);
+    const trend = trendOf([excess], trendBucket(index.window, index.intervalMs));
+    const growth = trend && trend.p < TREND_ALPHA && trend.slopePerHour > 0 ? trend.slopePerHour : 0;
+    const bend = growth > 0 ? bendOnset(excess, 'up') : undefined;
+    out.push(
+      metricSignal({
+        name: 'metrics.node.shim-excess-growth',
+        about,
+        value: growth,
+        unit: 'per-hour',
+        window: index.window,
+        onset: bend,
+        explanation:
+          growth > 0
+            ? `Shims beyond the running pods grew by ${num(growth)} an hour (Theil–Sen, Mann–Kendall p ${pValue(trend?.p ?? 1)})${bend !== undefined ? `, from ${clock(bend)}` : ''}: shims outlive their pods.`
+            : `Shims beyond the running pods did not grow significantly${trend ? ` (Mann–Kendall p ${pValue(trend.p)})` : ''}: shims come and go with pods.`,
       }),
     );
   }

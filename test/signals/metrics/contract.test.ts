@@ -123,6 +123,8 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'gpu.pcie-link-width', subject: 'instance=g:9400,gpu=0', value: () => 16, missing: 0 },
   { role: 'llm.inter-token-latency', subject: 'instance=v:8000', value: () => 0.028, noise: 0.04 },
   { role: 'llm.ttft', subject: 'instance=v:8000', value: () => 0.35, noise: 0.05 },
+  { role: 'node.running-pods', subject: 'instance=n:10250,node=n', value: () => 28, missing: 0 },
+  { role: 'node.shim-processes', subject: 'instance=pe:9256,node=n', value: () => 29, missing: 0 },
 ];
 
 describe('metric signals contract', () => {

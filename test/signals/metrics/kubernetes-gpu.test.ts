@@ -215,3 +215,42 @@ describe('LLM server signals', () => {
     expect(value(signals, 'metrics.llm.ttft.shift', server(2))).toBeGreaterThan(7);
   });
 });
+
+describe('containerd shim signals', () => {
+  const kubelet = (node: string) => `instance=${node}:10250,node=${node}`;
+  const shims = (node: string) => `instance=10.42.0.9:9256,node=${node}`;
+  const churn = (m: number) => 28 + Math.round(2 * Math.sin(m / 9));
+  const signals = signalsOf(
+    [
+      // Node a leaks 8 shims an hour from minute 40; node b's shims follow a burst of pods.
+      { role: 'node.running-pods', subject: kubelet('a'), value: churn, missing: 0 },
+      {
+        role: 'node.shim-processes',
+        subject: shims('a'),
+        value: (m) => churn(m) + 1 + Math.floor((8 * Math.max(0, m - 40)) / 60),
+        missing: 0,
+      },
+      {
+        role: 'node.running-pods',
+        subject: kubelet('b'),
+        value: (m) => churn(m) + (m > 60 && m < 120 ? 30 : 0),
+        missing: 0,
+      },
+      {
+        role: 'node.shim-processes',
+        subject: shims('b'),
+        value: (m) => churn(m) + 1 + (m > 60 && m < 120 ? 30 : 0),
+        missing: 0,
+      },
+    ],
+    { minutes: 240, stepS: 60, seed: 43 },
+  );
+
+  it('sees shims that outlive their pods, and not shims that leave with them', () => {
+    expect(value(signals, 'metrics.node.shim-excess-growth', 'node=a')).toBeCloseTo(8, 0);
+    expect(Math.abs(onsetMinute(signals, 'metrics.node.shim-excess-growth', 'node=a') - 40)).toBeLessThan(10);
+    expect(value(signals, 'metrics.node.shims-per-pod', 'node=a')).toBeGreaterThan(1.8);
+    expect(value(signals, 'metrics.node.shim-excess-growth', 'node=b')).toBe(0);
+    expect(value(signals, 'metrics.node.shims-per-pod', 'node=b')).toBeLessThan(1.1);
+  });
+});
