@@ -96,6 +96,11 @@ export const METRIC_ROLES = {
     description: 'containerd shim processes running on a node (one per pod sandbox when healthy)',
   },
   'node.running-pods': { unit: 'pods', description: 'Pods the kubelet runs on a node' },
+  'bpf.map-memory': {
+    unit: 'bytes',
+    description: 'Kernel memory held by the eBPF maps of an agent (Cilium), at most',
+  },
+  'bpf.endpoints': { unit: 'endpoints', description: 'Endpoints (pods) an eBPF networking agent manages' },
   'hpa.current-replicas': { unit: 'replicas', description: 'Replicas a HorizontalPodAutoscaler runs now' },
   'hpa.max-replicas': { unit: 'replicas', description: 'Most replicas a HorizontalPodAutoscaler may run' },
   'hpa.scaling-inactive': {

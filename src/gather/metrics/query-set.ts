@@ -515,6 +515,18 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
     aggregate: 'max',
     fallbackOf: ['kubelet.running-pods'],
   }),
+  // eBPF networking agents (Cilium)
+  gauge(
+    'cilium.bpf-map-memory',
+    'bpf.map-memory',
+    'cilium',
+    'cilium_bpf_maps_virtual_memory_max_bytes',
+    INSTANCE,
+    {
+      aggregate: 'max',
+    },
+  ),
+  gauge('cilium.endpoints', 'bpf.endpoints', 'cilium', 'cilium_endpoint_state', INSTANCE),
   // LLM servers: mean decode step and time to first token per server
   ...llmMean(
     'vllm.inter-token-latency',

@@ -31,7 +31,8 @@ export type Exporter =
   | 'vllm'
   | 'tgi'
   | 'kubelet'
-  | 'process-exporter';
+  | 'process-exporter'
+  | 'cilium';
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
@@ -371,6 +372,10 @@ export const ROLE_RULES: readonly RoleRule[] = [
   }),
   g('kubelet_running_pods', 'node.running-pods', 'kubelet'),
   g('kubelet_running_pod_count', 'node.running-pods', 'kubelet'),
+  // eBPF networking agents (Cilium): kernel memory of its maps, and the endpoints it manages
+  // (every state counted).
+  g('cilium_bpf_maps_virtual_memory_max_bytes', 'bpf.map-memory', 'cilium'),
+  g('cilium_endpoint_state', 'bpf.endpoints', 'cilium'),
   // LLM servers: vLLM's histograms (inter-token latency under its current and its older name) and
   // Text Generation Inference's time per token.
   mean('vllm:inter_token_latency_seconds', 'llm.inter-token-latency', 'vllm'),

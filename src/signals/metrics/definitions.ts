@@ -375,4 +375,15 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'per-hour',
     'Growth per hour of shims beyond running pods (Theil–Sen, 0 unless Mann–Kendall p < 0.01); onset where it began',
   ),
+  // eBPF agents
+  metrics(
+    'metrics.bpf.map-memory.growth',
+    'ratio/h',
+    "Theil–Sen slope per hour of an eBPF agent's map memory (cilium_bpf_maps_virtual_memory_max_bytes) over its starting level; 0 unless Mann–Kendall p < 0.01",
+  ),
+  metrics(
+    'metrics.bpf.map-memory-per-endpoint.growth',
+    'ratio/h',
+    'The same for map memory per managed endpoint: growth the endpoints do not explain',
+  ),
 ];

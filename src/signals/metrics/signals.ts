@@ -4,6 +4,7 @@ import { cacheSignals } from './cache.js';
 import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
+import { ebpfSignals } from './ebpf.js';
 import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
 import { kubernetesSignals } from './kubernetes.js';
@@ -33,6 +34,7 @@ const AREAS = [
   kubernetesSignals,
   gpuSignals,
   llmSignals,
+  ebpfSignals,
 ] as const;
 
 /**

@@ -125,6 +125,8 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'llm.ttft', subject: 'instance=v:8000', value: () => 0.35, noise: 0.05 },
   { role: 'node.running-pods', subject: 'instance=n:10250,node=n', value: () => 28, missing: 0 },
   { role: 'node.shim-processes', subject: 'instance=pe:9256,node=n', value: () => 29, missing: 0 },
+  { role: 'bpf.map-memory', subject: 'namespace=kube-system,pod=cilium-a', value: () => 92e6, noise: 0.002 },
+  { role: 'bpf.endpoints', subject: 'namespace=kube-system,pod=cilium-a', value: () => 30, missing: 0 },
 ];
 
 describe('metric signals contract', () => {

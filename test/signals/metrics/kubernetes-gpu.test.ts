@@ -254,3 +254,35 @@ describe('containerd shim signals', () => {
     expect(value(signals, 'metrics.node.shims-per-pod', 'node=b')).toBeLessThan(1.1);
   });
 });
+
+describe('eBPF map memory signals', () => {
+  const agent = (name: string) => `namespace=kube-system,pod=cilium-${name}`;
+  const MIB = 1024 ** 2;
+  const signals = signalsOf(
+    [
+      // Agent a's maps grow 6 MiB an hour from 90 MiB with 30 endpoints; agent b's grow with its endpoints.
+      {
+        role: 'bpf.map-memory',
+        subject: agent('a'),
+        value: (m) => 90 * MIB + (6 * MIB * m) / 60,
+        noise: 0.002,
+      },
+      { role: 'bpf.endpoints', subject: agent('a'), value: () => 30, missing: 0 },
+      {
+        role: 'bpf.map-memory',
+        subject: agent('b'),
+        value: (m) => 55 * MIB + 1.2 * MIB * (30 + m / 8),
+        noise: 0.002,
+      },
+      { role: 'bpf.endpoints', subject: agent('b'), value: (m) => 30 + m / 8, missing: 0 },
+    ],
+    { minutes: 360, stepS: 60, seed: 47 },
+  );
+
+  it('tells map memory the endpoints do not explain from growth that follows them', () => {
+    expect(value(signals, 'metrics.bpf.map-memory.growth', agent('a'))).toBeCloseTo(6 / 90, 1);
+    expect(value(signals, 'metrics.bpf.map-memory-per-endpoint.growth', agent('a'))).toBeCloseTo(6 / 90, 1);
+    expect(value(signals, 'metrics.bpf.map-memory.growth', agent('b'))).toBeGreaterThan(0.05);
+    expect(value(signals, 'metrics.bpf.map-memory-per-endpoint.growth', agent('b'))).toBeLessThanOrEqual(0);
+  });
+});
