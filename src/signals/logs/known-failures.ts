@@ -365,6 +365,32 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bNo available memory for the cache blocks\b/,
     ],
   },
+  {
+    id: 'kubelet-eviction-memory',
+    title: 'the kubelet evicted pods to reclaim node memory or process IDs',
+    scenarios: ['node-pressure-eviction'],
+    patterns: [
+      // Structured kubelet logs: "Eviction manager: attempting to reclaim" resourceName="memory"
+      /\bEviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim)"? resourceName="(?:memory|pids)"/i,
+      // Older kubelets: eviction manager: must evict pod(s) to reclaim memory
+      /\beviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim) (?:memory|pids|allocatableMemory)\b/i,
+      // The eviction message on the pod and its event
+      /\bThe node was low on resource: (?:memory|pids)\b/,
+    ],
+  },
+  {
+    id: 'kubelet-eviction-storage',
+    title: "the kubelet evicted pods to reclaim the node's ephemeral storage",
+    scenarios: ['ephemeral-storage-exhaustion'],
+    patterns: [
+      /\bEviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim)"? resourceName="ephemeral-storage"/i,
+      /\beviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim) (?:ephemeral-storage|nodefs|imagefs)\b/i,
+      /\bThe node was low on resource: ephemeral-storage\b/,
+      // Per-pod limits: Container app exceeded its local ephemeral storage limit "1Gi".
+      /\bexceeded its local ephemeral storage limit\b/,
+      /\bPod ephemeral local storage usage exceeds the total limit of containers\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -248,6 +248,32 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'torch.cuda.memory_allocated() = 35.6 GiB after warm-up',
     ],
   },
+  'kubelet-eviction-memory': {
+    match: [
+      'I0614 10:52:11.482113    2345 eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"',
+      'I0614 10:52:11.482950    2345 eviction_manager.go:377] "Eviction manager: must evict pod(s) to reclaim" resourceName="memory"',
+      'W1016 09:50:55.056703 17144 eviction_manager.go:331] eviction manager: attempting to reclaim memory',
+      'The node was low on resource: memory. Threshold quantity: 100Mi, available: 85Mi. Container app was using 1.8Gi, request is 512Mi, has larger consumption of memory.',
+    ],
+    miss: [
+      '"Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"',
+      'I0614 10:40:01.000000    2345 eviction_manager.go:292] "Eviction manager: synchronize housekeeping"',
+      'Memory cgroup out of memory: Killed process 4412 (java)',
+    ],
+  },
+  'kubelet-eviction-storage': {
+    match: [
+      'I0617 16:18:42.080925 3814777 eviction_manager.go:381] "Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"',
+      'I1016 09:50:55.057322 17144 eviction_manager.go:345] eviction manager: must evict pod(s) to reclaim nodefs',
+      'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 9Gi. Container app was using 9Gi, request is 0, has larger consumption of ephemeral-storage.',
+      'Container app exceeded its local ephemeral storage limit "1Gi".',
+      'Pod ephemeral local storage usage exceeds the total limit of containers 2Gi.',
+    ],
+    miss: [
+      '"Eviction manager: attempting to reclaim" resourceName="memory"',
+      'could not write to file "pg_wal/xlogtemp.123": No space left on device',
+    ],
+  },
 };
 
 describe('known failure families', () => {
