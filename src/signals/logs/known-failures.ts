@@ -350,6 +350,47 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bhas been blocked for \d+ ms, time limit is \d+ ms\b/,
     ],
   },
+  {
+    id: 'cuda-out-of-memory',
+    title: 'a GPU ran out of framebuffer memory',
+    scenarios: ['gpu-memory-saturation'],
+    patterns: [
+      // PyTorch's caching allocator: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has ...
+      /\bCUDA out of memory\. Tried to allocate\b/,
+      // The CUDA runtime through any framework: RuntimeError: CUDA error: out of memory
+      /\bCUDA error: out of memory\b/,
+      // TensorFlow: ResourceExhaustedError: OOM when allocating tensor with shape[64,4096,4096] ... on /job:localhost/.../device:GPU:0
+      /\bOOM when allocating tensor with shape\b/,
+      // vLLM at start-up: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` ...
+      /\bNo available memory for the cache blocks\b/,
+    ],
+  },
+  {
+    id: 'kubelet-eviction-memory',
+    title: 'the kubelet evicted pods to reclaim node memory or process IDs',
+    scenarios: ['node-pressure-eviction'],
+    patterns: [
+      // Structured kubelet logs: "Eviction manager: attempting to reclaim" resourceName="memory"
+      /\bEviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim)"? resourceName="(?:memory|pids)"/i,
+      // Older kubelets: eviction manager: must evict pod(s) to reclaim memory
+      /\beviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim) (?:memory|pids|allocatableMemory)\b/i,
+      // The eviction message on the pod and its event
+      /\bThe node was low on resource: (?:memory|pids)\b/,
+    ],
+  },
+  {
+    id: 'kubelet-eviction-storage',
+    title: "the kubelet evicted pods to reclaim the node's ephemeral storage",
+    scenarios: ['ephemeral-storage-exhaustion'],
+    patterns: [
+      /\bEviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim)"? resourceName="ephemeral-storage"/i,
+      /\beviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim) (?:ephemeral-storage|nodefs|imagefs)\b/i,
+      /\bThe node was low on resource: ephemeral-storage\b/,
+      // Per-pod limits: Container app exceeded its local ephemeral storage limit "1Gi".
+      /\bexceeded its local ephemeral storage limit\b/,
+      /\bPod ephemeral local storage usage exceeds the total limit of containers\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -375,4 +375,116 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     "At the balancer's highest 5xx level, the balancer's own 5xx over its own and its targets' 5xx: near 1 when the balancer fails requests, near 0 when the targets do",
   ),
+  // Kubernetes nodes and evictions
+  metrics(
+    'metrics.node.memory-pressure',
+    'min',
+    'Minutes the node reported MemoryPressure=True (kube-state-metrics); onset at the first, when it began inside the window',
+  ),
+  metrics('metrics.node.disk-pressure', 'min', 'As metrics.node.memory-pressure, for DiskPressure'),
+  metrics('metrics.node.pid-pressure', 'min', 'As metrics.node.memory-pressure, for PIDPressure'),
+  metrics(
+    'metrics.pods.evicted',
+    'pods',
+    'Run level: pods whose status reason turned to Evicted inside the window (old Evicted pods do not count); onset at the first',
+  ),
+  metrics(
+    'metrics.node.memory-available',
+    'ratio',
+    'MemAvailable over MemTotal of a node, lowest 2-minute median; onset when it fell under 10%',
+  ),
+  metrics(
+    'metrics.node.kubelet-fs-free',
+    'ratio',
+    "Free share of the node's filesystems that hold kubelet ephemeral storage (/, /var/lib/kubelet, /var/lib/containerd...), lowest 5-minute median; onset of the fall",
+  ),
+  metrics(
+    'metrics.hpa.scaling-inactive',
+    'min',
+    'Minutes a HorizontalPodAutoscaler reported ScalingActive=False (it had no metrics to scale from); onset at the first',
+  ),
+  metrics(
+    'metrics.hpa.at-max',
+    'min',
+    'Minutes a HorizontalPodAutoscaler ran at its maximum replicas; onset at the first',
+  ),
+  // GPUs
+  metrics(
+    'metrics.gpu.memory-ratio',
+    'ratio',
+    'GPU framebuffer used over used + free, highest 2-minute median; onset when it passed 95%',
+  ),
+  metrics(
+    'metrics.gpu.memory-ratio.rise',
+    'ratio',
+    'Highest 5-minute framebuffer share minus the baseline share, in ratio points; onset of the rise',
+  ),
+  metrics(
+    'metrics.gpu.clock-drop',
+    'ratio',
+    'Share by which the SM clock of busy samples (utilization ≥ 80%) fell below its baseline, lowest 5-minute median; onset of the fall',
+  ),
+  metrics(
+    'metrics.gpu.temperature',
+    'celsius',
+    'GPU temperature, highest 5-minute median; onset above 83 °C',
+  ),
+  metrics(
+    'metrics.gpu.thermal-slowdown',
+    'min',
+    'Minutes NVML reported SW or HW thermal slowdown among the clocks event reasons; onset at the first',
+  ),
+  metrics(
+    'metrics.gpu.pcie-link-share',
+    'ratio',
+    "Busier direction of a GPU's PCIe traffic over what its link carries at its trained generation and width, highest 5-minute median; onset above 70%",
+  ),
+  metrics(
+    'metrics.gpu.sm-active.at-pcie-peak',
+    'ratio',
+    'Median SM activity (DCGM_FI_PROF_SM_ACTIVE, else utilization) over the samples in the busiest tenth of PCIe traffic',
+  ),
+  metrics(
+    'metrics.gpu.power-capped',
+    'min',
+    'Minutes NVML reported SW power cap or HW power brake among the clocks event reasons; onset at the first',
+  ),
+  // LLM servers
+  metrics(
+    'metrics.llm.inter-token-latency',
+    's',
+    'Mean time per output token of an LLM server (vLLM inter-token latency, TGI time per token), slowest 5-minute median',
+  ),
+  metrics(
+    'metrics.llm.inter-token-latency.shift',
+    'ratio',
+    'Mean time per output token at its slowest 5-minute median over the baseline; onset of the rise',
+  ),
+  metrics(
+    'metrics.llm.ttft.shift',
+    'ratio',
+    'Mean time to first token at its slowest 5-minute median over the baseline; onset of the rise',
+  ),
+  // Container runtime
+  metrics(
+    'metrics.node.shims-per-pod',
+    'ratio',
+    'containerd shim processes over pods the kubelet runs on a node, highest 5-minute median',
+  ),
+  metrics(
+    'metrics.node.shim-excess-growth',
+    'per-hour',
+    'Growth per hour of shims beyond running pods (Theil–Sen, 0 unless Mann–Kendall p < 0.01); onset where it began',
+  ),
+  // eBPF agents
+  metrics(
+    'metrics.bpf.map-memory.growth',
+    'ratio/h',
+    "Theil–Sen slope per hour of an eBPF agent's map memory (cilium_bpf_maps_virtual_memory_max_bytes) over its starting level; 0 unless Mann–Kendall p < 0.01",
+  ),
+  metrics(
+    'metrics.bpf.map-memory-per-endpoint.growth',
+    'ratio/h',
+    'The same for map memory per managed endpoint: growth the endpoints do not explain',
+  ),
 ];

@@ -7,8 +7,12 @@ import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
 import { errorBudgetSignals } from './error-budget.js';
+import { ebpfSignals } from './ebpf.js';
+import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
 import { loadBalancerSignals } from './load-balancer.js';
+import { kubernetesSignals } from './kubernetes.js';
+import { llmSignals } from './llm.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
 import { networkVolumeSignals } from './network-volume.js';
@@ -39,6 +43,10 @@ const AREAS = [
   errorBudgetSignals,
   payloadSignals,
   loadBalancerSignals,
+  kubernetesSignals,
+  gpuSignals,
+  llmSignals,
+  ebpfSignals,
 ] as const;
 
 /**

@@ -234,6 +234,46 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['Autorestarting worker after current request.', 'Booting worker with pid: 52'],
   },
+  'cuda-out-of-memory': {
+    match: [
+      'torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 39.38 GiB of which 1.12 GiB is free.',
+      'RuntimeError: CUDA out of memory. Tried to allocate 512.00 MiB (GPU 0; 15.78 GiB total capacity; 14.10 GiB already allocated; 86.75 MiB free; 14.40 GiB reserved in total by PyTorch)',
+      'RuntimeError: CUDA error: out of memory',
+      'tensorflow.python.framework.errors_impl.ResourceExhaustedError: OOM when allocating tensor with shape[64,4096,4096] and type float on /job:localhost/replica:0/task:0/device:GPU:0 by allocator GPU_0_bfc',
+      'ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.',
+    ],
+    miss: [
+      'numpy._core._exceptions._ArrayMemoryError: Unable to allocate 3.73 GiB for an array with shape (976000, 1024) and data type float32',
+      'MemoryError',
+      'torch.cuda.memory_allocated() = 35.6 GiB after warm-up',
+    ],
+  },
+  'kubelet-eviction-memory': {
+    match: [
+      'I0614 10:52:11.482113    2345 eviction_manager.go:366] "Eviction manager: attempting to reclaim" resourceName="memory"',
+      'I0614 10:52:11.482950    2345 eviction_manager.go:377] "Eviction manager: must evict pod(s) to reclaim" resourceName="memory"',
+      'W1016 09:50:55.056703 17144 eviction_manager.go:331] eviction manager: attempting to reclaim memory',
+      'The node was low on resource: memory. Threshold quantity: 100Mi, available: 85Mi. Container app was using 1.8Gi, request is 512Mi, has larger consumption of memory.',
+    ],
+    miss: [
+      '"Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"',
+      'I0614 10:40:01.000000    2345 eviction_manager.go:292] "Eviction manager: synchronize housekeeping"',
+      'Memory cgroup out of memory: Killed process 4412 (java)',
+    ],
+  },
+  'kubelet-eviction-storage': {
+    match: [
+      'I0617 16:18:42.080925 3814777 eviction_manager.go:381] "Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"',
+      'I1016 09:50:55.057322 17144 eviction_manager.go:345] eviction manager: must evict pod(s) to reclaim nodefs',
+      'The node was low on resource: ephemeral-storage. Threshold quantity: 10Gi, available: 9Gi. Container app was using 9Gi, request is 0, has larger consumption of ephemeral-storage.',
+      'Container app exceeded its local ephemeral storage limit "1Gi".',
+      'Pod ephemeral local storage usage exceeds the total limit of containers 2Gi.',
+    ],
+    miss: [
+      '"Eviction manager: attempting to reclaim" resourceName="memory"',
+      'could not write to file "pg_wal/xlogtemp.123": No space left on device',
+    ],
+  },
 };
 
 describe('known failure families', () => {
