@@ -155,4 +155,19 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per streaming operation: median longest silence of the stalled streams',
     'ms',
   ),
+  traces(
+    'traces.latency.bimodal',
+    "Per operation: ratio of the slower to the faster of two distinct modes of its successful calls' durations (kernel density on the log scale, each mode at least 5%); 0 when unimodal",
+    'ratio',
+  ),
+  traces(
+    'traces.latency.slow-mode.growth',
+    'Per operation with two modes: growth of the share of calls in the slow mode after the first quarter of the window against before (one-sided 95% lower bound); 0 when steady or unimodal',
+    'ratio',
+  ),
+  traces(
+    'traces.latency.slow-mode.marker',
+    'Per operation with two modes: share of slow calls containing the span that best tells them from fast calls, minus the share of fast calls containing it',
+    'ratio',
+  ),
 ];

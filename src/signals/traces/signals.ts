@@ -7,6 +7,7 @@ import { type Add, iso, MIN_TRACES } from './emit.js';
 import { errorSignals } from './errors.js';
 import { latencySignals } from './latency.js';
 import { buildTraces, type TraceView, traceSource } from './model.js';
+import { modeSignals } from './modes.js';
 import { poolSignals } from './pools.js';
 import { streamSignals } from './streams.js';
 import { timeSignals } from './time.js';
@@ -48,5 +49,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   timeSignals(traces, add);
   poolSignals(traces, add);
   streamSignals(traces, add);
+  modeSignals(traces, add);
   return signals;
 }
