@@ -170,4 +170,19 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per operation with two modes: share of slow calls containing the span that best tells them from fast calls, minus the share of fast calls containing it',
     'ratio',
   ),
+  traces(
+    'traces.dns.latency.shift',
+    'Per service: highest sustained median DNS lookup time (dns.lookup, http.dns spans) after the first quarter of the window, divided by the median before (at least 1 ms)',
+    'ratio',
+  ),
+  traces(
+    'traces.dns.timeout-share',
+    'Per service: share of its DNS lookups after the first quarter of the window that took 5 s or more (a resolver timeout waited out)',
+    'ratio',
+  ),
+  traces(
+    'traces.dns.time-share',
+    'Per service: highest share of request time spent in its DNS lookups, over 20 requests in a row after the first quarter of the window',
+    'ratio',
+  ),
 ];

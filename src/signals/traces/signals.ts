@@ -3,6 +3,7 @@ import type { TracesData } from '../../gather/traces/data.js';
 import type { Signal } from '../signal.js';
 import { callSignals } from './calls.js';
 import { contextSignals } from './context.js';
+import { dnsSignals } from './dns.js';
 import { type Add, iso, MIN_TRACES } from './emit.js';
 import { errorSignals } from './errors.js';
 import { latencySignals } from './latency.js';
@@ -50,5 +51,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   poolSignals(traces, add);
   streamSignals(traces, add);
   modeSignals(traces, add);
+  dnsSignals(traces, add);
   return signals;
 }
