@@ -185,4 +185,14 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per service: highest share of request time spent in its DNS lookups, over 20 requests in a row after the first quarter of the window',
     'ratio',
   ),
+  traces(
+    'traces.cycle.stuck-share',
+    'Per call closing a cycle (to a service already serving the same request): growth of the share not served in time or at all after the first quarter of the window against before (one-sided 95% lower bound)',
+    'ratio',
+  ),
+  traces(
+    'traces.cycle.outer-failed-share',
+    'Per call closing a cycle: share of its stuck calls after the first quarter of the window whose request also failed further up the cycle',
+    'ratio',
+  ),
 ];

@@ -3,6 +3,7 @@ import type { TracesData } from '../../gather/traces/data.js';
 import type { Signal } from '../signal.js';
 import { callSignals } from './calls.js';
 import { contextSignals } from './context.js';
+import { cycleSignals } from './cycles.js';
 import { dnsSignals } from './dns.js';
 import { type Add, iso, MIN_TRACES } from './emit.js';
 import { errorSignals } from './errors.js';
@@ -17,9 +18,9 @@ import { timeoutSignals } from './timeouts.js';
 // Trace signals: per service, per operation, per downstream and for the whole window, each with
 // an example trace as its source and, for behaviour that began part-way through, its onset.
 //
-// Not computed: lock contention and distributed deadlocks. Spans say that a call waited, not on
-// which lock or for which other request, so a cycle of waits across traces cannot be told from
-// requests that were merely slow together.
+// Distributed deadlocks are read from one trace at a time: a call back into a service already
+// serving the same request that is not served in time (cycles.ts). Waits between different
+// requests are not: spans say that a call waited, not for which other request.
 
 export interface TracesSource {
   source: SourcePointer;
@@ -52,5 +53,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   streamSignals(traces, add);
   modeSignals(traces, add);
   dnsSignals(traces, add);
+  cycleSignals(traces, add);
   return signals;
 }
