@@ -195,4 +195,14 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per call closing a cycle: share of its stuck calls after the first quarter of the window whose request also failed further up the cycle',
     'ratio',
   ),
+  traces(
+    'traces.lock.wait.share',
+    'Per service: highest share of database time spent in statements or spans that take a lock (FOR UPDATE, LOCK TABLE, advisory locks, lock acquire), over 20 requests in a row after the first quarter of the window',
+    'ratio',
+  ),
+  traces(
+    'traces.lock.wait.shift',
+    'Per service: highest sustained median time per request in statements or spans that take a lock after the first quarter of the window, divided by the median before (at least 1 ms)',
+    'ratio',
+  ),
 ];

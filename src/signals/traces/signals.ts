@@ -8,6 +8,7 @@ import { dnsSignals } from './dns.js';
 import { type Add, iso, MIN_TRACES } from './emit.js';
 import { errorSignals } from './errors.js';
 import { latencySignals } from './latency.js';
+import { lockSignals } from './locks.js';
 import { buildTraces, type TraceView, traceSource } from './model.js';
 import { modeSignals } from './modes.js';
 import { poolSignals } from './pools.js';
@@ -54,5 +55,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   modeSignals(traces, add);
   dnsSignals(traces, add);
   cycleSignals(traces, add);
+  lockSignals(traces, add);
   return signals;
 }
