@@ -42,6 +42,8 @@ const KEPT = new Set([
   'messaging.destination.partition.id',
   'faas.coldstart',
   'faas.trigger',
+  'aws.s3.bucket',
+  'aws.s3.key',
   'peer.service',
   'server.address',
   'net.peer.name',

@@ -205,4 +205,14 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per service: highest sustained median time per request in statements or spans that take a lock after the first quarter of the window, divided by the median before (at least 1 ms)',
     'ratio',
   ),
+  traces(
+    'traces.storage.archived-share',
+    'Per object storage downstream: growth of the share of object reads failing because the object sits in an archive storage class (S3 InvalidObjectState, Azure BlobArchived) after the first quarter of the window against before (one-sided 95% lower bound)',
+    'ratio',
+  ),
+  traces(
+    'traces.storage.archived.min-age',
+    'Per object storage downstream: age in days of the youngest object whose read failed as archived, from the day its key names',
+    'days',
+  ),
 ];

@@ -12,6 +12,7 @@ import { lockSignals } from './locks.js';
 import { buildTraces, type TraceView, traceSource } from './model.js';
 import { modeSignals } from './modes.js';
 import { poolSignals } from './pools.js';
+import { storageSignals } from './storage.js';
 import { streamSignals } from './streams.js';
 import { timeSignals } from './time.js';
 import { timeoutSignals } from './timeouts.js';
@@ -56,5 +57,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   dnsSignals(traces, add);
   cycleSignals(traces, add);
   lockSignals(traces, add);
+  storageSignals(traces, add);
   return signals;
 }
