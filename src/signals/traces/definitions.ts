@@ -215,4 +215,9 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per object storage downstream: age in days of the youngest object whose read failed as archived, from the day its key names',
     'days',
   ),
+  traces(
+    'traces.messages.duplicate-share',
+    'Per consumer operation: share of its completed message processings that repeat a message (same messaging.message.id, or Kafka partition and offset) it had already processed to completion; 0 under 3 such repeats',
+    'ratio',
+  ),
 ];

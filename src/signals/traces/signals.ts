@@ -9,6 +9,7 @@ import { type Add, iso, MIN_TRACES } from './emit.js';
 import { errorSignals } from './errors.js';
 import { latencySignals } from './latency.js';
 import { lockSignals } from './locks.js';
+import { messageSignals } from './messages.js';
 import { buildTraces, type TraceView, traceSource } from './model.js';
 import { modeSignals } from './modes.js';
 import { poolSignals } from './pools.js';
@@ -58,5 +59,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   cycleSignals(traces, add);
   lockSignals(traces, add);
   storageSignals(traces, add);
+  messageSignals(traces, add);
   return signals;
 }
