@@ -220,4 +220,14 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per consumer operation: share of its completed message processings that repeat a message (same messaging.message.id, or Kafka partition and offset) it had already processed to completion; 0 under 3 such repeats',
     'ratio',
   ),
+  traces(
+    'traces.coldstart.penalty',
+    'Per function operation: median time its callers waited on cold-start invocations (faas.coldstart) divided by the median for warm ones',
+    'ratio',
+  ),
+  traces(
+    'traces.coldstart.burst-share',
+    'Per function operation: highest share of cold-start invocations over 20 invocations in a row',
+    'ratio',
+  ),
 ];

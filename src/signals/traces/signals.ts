@@ -2,6 +2,7 @@ import type { SourcePointer } from '../../core/source-pointer.js';
 import type { TracesData } from '../../gather/traces/data.js';
 import type { Signal } from '../signal.js';
 import { callSignals } from './calls.js';
+import { coldStartSignals } from './coldstart.js';
 import { contextSignals } from './context.js';
 import { cycleSignals } from './cycles.js';
 import { dnsSignals } from './dns.js';
@@ -60,5 +61,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   lockSignals(traces, add);
   storageSignals(traces, add);
   messageSignals(traces, add);
+  coldStartSignals(traces, add);
   return signals;
 }
