@@ -230,4 +230,19 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per function operation: highest share of cold-start invocations over 20 invocations in a row',
     'ratio',
   ),
+  traces(
+    'traces.load.latency-coupling',
+    'Per downstream: rank correlation, over 20 intervals of the window, between the request rate and the median time of successful calls to it; 0 when the rate stayed within 1.5× between its quietest and busiest quarter',
+    'ratio',
+  ),
+  traces(
+    'traces.load.latency-growth',
+    'Per downstream: median time of successful calls to it in the busiest quarter of the intervals divided by the median in the quietest quarter',
+    'ratio',
+  ),
+  traces(
+    'traces.load.others-growth',
+    'Per downstream: the largest latency growth between quiet and busy intervals among the other downstreams, leaving out the calls it runs inside; 1 when there are none',
+    'ratio',
+  ),
 ];

@@ -14,6 +14,7 @@ import { messageSignals } from './messages.js';
 import { buildTraces, type TraceView, traceSource } from './model.js';
 import { modeSignals } from './modes.js';
 import { poolSignals } from './pools.js';
+import { scalingSignals } from './scaling.js';
 import { storageSignals } from './storage.js';
 import { streamSignals } from './streams.js';
 import { timeSignals } from './time.js';
@@ -62,5 +63,6 @@ export function traceSignals(sources: readonly TracesSource[]): Signal[] {
   storageSignals(traces, add);
   messageSignals(traces, add);
   coldStartSignals(traces, add);
+  scalingSignals(traces, add);
   return signals;
 }

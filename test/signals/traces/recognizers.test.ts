@@ -413,3 +413,78 @@ describe('cold starts', () => {
     ).toBeLessThan(1.3);
   });
 });
+
+describe('a link that caps throughput', () => {
+  /** Requests crowd toward mid-window (four times the rate of the edges); `slow` sets payments' time. */
+  const shop = (slow: (busy: number, i: number) => number) => {
+    const spans: Span[] = [];
+    const total = 400;
+    for (let i = 0; i < total; i++) {
+      const traceId = id() + id();
+      const u = i / total;
+      // Inverse of a triangle-shaped arrival rate, peaking at the middle of a 20-minute window.
+      const x = u < 0.5 ? Math.sqrt(u / 2) : 1 - Math.sqrt((1 - u) / 2);
+      const busy = 1 - Math.abs(2 * x - 1);
+      const start = T0 + x * 1_200_000;
+      const root: Span = {
+        traceId,
+        spanId: id(),
+        service: 'api',
+        name: 'POST /orders',
+        kind: 'server',
+        start,
+        duration: 0,
+        error: false,
+        attributes: {},
+      };
+      const pay = slow(busy, i) * (1 + 0.2 * jitter(i, 11));
+      const db = 3 * (1 + 0.2 * jitter(i, 12));
+      spans.push(
+        root,
+        {
+          traceId,
+          spanId: id(),
+          parentSpanId: root.spanId,
+          service: 'api',
+          name: 'POST',
+          kind: 'client',
+          start: start + 1,
+          duration: pay,
+          error: false,
+          attributes: { 'peer.service': 'payments' },
+        },
+        {
+          traceId,
+          spanId: id(),
+          parentSpanId: root.spanId,
+          service: 'api',
+          name: 'SELECT',
+          kind: 'client',
+          start: start + 2 + pay,
+          duration: db,
+          error: false,
+          attributes: { 'db.system': 'postgresql' },
+        },
+      );
+      root.duration = pay + db + 4;
+    }
+    return traceSignals([
+      {
+        source: { type: 'file', path: 'shop.traces.json' },
+        data: { format: 'otlp-json', traces: total, spans, droppedSpans: 0, notes: [] },
+      },
+    ]);
+  };
+
+  it('sees one downstream slow down with the request rate while the others keep their time', () => {
+    const signals = shop((busy) => 20 / (1 - 0.9 * busy));
+    expect(value(signals, 'traces.load.latency-coupling', 'api → payments')).toBeGreaterThan(0.8);
+    expect(value(signals, 'traces.load.latency-growth', 'api → payments')).toBeGreaterThan(3);
+    expect(value(signals, 'traces.load.others-growth', 'api → payments')).toBeLessThan(1.3);
+  });
+
+  it('does not tie a slowdown that began at the peak and stayed to the load', () => {
+    const signals = shop((_busy, i) => (i >= 200 ? 200 : 20));
+    expect(value(signals, 'traces.load.latency-coupling', 'api → payments')).toBeLessThan(0.5);
+  });
+});
