@@ -22,7 +22,7 @@ import { isDbCall, type TraceView, traceSource } from './model.js';
 const LOCK_STATEMENT =
   /\bfor\s+(?:no\s+key\s+)?(?:update|share)\b|^\s*lock\s+(?:table\s+)?\w|\bpg_advisory_(?:xact_)?lock(?:_shared)?\s*\(|\bget_lock\s*\(|\bsp_getapplock\b|^\s*set\s+\S+\s+\S+\s+(?:\S+\s+){0,3}nx\b/i;
 /** Spans of lock clients acquiring a lock (Redlock, ZooKeeper and etcd recipes, instrumented by hand). */
-const LOCK_SPAN = /^(?:lock[._ ]acquire|acquire[._ ]lock|redlock[._ ]acquire|[a-z]{0,20}lock\.lock)$/i;
+const LOCK_SPAN = /^(?:lock[._ ]acquire|acquire[._ ]lock|redlock[._ ]acquire)$/i;
 
 export function isLockWait(span: Span): boolean {
   if (LOCK_SPAN.test(span.name)) return true;
