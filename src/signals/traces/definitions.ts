@@ -245,4 +245,9 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per downstream: the largest latency growth between quiet and busy intervals among the other downstreams, leaving out the calls it runs inside; 1 when there are none',
     'ratio',
   ),
+  traces(
+    'traces.storage.age-latency',
+    'Per downstream read by dated object keys or index names: how many times slower successful reads of data older than the age that best splits them were than reads of younger data (geometric means of the middle 80%, one-sided 95% lower bound)',
+    'ratio',
+  ),
 ];

@@ -320,6 +320,43 @@ describe('archived objects', () => {
   });
 });
 
+describe('reads slow by the age of their data', () => {
+  const shop = (slow: (age: number, i: number) => boolean) =>
+    run((i, add, root) => {
+      const age = (i * 37) % 365;
+      const day = new Date(root.start - age * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '.');
+      add({
+        parentSpanId: root.spanId,
+        service: 'api',
+        name: 'search',
+        kind: 'client',
+        start: root.start + 1,
+        duration: (slow(age, i) ? 2000 : 15) * (1 + 0.3 * jitter(i, 13)),
+        attributes: { 'db.system': 'elasticsearch', 'url.full': `http://es:9200/history-${day}/_search` },
+      });
+    });
+
+  it('finds searches of indices past an age many times slower than of younger ones', () => {
+    expect(
+      value(
+        shop((age) => age > 30),
+        'traces.storage.age-latency',
+        'api → elasticsearch',
+      ),
+    ).toBeGreaterThan(50);
+  });
+
+  it('finds no age split when every search got slow at once', () => {
+    expect(
+      value(
+        shop((_age, i) => late(i)),
+        'traces.storage.age-latency',
+        'api → elasticsearch',
+      ),
+    ).toBeLessThan(2);
+  });
+});
+
 describe('duplicate messages', () => {
   const shop = (again: (i: number) => 'duplicate' | 'retry' | undefined) =>
     run((i, add, root) => {
