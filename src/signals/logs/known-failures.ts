@@ -350,6 +350,52 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bhas been blocked for \d+ ms, time limit is \d+ ms\b/,
     ],
   },
+  {
+    id: 'credential-expired',
+    title: 'a credential or token had expired or was no longer accepted',
+    scenarios: ['credential-expiry'],
+    patterns: [
+      // AWS: ExpiredToken / ExpiredTokenException: The security token included in the request is
+      // expired; S3: ExpiredToken: The provided token has expired.
+      /\bThe security token included in the request is expired\b/,
+      /\bExpiredToken(?:Exception)?\b/,
+      /\bThe provided token has expired\b/,
+      // jsonwebtoken (Node.js): TokenExpiredError: jwt expired
+      /\bTokenExpiredError\b/,
+      /\bjwt expired\b/,
+      // PyJWT: jwt.exceptions.ExpiredSignatureError: Signature has expired
+      /\bExpiredSignatureError\b/,
+      // Spring Security resource server: An error occurred while attempting to decode the Jwt: Jwt expired at 2024-03-12T14:11:00Z
+      /\bJwt expired at\b/,
+      // Microsoft.IdentityModel: IDX10223: Lifetime validation failed. The token is expired.
+      /\bIDX10223\b/,
+      /\bSecurityTokenExpiredException\b/,
+      // RFC 6750: WWW-Authenticate: Bearer error="invalid_token", error_description="The access token expired"
+      /\bThe access token expired\b/,
+      // OAuth token endpoints: {"error":"invalid_grant","error_description":"Token has been expired or revoked."}
+      // (Keycloak: "Token is not active"); invalid_grant alone also means a bad authorization code
+      /\binvalid_grant\b.{0,120}\b(?:expired|revoked|not active)\b/i,
+      // PostgreSQL, when the password was rotated under a running client:
+      // FATAL:  password authentication failed for user "orders"
+      /\bpassword authentication failed for user\b/,
+    ],
+  },
+  {
+    id: 'plaintext-rejected-by-mtls',
+    title: 'plaintext connections such as health probes were reset at a port that requires mutual TLS',
+    scenarios: ['mtls-health-check-failure'],
+    patterns: [
+      // Envoy inbound access log (Istio): "- - -" 0 NR filter_chain_not_found - ... — no filter
+      // chain of the listener accepts a plaintext connection once the port is STRICT mTLS
+      /\bNR filter_chain_not_found\b/,
+      // kubelet event: Readiness probe failed: Get "http://10.1.2.3:8080/ready": read tcp
+      // 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer — the sidecar accepted the
+      // connection and reset it; an app that is down refuses, a hung one times out
+      /\b(?:Readiness|Liveness|Startup) probe failed: Get "http:\/\/[^"]{1,200}": read tcp \S{1,100}: read: connection reset by peer\b/,
+      // kubelet prober.go: "Probe failed" probeType="Readiness" ... output="Get \"http://...\": read tcp ...: read: connection reset by peer"
+      /\bprobeType="(?:Readiness|Liveness|Startup)".{0,400}output="Get \\"http:\/\/[^"\\]{1,200}\\": read tcp \S{1,100}: read: connection reset by peer\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -234,6 +234,37 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['Autorestarting worker after current request.', 'Booting worker with pid: 52'],
   },
+  'credential-expired': {
+    match: [
+      'operation error SQS: SendMessage, https response error StatusCode: 403, RequestID: 5c1e, api error ExpiredToken: The security token included in the request is expired',
+      'ExpiredTokenException: The security token included in the request is expired',
+      'TokenExpiredError: jwt expired',
+      'jwt.exceptions.ExpiredSignatureError: Signature has expired',
+      'An error occurred while attempting to decode the Jwt: Jwt expired at 2024-03-12T14:11:00Z',
+      'IDX10223: Lifetime validation failed. The token is expired. ValidTo: 03/12/2024 14:11:00',
+      'Bearer error="invalid_token", error_description="The access token expired"',
+      '{"error":"invalid_grant","error_description":"Token has been expired or revoked."}',
+      'FATAL:  password authentication failed for user "orders"',
+    ],
+    miss: [
+      'access token refreshed, expires in 3600s',
+      '{"error":"invalid_grant","error_description":"Invalid authorization code"}',
+      'User: arn:aws:sts::123456789012:assumed-role/app/i-0ab is not authorized to perform: sqs:SendMessage',
+      'x509: certificate has expired or is not yet valid',
+    ],
+  },
+  'plaintext-rejected-by-mtls': {
+    match: [
+      '[2024-03-12T14:11:02.114Z] "- - -" 0 NR filter_chain_not_found - "-" 0 0 0 - "-" "-" "-" "-" "-" - - 10.1.2.3:8080 10.1.2.1:45678 - -',
+      'Readiness probe failed: Get "http://10.1.2.3:8080/ready": read tcp 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer',
+      'I0312 14:11:02.114512    2345 prober.go:107] "Probe failed" probeType="Liveness" pod="shop/orders-7d9c" podUID="b02" containerName="orders" probeResult="failure" output="Get \\"http://10.1.2.3:8080/live\\": read tcp 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer"',
+    ],
+    miss: [
+      'Readiness probe failed: Get "http://10.1.2.3:8080/ready": dial tcp 10.1.2.3:8080: connect: connection refused',
+      'Liveness probe failed: Get "http://10.1.2.3:8080/live": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: TLS error: 268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED',
+    ],
+  },
 };
 
 describe('known failure families', () => {
