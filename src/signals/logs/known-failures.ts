@@ -396,6 +396,29 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bprobeType="(?:Readiness|Liveness|Startup)".{0,400}output="Get \\"http:\/\/[^"\\]{1,200}\\": read tcp \S{1,100}: read: connection reset by peer\b/,
     ],
   },
+  {
+    id: 'quorum-lost',
+    title: 'cluster members lost their leader or quorum and kept trying to elect one',
+    scenarios: ['network-partition'],
+    patterns: [
+      // etcd raft: raft.node: 8e9e05c52164694d lost leader 91bc3c398fb3c146 at term 5;
+      // 8e9e05c52164694d is starting a new election at term 5 (once per election round)
+      /\blost leader [0-9a-f]{1,16} at term \d+/,
+      /\bis starting a new election at term \d+/,
+      // etcd client errors: etcdserver: no leader
+      /\betcdserver: no leader\b/,
+      // Elasticsearch ClusterFormationFailureHelper on a master-eligible node without quorum, and
+      // the block clients get: blocked by: [SERVICE_UNAVAILABLE/2/no master]
+      /\bmaster not discovered or elected yet\b/,
+      /\bSERVICE_UNAVAILABLE\/2\/no master\b/,
+      // RabbitMQ: Mnesia(rabbit@b): ** ERROR ** mnesia_event got {inconsistent_database,
+      // running_partitioned_network, rabbit@a}; Partial partition detected
+      /\brunning_partitioned_network\b/,
+      /\bPartial partition detected\b/,
+      // Redis Cluster without a majority of masters: CLUSTERDOWN The cluster is down
+      /\bCLUSTERDOWN The cluster is down\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -265,6 +265,22 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: TLS error: 268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED',
     ],
   },
+  'quorum-lost': {
+    match: [
+      'raft.node: 8e9e05c52164694d lost leader 91bc3c398fb3c146 at term 5',
+      '8e9e05c52164694d is starting a new election at term 5',
+      'etcdserver: no leader',
+      'master not discovered or elected yet, an election requires at least 2 nodes with ids from [Qx8a, 7bYc], have only discovered non-quorum [{es-master-2}]',
+      'blocked by: [SERVICE_UNAVAILABLE/2/no master];',
+      'Mnesia(rabbit@b): ** ERROR ** mnesia_event got {inconsistent_database, running_partitioned_network, rabbit@a}',
+      'CLUSTERDOWN The cluster is down',
+    ],
+    miss: [
+      'raft.node: 8e9e05c52164694d elected leader 91bc3c398fb3c146 at term 6',
+      'master node changed {previous [], current [{es-master-1}]}, term: 8, version: 1205',
+      'master not discovered yet, this node has not previously joined a bootstrapped cluster',
+    ],
+  },
 };
 
 describe('known failure families', () => {
