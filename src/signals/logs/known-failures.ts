@@ -419,6 +419,36 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bCLUSTERDOWN The cluster is down\b/,
     ],
   },
+  {
+    id: 'packet-too-big',
+    title: 'packets were larger than the path or interface could carry',
+    scenarios: ['mtu-mismatch'],
+    patterns: [
+      // EMSGSIZE on send: Go "write udp 10.1.2.37:41235->10.0.0.9:8125: write: message too long",
+      // ping "sendmsg: Message too long", Node.js "send EMSGSIZE", Python "[Errno 90] Message too long"
+      /\b(?:write|sendmsg|sendto): message too long\b/i,
+      /\bsend EMSGSIZE\b/,
+      /\[Errno 90\] Message too long\b/,
+      // ping -M do: "ping: local error: message too long, mtu=1450" and the router's answer
+      // "Frag needed and DF set (mtu = 1492)"
+      /\blocal error: message too long, mtu[=:] ?\d+/,
+      /\bFrag needed and DF set\b/i,
+      // tcpdump: ICMP host 10.0.3.1 unreachable - need to frag (mtu 1400); ICMP6, packet too big, mtu 1280
+      /\bunreachable - need to frag\b/,
+      /\bpacket too big, mtu \d+/i,
+    ],
+  },
+  {
+    id: 'tls-handshake-timeout',
+    title: 'TLS handshakes timed out after the connection was made',
+    scenarios: ['mtu-mismatch'],
+    patterns: [
+      // Go net/http: Get "https://...": net/http: TLS handshake timeout
+      /\bTLS handshake timeout\b/,
+      // Python ssl: _ssl.c:980: The handshake operation timed out
+      /\bThe handshake operation timed out\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -281,6 +281,31 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'master not discovered yet, this node has not previously joined a bootstrapped cluster',
     ],
   },
+  'packet-too-big': {
+    match: [
+      'write udp 10.1.2.37:41235->10.96.0.20:8125: write: message too long',
+      'ping: sendmsg: Message too long',
+      'ping: local error: message too long, mtu=1450',
+      'From 192.168.1.254 (192.168.1.254) icmp_seq=1 Frag needed and DF set (mtu = 1492)',
+      'IP 10.0.3.1 > 10.1.2.37: ICMP 10.0.9.4 unreachable - need to frag (mtu 1400), length 556',
+      'Error: send EMSGSIZE 10.96.0.20:8125',
+    ],
+    miss: [
+      'RecordTooLargeException: The message is 1048712 bytes when serialized which is larger than 1048576',
+      'grpc: received message larger than max (5242880 vs. 4194304)',
+      'SMS rejected: message too long for a single segment',
+    ],
+  },
+  'tls-handshake-timeout': {
+    match: [
+      'Get "https://api.partner.example/v1/rates": net/http: TLS handshake timeout',
+      'ssl.SSLError: _ssl.c:980: The handshake operation timed out',
+    ],
+    miss: [
+      'dial tcp 203.0.113.10:443: i/o timeout',
+      'tls: failed to verify certificate: x509: certificate has expired',
+    ],
+  },
 };
 
 describe('known failure families', () => {
