@@ -449,6 +449,21 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bThe handshake operation timed out\b/,
     ],
   },
+  {
+    id: 'bgp-session-down',
+    title: 'a BGP session went down',
+    scenarios: ['bgp-route-flap'],
+    patterns: [
+      // Cisco IOS: %BGP-5-ADJCHANGE: neighbor 192.0.2.1 Down BGP Notification sent; FRR bgpd:
+      // %ADJCHANGE: neighbor 10.0.0.1(spine-1) in vrf default Down Peer closed the session
+      /%(?:BGP-5-)?ADJCHANGE: neighbor \S{1,80}(?: in vrf \S{1,64})? Down\b/,
+      // Cisco: %BGP-3-NOTIFICATION: sent to neighbor 192.0.2.1 4/0 (hold time expired) 0 bytes;
+      // FRR (Hold Timer Expired); BIRD: Mesh_10_0_1_12: Error: Hold timer expired
+      /\b(?:hold time|hold timer) expired\b/i,
+      // BIRD (Calico's BGP daemon): a session that was up falls back to start
+      /\bbird6?: \S{1,80}: State changed to start\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

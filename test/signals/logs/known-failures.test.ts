@@ -306,6 +306,20 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'tls: failed to verify certificate: x509: certificate has expired',
     ],
   },
+  'bgp-session-down': {
+    match: [
+      '%BGP-5-ADJCHANGE: neighbor 192.0.2.1 Down BGP Notification sent',
+      '%ADJCHANGE: neighbor 10.0.0.1(spine-1) in vrf default Down Peer closed the session',
+      '%BGP-3-NOTIFICATION: sent to neighbor 192.0.2.1 4/0 (hold time expired) 0 bytes',
+      'bird: Mesh_10_0_1_12: Error: Hold timer expired',
+      'bird: Mesh_10_0_1_12: State changed to start',
+    ],
+    miss: [
+      '%BGP-5-ADJCHANGE: neighbor 192.0.2.1 Up',
+      'bird: Mesh_10_0_1_12: State changed to up',
+      '%LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/1, changed state to down',
+    ],
+  },
 };
 
 describe('known failure families', () => {
