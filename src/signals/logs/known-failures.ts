@@ -464,6 +464,26 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bbird6?: \S{1,80}: State changed to start\b/,
     ],
   },
+  {
+    id: 'no-service-endpoints',
+    title: 'a service name had no endpoints or instances to send calls to',
+    scenarios: ['service-discovery-failure'],
+    patterns: [
+      // ingress-nginx: Service "shop/orders" does not have any active Endpoint.
+      /\bdoes not have any active Endpoints?\b/,
+      // grpc-go: rpc error: code = Unavailable desc = name resolver error: produced zero addresses
+      /\bproduced zero addresses\b/,
+      // grpc-java: UNAVAILABLE: NameResolver returned no usable address. addrs=[]
+      /\bNameResolver returned no usable address\b/,
+      // Spring Cloud LoadBalancer: No servers available for service: orders; Ribbon: Load
+      // balancer does not have available server for client: orders
+      /\bNo servers available for service\b/,
+      /\bLoad balancer does not have available server for client\b/,
+      // Eureka client: Cannot execute request on any known server; Consul agent: No known Consul servers
+      /\bCannot execute request on any known server\b/,
+      /\bNo known Consul servers\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

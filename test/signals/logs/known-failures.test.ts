@@ -320,6 +320,21 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       '%LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/1, changed state to down',
     ],
   },
+  'no-service-endpoints': {
+    match: [
+      'W0312 14:11:02.123456       7 controller.go:1214] Service "shop/orders" does not have any active Endpoint.',
+      'rpc error: code = Unavailable desc = name resolver error: produced zero addresses',
+      'io.grpc.StatusRuntimeException: UNAVAILABLE: NameResolver returned no usable address. addrs=[], attrs={}',
+      'No servers available for service: payments',
+      'com.netflix.discovery.shared.transport.TransportException: Cannot execute request on any known server',
+      'agent: failed to sync remote state: No known Consul servers',
+    ],
+    miss: [
+      'dial tcp: lookup orders.shop.svc.cluster.local on 10.96.0.10:53: no such host',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+      'Service "shop/orders" endpoints updated: 3 ready',
+    ],
+  },
 };
 
 describe('known failure families', () => {
