@@ -484,6 +484,16 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bNo known Consul servers\b/,
     ],
   },
+  {
+    id: 'sidecar-not-ready',
+    title: 'a mesh sidecar proxy was not ready yet',
+    scenarios: ['sidecar-startup-race'],
+    patterns: [
+      // Istio pilot-agent while Envoy waits for its configuration: Envoy proxy is NOT ready:
+      // config not received from XDS server (is Istiod running?): cds updates: 0 successful, ...
+      /\bEnvoy proxy is NOT ready\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -335,6 +335,12 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'Service "shop/orders" endpoints updated: 3 ready',
     ],
   },
+  'sidecar-not-ready': {
+    match: [
+      '2024-03-12T14:00:01.123456Z\twarn\tEnvoy proxy is NOT ready: config not received from XDS server (is Istiod running?): cds updates: 0 successful, 0 rejected; lds updates: 0 successful, 0 rejected',
+    ],
+    miss: ['2024-03-12T14:00:05.123456Z\tinfo\tEnvoy proxy is ready'],
+  },
 };
 
 describe('known failure families', () => {
