@@ -494,6 +494,30 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bEnvoy proxy is NOT ready\b/,
     ],
   },
+  {
+    id: 'volume-mount-failed',
+    title: 'a volume could not be attached or mounted',
+    scenarios: ['volume-mount-failure'],
+    patterns: [
+      // kubelet: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found;
+      // MountVolume.MountDevice failed for volume "pvc-..." ... — except the projected token
+      // volume (kube-api-access-*), whose "not registered" failure is a harmless start-up race
+      /\bMountVolume\.(?:SetUp|MountDevice|WaitForAttach) failed for volume "(?!kube-api-access-)/,
+      // kubelet: Unable to attach or mount volumes for pod; skipping pod ... err="unmounted
+      // volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition"
+      /\bUnable to attach or mount volumes\b/,
+      /\bunmounted volumes=\[[^\]]{1,200}\], unattached volumes=/,
+      // attach/detach controller: Multi-Attach error for volume "pvc-..." Volume is already
+      // exclusively attached to one node and can't be attached to another
+      /\bMulti-Attach error\b/,
+      // CSI node plugin missing: driver name ebs.csi.aws.com not found in the list of registered CSI drivers
+      /\bnot found in the list of registered CSI drivers\b/,
+      // mount(8) helpers and Docker bind mounts
+      /\bmount\.nfs4?: (?:Connection timed out|access denied by server while mounting)\b/,
+      /\bwrong fs type, bad option, bad superblock on\b/,
+      /\bbind source path does not exist\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

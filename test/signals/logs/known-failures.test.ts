@@ -341,6 +341,22 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['2024-03-12T14:00:05.123456Z\tinfo\tEnvoy proxy is ready'],
   },
+  'volume-mount-failed': {
+    match: [
+      'MountVolume.SetUp failed for volume "config" : configmap "app-config" not found',
+      'Error: MountVolume.MountDevice failed for volume "pvc-5c1e" (UniqueName: "kubernetes.io/csi/ebs.csi.aws.com^vol-0a1b") pod "orders-db-0" (UID: "b02") : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers',
+      'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition',
+      '"Error syncing pod, skipping" err="unmounted volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition"',
+      'Multi-Attach error for volume "pvc-5c1e" Volume is already exclusively attached to one node and can\'t be attached to another',
+      'mount.nfs: Connection timed out',
+      'Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /srv/app/data',
+    ],
+    miss: [
+      'MountVolume.SetUp failed for volume "kube-api-access-x7k2p" : object "shop"/"kube-root-ca.crt" not registered',
+      'MountVolume.SetUp succeeded for volume "config" (UniqueName: "kubernetes.io/configmap/b02-config")',
+      'failed to provision volume with StorageClass "gp3": rpc error: code = ResourceExhausted',
+    ],
+  },
 };
 
 describe('known failure families', () => {
