@@ -518,6 +518,27 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bbind source path does not exist\b/,
     ],
   },
+  {
+    id: 'ipsec-tunnel-down',
+    title: 'an IPsec VPN peer stopped answering or refused the tunnel',
+    scenarios: ['vpn-tunnel-down'],
+    patterns: [
+      // strongSwan: 13[IKE] <gw-aws|3> giving up after 5 retransmits; establishing IKE_SA failed, peer not responding
+      /\bgiving up after \d+ retransmits\b/,
+      /\bestablishing (?:IKE_SA|CHILD_SA) failed, peer not responding\b/,
+      // strongSwan: received NO_PROPOSAL_CHOSEN notify error (also AUTHENTICATION_FAILED, TS_UNACCEPTABLE)
+      /\breceived (?:NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|TS_UNACCEPTABLE) notify error\b/,
+      // Libreswan: 60 second timeout exceeded after 7 retransmits; DPD: No response from peer - declaring peer dead
+      /\btimeout exceeded after \d+ retransmits\b/,
+      // AWS Site-to-Site VPN tunnel logs: Peer is not responsive - Declaring peer dead; AWS tunnel
+      // payload decryption was unsuccessful due to invalid Pre-shared Key; No Proposal Match Found
+      /\bdeclaring peer dead\b/i,
+      /\bpayload decryption was unsuccessful due to invalid Pre-shared Key\b/,
+      /\bNo Proposal Match Found\b/,
+      // AWS VgwTelemetry status message
+      /\bIPSEC IS DOWN\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -357,6 +357,21 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'failed to provision volume with StorageClass "gp3": rpc error: code = ResourceExhausted',
     ],
   },
+  'ipsec-tunnel-down': {
+    match: [
+      'Mar 12 14:11:02 vpn-gw-1 charon: 13[IKE] <gw-aws|3> giving up after 5 retransmits',
+      '13[IKE] establishing IKE_SA failed, peer not responding',
+      '09[IKE] received NO_PROPOSAL_CHOSEN notify error',
+      '"_tu-706-705" #1: STATE_V2_ESTABLISHED_IKE_SA: 60 second timeout exceeded after 7 retransmits.',
+      '{"details":"Peer is not responsive - Declaring peer dead","ike_phase1_state":"down"}',
+      'AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key',
+    ],
+    miss: [
+      '07[IKE] <gw-aws|3> deleting IKE_SA gw-aws[3] between 203.0.113.5[203.0.113.5]...52.1.2.3[52.1.2.3]',
+      '11[IKE] <gw-aws|3> retransmit 1 of request with message ID 58',
+      '08[IKE] <gw-aws|4> IKE_SA gw-aws[4] rekeyed between 203.0.113.5[203.0.113.5]...52.1.2.3[52.1.2.3]',
+    ],
+  },
 };
 
 describe('known failure families', () => {
