@@ -391,6 +391,195 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bPod ephemeral local storage usage exceeds the total limit of containers\b/,
     ],
   },
+  {
+    id: 'credential-expired',
+    title: 'a credential or token had expired or was no longer accepted',
+    scenarios: ['credential-expiry'],
+    patterns: [
+      // AWS: ExpiredToken / ExpiredTokenException: The security token included in the request is
+      // expired; S3: ExpiredToken: The provided token has expired.
+      /\bThe security token included in the request is expired\b/,
+      /\bExpiredToken(?:Exception)?\b/,
+      /\bThe provided token has expired\b/,
+      // jsonwebtoken (Node.js): TokenExpiredError: jwt expired
+      /\bTokenExpiredError\b/,
+      /\bjwt expired\b/,
+      // PyJWT: jwt.exceptions.ExpiredSignatureError: Signature has expired
+      /\bExpiredSignatureError\b/,
+      // Spring Security resource server: An error occurred while attempting to decode the Jwt: Jwt expired at 2024-03-12T14:11:00Z
+      /\bJwt expired at\b/,
+      // Microsoft.IdentityModel: IDX10223: Lifetime validation failed. The token is expired.
+      /\bIDX10223\b/,
+      /\bSecurityTokenExpiredException\b/,
+      // RFC 6750: WWW-Authenticate: Bearer error="invalid_token", error_description="The access token expired"
+      /\bThe access token expired\b/,
+      // OAuth token endpoints: {"error":"invalid_grant","error_description":"Token has been expired or revoked."}
+      // (Keycloak: "Token is not active"); invalid_grant alone also means a bad authorization code
+      /\binvalid_grant\b.{0,120}\b(?:expired|revoked|not active)\b/i,
+      // PostgreSQL, when the password was rotated under a running client:
+      // FATAL:  password authentication failed for user "orders"
+      /\bpassword authentication failed for user\b/,
+    ],
+  },
+  {
+    id: 'plaintext-rejected-by-mtls',
+    title: 'plaintext connections such as health probes were reset at a port that requires mutual TLS',
+    scenarios: ['mtls-health-check-failure'],
+    patterns: [
+      // Envoy inbound access log (Istio): "- - -" 0 NR filter_chain_not_found - ... — no filter
+      // chain of the listener accepts a plaintext connection once the port is STRICT mTLS
+      /\bNR filter_chain_not_found\b/,
+      // kubelet event: Readiness probe failed: Get "http://10.1.2.3:8080/ready": read tcp
+      // 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer — the sidecar accepted the
+      // connection and reset it; an app that is down refuses, a hung one times out
+      /\b(?:Readiness|Liveness|Startup) probe failed: Get "http:\/\/[^"]{1,200}": read tcp \S{1,100}: read: connection reset by peer\b/,
+      // kubelet prober.go: "Probe failed" probeType="Readiness" ... output="Get \"http://...\": read tcp ...: read: connection reset by peer"
+      /\bprobeType="(?:Readiness|Liveness|Startup)".{0,400}output="Get \\"http:\/\/[^"\\]{1,200}\\": read tcp \S{1,100}: read: connection reset by peer\b/,
+    ],
+  },
+  {
+    id: 'quorum-lost',
+    title: 'cluster members lost their leader or quorum and kept trying to elect one',
+    scenarios: ['network-partition'],
+    patterns: [
+      // etcd raft: raft.node: 8e9e05c52164694d lost leader 91bc3c398fb3c146 at term 5;
+      // 8e9e05c52164694d is starting a new election at term 5 (once per election round)
+      /\blost leader [0-9a-f]{1,16} at term \d+/,
+      /\bis starting a new election at term \d+/,
+      // etcd client errors: etcdserver: no leader
+      /\betcdserver: no leader\b/,
+      // Elasticsearch ClusterFormationFailureHelper on a master-eligible node without quorum, and
+      // the block clients get: blocked by: [SERVICE_UNAVAILABLE/2/no master]
+      /\bmaster not discovered or elected yet\b/,
+      /\bSERVICE_UNAVAILABLE\/2\/no master\b/,
+      // RabbitMQ: Mnesia(rabbit@b): ** ERROR ** mnesia_event got {inconsistent_database,
+      // running_partitioned_network, rabbit@a}; Partial partition detected
+      /\brunning_partitioned_network\b/,
+      /\bPartial partition detected\b/,
+      // Redis Cluster without a majority of masters: CLUSTERDOWN The cluster is down
+      /\bCLUSTERDOWN The cluster is down\b/,
+    ],
+  },
+  {
+    id: 'packet-too-big',
+    title: 'packets were larger than the path or interface could carry',
+    scenarios: ['mtu-mismatch'],
+    patterns: [
+      // EMSGSIZE on send: Go "write udp 10.1.2.37:41235->10.0.0.9:8125: write: message too long",
+      // ping "sendmsg: Message too long", Node.js "send EMSGSIZE", Python "[Errno 90] Message too long"
+      /\b(?:write|sendmsg|sendto): message too long\b/i,
+      /\bsend EMSGSIZE\b/,
+      /\[Errno 90\] Message too long\b/,
+      // ping -M do: "ping: local error: message too long, mtu=1450" and the router's answer
+      // "Frag needed and DF set (mtu = 1492)"
+      /\blocal error: message too long, mtu[=:] ?\d+/,
+      /\bFrag needed and DF set\b/i,
+      // tcpdump: ICMP host 10.0.3.1 unreachable - need to frag (mtu 1400); ICMP6, packet too big, mtu 1280
+      /\bunreachable - need to frag\b/,
+      /\bpacket too big, mtu \d+/i,
+    ],
+  },
+  {
+    id: 'tls-handshake-timeout',
+    title: 'TLS handshakes timed out after the connection was made',
+    scenarios: ['mtu-mismatch'],
+    patterns: [
+      // Go net/http: Get "https://...": net/http: TLS handshake timeout
+      /\bTLS handshake timeout\b/,
+      // Python ssl: _ssl.c:980: The handshake operation timed out
+      /\bThe handshake operation timed out\b/,
+    ],
+  },
+  {
+    id: 'bgp-session-down',
+    title: 'a BGP session went down',
+    scenarios: ['bgp-route-flap'],
+    patterns: [
+      // Cisco IOS: %BGP-5-ADJCHANGE: neighbor 192.0.2.1 Down BGP Notification sent; FRR bgpd:
+      // %ADJCHANGE: neighbor 10.0.0.1(spine-1) in vrf default Down Peer closed the session
+      /%(?:BGP-5-)?ADJCHANGE: neighbor \S{1,80}(?: in vrf \S{1,64})? Down\b/,
+      // Cisco: %BGP-3-NOTIFICATION: sent to neighbor 192.0.2.1 4/0 (hold time expired) 0 bytes;
+      // FRR (Hold Timer Expired); BIRD: Mesh_10_0_1_12: Error: Hold timer expired
+      /\b(?:hold time|hold timer) expired\b/i,
+      // BIRD (Calico's BGP daemon): a session that was up falls back to start
+      /\bbird6?: \S{1,80}: State changed to start\b/,
+    ],
+  },
+  {
+    id: 'no-service-endpoints',
+    title: 'a service name had no endpoints or instances to send calls to',
+    scenarios: ['service-discovery-failure'],
+    patterns: [
+      // ingress-nginx: Service "shop/orders" does not have any active Endpoint.
+      /\bdoes not have any active Endpoints?\b/,
+      // grpc-go: rpc error: code = Unavailable desc = name resolver error: produced zero addresses
+      /\bproduced zero addresses\b/,
+      // grpc-java: UNAVAILABLE: NameResolver returned no usable address. addrs=[]
+      /\bNameResolver returned no usable address\b/,
+      // Spring Cloud LoadBalancer: No servers available for service: orders; Ribbon: Load
+      // balancer does not have available server for client: orders
+      /\bNo servers available for service\b/,
+      /\bLoad balancer does not have available server for client\b/,
+      // Eureka client: Cannot execute request on any known server; Consul agent: No known Consul servers
+      /\bCannot execute request on any known server\b/,
+      /\bNo known Consul servers\b/,
+    ],
+  },
+  {
+    id: 'sidecar-not-ready',
+    title: 'a mesh sidecar proxy was not ready yet',
+    scenarios: ['sidecar-startup-race'],
+    patterns: [
+      // Istio pilot-agent while Envoy waits for its configuration: Envoy proxy is NOT ready:
+      // config not received from XDS server (is Istiod running?): cds updates: 0 successful, ...
+      /\bEnvoy proxy is NOT ready\b/,
+    ],
+  },
+  {
+    id: 'volume-mount-failed',
+    title: 'a volume could not be attached or mounted',
+    scenarios: ['volume-mount-failure'],
+    patterns: [
+      // kubelet: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found;
+      // MountVolume.MountDevice failed for volume "pvc-..." ... — except the projected token
+      // volume (kube-api-access-*), whose "not registered" failure is a harmless start-up race
+      /\bMountVolume\.(?:SetUp|MountDevice|WaitForAttach) failed for volume "(?!kube-api-access-)/,
+      // kubelet: Unable to attach or mount volumes for pod; skipping pod ... err="unmounted
+      // volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition"
+      /\bUnable to attach or mount volumes\b/,
+      /\bunmounted volumes=\[[^\]]{1,200}\], unattached volumes=/,
+      // attach/detach controller: Multi-Attach error for volume "pvc-..." Volume is already
+      // exclusively attached to one node and can't be attached to another
+      /\bMulti-Attach error\b/,
+      // CSI node plugin missing: driver name ebs.csi.aws.com not found in the list of registered CSI drivers
+      /\bnot found in the list of registered CSI drivers\b/,
+      // mount(8) helpers and Docker bind mounts
+      /\bmount\.nfs4?: (?:Connection timed out|access denied by server while mounting)\b/,
+      /\bwrong fs type, bad option, bad superblock on\b/,
+      /\bbind source path does not exist\b/,
+    ],
+  },
+  {
+    id: 'ipsec-tunnel-down',
+    title: 'an IPsec VPN peer stopped answering or refused the tunnel',
+    scenarios: ['vpn-tunnel-down'],
+    patterns: [
+      // strongSwan: 13[IKE] <gw-aws|3> giving up after 5 retransmits; establishing IKE_SA failed, peer not responding
+      /\bgiving up after \d+ retransmits\b/,
+      /\bestablishing (?:IKE_SA|CHILD_SA) failed, peer not responding\b/,
+      // strongSwan: received NO_PROPOSAL_CHOSEN notify error (also AUTHENTICATION_FAILED, TS_UNACCEPTABLE)
+      /\breceived (?:NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|TS_UNACCEPTABLE) notify error\b/,
+      // Libreswan: 60 second timeout exceeded after 7 retransmits; DPD: No response from peer - declaring peer dead
+      /\btimeout exceeded after \d+ retransmits\b/,
+      // AWS Site-to-Site VPN tunnel logs: Peer is not responsive - Declaring peer dead; AWS tunnel
+      // payload decryption was unsuccessful due to invalid Pre-shared Key; No Proposal Match Found
+      /\bdeclaring peer dead\b/i,
+      /\bpayload decryption was unsuccessful due to invalid Pre-shared Key\b/,
+      /\bNo Proposal Match Found\b/,
+      // AWS VgwTelemetry status message
+      /\bIPSEC IS DOWN\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -274,6 +274,144 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'could not write to file "pg_wal/xlogtemp.123": No space left on device',
     ],
   },
+  'credential-expired': {
+    match: [
+      'operation error SQS: SendMessage, https response error StatusCode: 403, RequestID: 5c1e, api error ExpiredToken: The security token included in the request is expired',
+      'ExpiredTokenException: The security token included in the request is expired',
+      'TokenExpiredError: jwt expired',
+      'jwt.exceptions.ExpiredSignatureError: Signature has expired',
+      'An error occurred while attempting to decode the Jwt: Jwt expired at 2024-03-12T14:11:00Z',
+      'IDX10223: Lifetime validation failed. The token is expired. ValidTo: 03/12/2024 14:11:00',
+      'Bearer error="invalid_token", error_description="The access token expired"',
+      '{"error":"invalid_grant","error_description":"Token has been expired or revoked."}',
+      'FATAL:  password authentication failed for user "orders"',
+    ],
+    miss: [
+      'access token refreshed, expires in 3600s',
+      '{"error":"invalid_grant","error_description":"Invalid authorization code"}',
+      'User: arn:aws:sts::123456789012:assumed-role/app/i-0ab is not authorized to perform: sqs:SendMessage',
+      'x509: certificate has expired or is not yet valid',
+    ],
+  },
+  'plaintext-rejected-by-mtls': {
+    match: [
+      '[2024-03-12T14:11:02.114Z] "- - -" 0 NR filter_chain_not_found - "-" 0 0 0 - "-" "-" "-" "-" "-" - - 10.1.2.3:8080 10.1.2.1:45678 - -',
+      'Readiness probe failed: Get "http://10.1.2.3:8080/ready": read tcp 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer',
+      'I0312 14:11:02.114512    2345 prober.go:107] "Probe failed" probeType="Liveness" pod="shop/orders-7d9c" podUID="b02" containerName="orders" probeResult="failure" output="Get \\"http://10.1.2.3:8080/live\\": read tcp 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer"',
+    ],
+    miss: [
+      'Readiness probe failed: Get "http://10.1.2.3:8080/ready": dial tcp 10.1.2.3:8080: connect: connection refused',
+      'Liveness probe failed: Get "http://10.1.2.3:8080/live": context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: TLS error: 268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED',
+    ],
+  },
+  'quorum-lost': {
+    match: [
+      'raft.node: 8e9e05c52164694d lost leader 91bc3c398fb3c146 at term 5',
+      '8e9e05c52164694d is starting a new election at term 5',
+      'etcdserver: no leader',
+      'master not discovered or elected yet, an election requires at least 2 nodes with ids from [Qx8a, 7bYc], have only discovered non-quorum [{es-master-2}]',
+      'blocked by: [SERVICE_UNAVAILABLE/2/no master];',
+      'Mnesia(rabbit@b): ** ERROR ** mnesia_event got {inconsistent_database, running_partitioned_network, rabbit@a}',
+      'CLUSTERDOWN The cluster is down',
+    ],
+    miss: [
+      'raft.node: 8e9e05c52164694d elected leader 91bc3c398fb3c146 at term 6',
+      'master node changed {previous [], current [{es-master-1}]}, term: 8, version: 1205',
+      'master not discovered yet, this node has not previously joined a bootstrapped cluster',
+    ],
+  },
+  'packet-too-big': {
+    match: [
+      'write udp 10.1.2.37:41235->10.96.0.20:8125: write: message too long',
+      'ping: sendmsg: Message too long',
+      'ping: local error: message too long, mtu=1450',
+      'From 192.168.1.254 (192.168.1.254) icmp_seq=1 Frag needed and DF set (mtu = 1492)',
+      'IP 10.0.3.1 > 10.1.2.37: ICMP 10.0.9.4 unreachable - need to frag (mtu 1400), length 556',
+      'Error: send EMSGSIZE 10.96.0.20:8125',
+    ],
+    miss: [
+      'RecordTooLargeException: The message is 1048712 bytes when serialized which is larger than 1048576',
+      'grpc: received message larger than max (5242880 vs. 4194304)',
+      'SMS rejected: message too long for a single segment',
+    ],
+  },
+  'tls-handshake-timeout': {
+    match: [
+      'Get "https://api.partner.example/v1/rates": net/http: TLS handshake timeout',
+      'ssl.SSLError: _ssl.c:980: The handshake operation timed out',
+    ],
+    miss: [
+      'dial tcp 203.0.113.10:443: i/o timeout',
+      'tls: failed to verify certificate: x509: certificate has expired',
+    ],
+  },
+  'bgp-session-down': {
+    match: [
+      '%BGP-5-ADJCHANGE: neighbor 192.0.2.1 Down BGP Notification sent',
+      '%ADJCHANGE: neighbor 10.0.0.1(spine-1) in vrf default Down Peer closed the session',
+      '%BGP-3-NOTIFICATION: sent to neighbor 192.0.2.1 4/0 (hold time expired) 0 bytes',
+      'bird: Mesh_10_0_1_12: Error: Hold timer expired',
+      'bird: Mesh_10_0_1_12: State changed to start',
+    ],
+    miss: [
+      '%BGP-5-ADJCHANGE: neighbor 192.0.2.1 Up',
+      'bird: Mesh_10_0_1_12: State changed to up',
+      '%LINEPROTO-5-UPDOWN: Line protocol on Interface GigabitEthernet0/1, changed state to down',
+    ],
+  },
+  'no-service-endpoints': {
+    match: [
+      'W0312 14:11:02.123456       7 controller.go:1214] Service "shop/orders" does not have any active Endpoint.',
+      'rpc error: code = Unavailable desc = name resolver error: produced zero addresses',
+      'io.grpc.StatusRuntimeException: UNAVAILABLE: NameResolver returned no usable address. addrs=[], attrs={}',
+      'No servers available for service: payments',
+      'com.netflix.discovery.shared.transport.TransportException: Cannot execute request on any known server',
+      'agent: failed to sync remote state: No known Consul servers',
+    ],
+    miss: [
+      'dial tcp: lookup orders.shop.svc.cluster.local on 10.96.0.10:53: no such host',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+      'Service "shop/orders" endpoints updated: 3 ready',
+    ],
+  },
+  'sidecar-not-ready': {
+    match: [
+      '2024-03-12T14:00:01.123456Z\twarn\tEnvoy proxy is NOT ready: config not received from XDS server (is Istiod running?): cds updates: 0 successful, 0 rejected; lds updates: 0 successful, 0 rejected',
+    ],
+    miss: ['2024-03-12T14:00:05.123456Z\tinfo\tEnvoy proxy is ready'],
+  },
+  'volume-mount-failed': {
+    match: [
+      'MountVolume.SetUp failed for volume "config" : configmap "app-config" not found',
+      'Error: MountVolume.MountDevice failed for volume "pvc-5c1e" (UniqueName: "kubernetes.io/csi/ebs.csi.aws.com^vol-0a1b") pod "orders-db-0" (UID: "b02") : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers',
+      'Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition',
+      '"Error syncing pod, skipping" err="unmounted volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition"',
+      'Multi-Attach error for volume "pvc-5c1e" Volume is already exclusively attached to one node and can\'t be attached to another',
+      'mount.nfs: Connection timed out',
+      'Error response from daemon: invalid mount config for type "bind": bind source path does not exist: /srv/app/data',
+    ],
+    miss: [
+      'MountVolume.SetUp failed for volume "kube-api-access-x7k2p" : object "shop"/"kube-root-ca.crt" not registered',
+      'MountVolume.SetUp succeeded for volume "config" (UniqueName: "kubernetes.io/configmap/b02-config")',
+      'failed to provision volume with StorageClass "gp3": rpc error: code = ResourceExhausted',
+    ],
+  },
+  'ipsec-tunnel-down': {
+    match: [
+      'Mar 12 14:11:02 vpn-gw-1 charon: 13[IKE] <gw-aws|3> giving up after 5 retransmits',
+      '13[IKE] establishing IKE_SA failed, peer not responding',
+      '09[IKE] received NO_PROPOSAL_CHOSEN notify error',
+      '"_tu-706-705" #1: STATE_V2_ESTABLISHED_IKE_SA: 60 second timeout exceeded after 7 retransmits.',
+      '{"details":"Peer is not responsive - Declaring peer dead","ike_phase1_state":"down"}',
+      'AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key',
+    ],
+    miss: [
+      '07[IKE] <gw-aws|3> deleting IKE_SA gw-aws[3] between 203.0.113.5[203.0.113.5]...52.1.2.3[52.1.2.3]',
+      '11[IKE] <gw-aws|3> retransmit 1 of request with message ID 58',
+      '08[IKE] <gw-aws|4> IKE_SA gw-aws[4] rekeyed between 203.0.113.5[203.0.113.5]...52.1.2.3[52.1.2.3]',
+    ],
+  },
 };
 
 describe('known failure families', () => {
