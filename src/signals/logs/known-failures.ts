@@ -350,6 +350,48 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bhas been blocked for \d+ ms, time limit is \d+ ms\b/,
     ],
   },
+  {
+    id: 'transaction-log-full',
+    title: 'the database could not write its transaction log because the log space was full',
+    scenarios: ['transaction-log-full'],
+    patterns: [
+      // PostgreSQL: PANIC:  could not write to file "pg_wal/xlogtemp.4242": No space left on device
+      // (pg_xlog before version 10), and the same for creating a new segment
+      /\bcould not (?:write to|create|extend) file "pg_(?:wal|xlog)\/[^"]{1,64}": No space left on device/,
+      // PostgreSQL: PANIC:  could not write to log file 000000010000002A00000037 at offset 0, length 8192: No space left on device
+      /\bcould not write to log file [0-9A-F]{24} at offset \d+, length \d+: No space left on device/,
+      // SQL Server error 9002: The transaction log for database 'Sales' is full due to 'LOG_BACKUP'.
+      /\bThe transaction log for database ['"\u201c][^'"\u201d]{1,128}['"\u201d] is full\b/,
+      // SQL Server error 3619: Could not write a checkpoint record in database ID 7 because the log is out of space.
+      /\bbecause the log is out of space\b/,
+      // MySQL: Disk is full writing './binlog.000123' (OS errno 28 - No space left on device). Waiting for someone to free space...
+      /\bDisk is full writing '[^']{0,200}bin(?:log)?\.\d{6}'/,
+    ],
+  },
+  {
+    id: 'wal-archive-failed',
+    title: 'the database could not archive its write-ahead log',
+    scenarios: ['transaction-log-full'],
+    patterns: [
+      // PostgreSQL archiver: LOG:  archive command failed with exit code 1
+      /\barchive command failed with exit code \d+/,
+      /\barchive command was terminated by signal \d+/,
+      // WARNING:  archiving write-ahead log file "000000010000002A00000037" failed too many times, will try again later
+      // (before version 10: archiving transaction log file ...)
+      /\barchiving (?:write-ahead|transaction) log file "[^"]{1,80}" failed too many times\b/,
+    ],
+  },
+  {
+    id: 'data-file-full',
+    title: 'database data files could not grow because their disk was full',
+    scenarios: ['disk-space-exhausted'],
+    patterns: [
+      // PostgreSQL: ERROR:  could not extend file "base/16384/24576": No space left on device
+      /\bcould not extend file "(?:base|global|pg_tblspc)\/[^"]{1,120}": No space left on device/,
+      // MySQL: ERROR 1114 (HY000): The table 'orders' is full
+      /\bThe table '[^']{1,200}' is full\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -234,6 +234,39 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['Autorestarting worker after current request.', 'Booting worker with pid: 52'],
   },
+  'transaction-log-full': {
+    match: [
+      'could not write to file "pg_wal/xlogtemp.4242": No space left on device',
+      'could not write to log file 000000010000002A00000037 at offset 1638400, length 8192: No space left on device',
+      "The transaction log for database 'Sales' is full due to 'LOG_BACKUP'.",
+      "The transaction log for database 'Sales' is full. To find out why space in the log cannot be reused, see the log_reuse_wait_desc column in sys.databases",
+      'Could not write a checkpoint record in database ID 7 because the log is out of space.',
+      "[ERROR] [MY-000035] [Server] Disk is full writing './binlog.000006' (OS errno 28 - No space left on device). Waiting for someone to free space... Retry in 60 secs. Message reprinted in 600 secs.",
+    ],
+    miss: [
+      'could not extend file "base/16384/24576": No space left on device',
+      "Autogrow of file 'Sales_log' in database 'Sales' took 12813 milliseconds.  Consider using ALTER DATABASE to set a smaller FILEGROWTH for this file.",
+      "Disk is full writing './shop/orders.ibd' (OS errno 28 - No space left on device)",
+    ],
+  },
+  'wal-archive-failed': {
+    match: [
+      'archive command failed with exit code 1',
+      'archiving write-ahead log file "000000010000002A00000037" failed too many times, will try again later',
+      'archiving transaction log file "000000010000002A00000037" failed too many times, will try again later',
+    ],
+    miss: [
+      'The failed archive command was: test ! -f /mnt/wal-archive/000000010000002A00000037',
+      'checkpoint complete: wrote 412 buffers (2.5%); 0 WAL file(s) added, 6 removed, 0 recycled',
+    ],
+  },
+  'data-file-full': {
+    match: [
+      'could not extend file "base/16384/24576": No space left on device',
+      "ERROR 1114 (HY000): The table 'orders' is full",
+    ],
+    miss: ['could not write to file "pg_wal/xlogtemp.4242": No space left on device'],
+  },
 };
 
 describe('known failure families', () => {
