@@ -392,6 +392,33 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bThe table '[^']{1,200}' is full\b/,
     ],
   },
+  {
+    id: 'key-space-exhausted',
+    title: 'a table ran out of primary key values',
+    scenarios: ['primary-key-overflow'],
+    patterns: [
+      // PostgreSQL: ERROR:  nextval: reached maximum value of sequence "orders_id_seq" (2147483647)
+      /\bnextval: reached maximum value of sequence "[^"]{1,128}"/,
+      // MySQL: ERROR 1467 (HY000): Failed to read auto-increment value from storage engine
+      /\bFailed to read auto-increment value from storage engine\b/,
+      /\bER_AUTOINC_READ_FAILED\b/,
+      // MySQL at the INT (or INT UNSIGNED, BIGINT) maximum: Duplicate entry '2147483647' for key 'orders.PRIMARY'
+      /\bDuplicate entry '(?:2147483647|4294967295|9223372036854775807|18446744073709551615)' for key '(?:[^']{1,64}\.)?PRIMARY'/,
+      // SQL Server error 8115: Arithmetic overflow error converting IDENTITY to data type int.
+      /\bArithmetic overflow error converting IDENTITY to data type\b/,
+    ],
+  },
+  {
+    id: 'integer-out-of-range',
+    title: 'a value overflowed a 32-bit or 16-bit integer column',
+    scenarios: ['primary-key-overflow'],
+    patterns: [
+      // PostgreSQL: ERROR:  integer out of range; smallint out of range
+      /\b(?:integer|smallint) out of range\b/,
+      // PostgreSQL: value "2147483648" is out of range for type integer
+      /\bis out of range for type (?:integer|smallint)\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

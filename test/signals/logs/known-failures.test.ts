@@ -267,6 +267,28 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['could not write to file "pg_wal/xlogtemp.4242": No space left on device'],
   },
+  'key-space-exhausted': {
+    match: [
+      'nextval: reached maximum value of sequence "orders_id_seq" (2147483647)',
+      'ERROR 1467 (HY000): Failed to read auto-increment value from storage engine',
+      "Duplicate entry '2147483647' for key 'orders.PRIMARY'",
+      "Duplicate entry '4294967295' for key 'PRIMARY'",
+      'Arithmetic overflow error converting IDENTITY to data type int.',
+    ],
+    miss: [
+      "Duplicate entry 'anna.12@example.com' for key 'customers.email'",
+      "Duplicate entry '2147483' for key 'orders.PRIMARY'",
+      'sequence "orders_id_seq" is 81% used (1739461230 of 2147483647)',
+    ],
+  },
+  'integer-out-of-range': {
+    match: [
+      'integer out of range',
+      'value "2147483648" is out of range for type integer',
+      'smallint out of range',
+    ],
+    miss: ['bigint out of range check passed', 'value 12 is within range'],
+  },
 };
 
 describe('known failure families', () => {
