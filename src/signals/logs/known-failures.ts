@@ -419,6 +419,28 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bis out of range for type (?:integer|smallint)\b/,
     ],
   },
+  {
+    id: 'database-throttled',
+    title: 'a managed database rejected requests over its provisioned throughput or resource limit',
+    scenarios: ['database-throttling'],
+    patterns: [
+      // DynamoDB: ProvisionedThroughputExceededException: The level of configured provisioned
+      // throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.
+      /\bProvisionedThroughputExceeded(?:Exception)?\b/,
+      /\bThe level of configured provisioned throughput for the table was exceeded\b/,
+      // DynamoDB on-demand and per-partition limits
+      /\bThroughput exceeds the current capacity of your table or index\b/,
+      // Cosmos DB: Request rate is large. More Request Units may be needed, so no changes were made.
+      /\bRequest rate is large\b/,
+      /\bRequestRateTooLargeException\b/,
+      // Azure SQL 10928: Resource ID : 1. The request limit for the database is 90 and has been reached.
+      /\bThe \w{1,20} limit for the (?:database|elastic pool) is \d+ and has been reached\b/,
+      // Azure SQL 10929: ... However, the server is currently too busy to support requests greater than 60 for this database.
+      /\bthe server is currently too busy to support requests greater than \d+ for this database\b/,
+      // Azure SQL 40501: The service is currently busy. Retry the request after 10 seconds.
+      /\bThe service is currently busy\. Retry the request after \d+ seconds\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -289,6 +289,20 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['bigint out of range check passed', 'value 12 is within range'],
   },
+  'database-throttled': {
+    match: [
+      'ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+      'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
+      'Request rate is large. More Request Units may be needed, so no changes were made. Please retry this request later.',
+      'Resource ID : 1. The request limit for the database is 90 and has been reached.',
+      'Resource ID : 1. The request minimum guarantee is 0, maximum limit is 60 and the current usage for the database is 60. However, the server is currently too busy to support requests greater than 60 for this database.',
+      'The service is currently busy. Retry the request after 10 seconds. Incident ID: {F1B1C0D2}. Code: 4.',
+    ],
+    miss: [
+      "Database 'uploads' on server 'uploads-sql-prod' is not currently available.  Please retry the connection later.",
+      'UpdateTable carts: provisioned throughput raised to 400 WCU',
+    ],
+  },
 };
 
 describe('known failure families', () => {
