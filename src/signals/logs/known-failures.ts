@@ -441,6 +441,35 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bThe service is currently busy\. Retry the request after \d+ seconds\b/,
     ],
   },
+  {
+    id: 'event-broker-unreachable',
+    title: 'clients could not reach any broker of the message backbone, or it refused their events',
+    scenarios: ['event-backbone-unavailable'],
+    patterns: [
+      // Kafka client, bootstrap node (negative id: no broker reachable to learn the cluster from):
+      // Connection to node -1 (kafka:9092) could not be established. Broker may not be available.
+      /\bConnection to node -\d+ \([^)]{0,200}\) could not be established\. (?:Broker|Node) may not be available\b/,
+      // Kafka producer: Topic orders not present in metadata after 60000 ms.
+      /\bTopic \S{1,249} not present in metadata after \d+ ms\b/,
+      // Kafka producer: Expiring 14 record(s) for orders-3:120001 ms has passed since batch creation
+      /\bExpiring \d+ record\(s\) for \S{1,260}: ?\d+ ms has passed since\b/,
+      // Kafka: fewer in-sync replicas than min.insync.replicas
+      /\bNotEnoughReplicas(?:AfterAppend)?Exception\b/,
+      /\bMessages are rejected since there are fewer in-sync replicas than required\b/,
+      // librdkafka: Local: All broker connections are down; 3/3 brokers are down
+      /\bAll broker connections are down\b/,
+      /\b\d+\/\d+ brokers are down\b/,
+      // NATS: nats: no servers available for connection; JetStream API error 10008
+      /\bnats: no servers available for connection\b/,
+      /\bJetStream system temporarily unavailable\b/,
+      // RabbitMQ clients: Spring AMQP AmqpConnectException, pika AMQPConnectionError
+      /\bAmqpConnectException\b/,
+      /\bAMQPConnectionError\b/,
+      // Refused at the brokers' standard ports: AMQP 5672/5671, NATS 4222, Kafka 9092
+      /\bECONNREFUSED \S{1,100}:(?:5671|5672|4222|9092)\b/,
+      /:(?:5671|5672|4222|9092): connect: connection refused\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

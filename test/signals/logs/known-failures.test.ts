@@ -303,6 +303,26 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'UpdateTable carts: provisioned throughput raised to 400 WCU',
     ],
   },
+  'event-broker-unreachable': {
+    match: [
+      '[Producer clientId=producer-1] Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Broker may not be available.',
+      'org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.',
+      'org.apache.kafka.common.errors.TimeoutException: Expiring 14 record(s) for orders-3:120001 ms has passed since batch creation',
+      'org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required.',
+      'Local: All broker connections are down',
+      'nats: no servers available for connection',
+      'nats: JetStream system temporarily unavailable',
+      'org.springframework.amqp.AmqpConnectException: java.net.ConnectException: Connection refused',
+      'Error: connect ECONNREFUSED 10.0.3.20:5672',
+      'dial tcp 10.0.4.12:4222: connect: connection refused',
+    ],
+    miss: [
+      '[Producer clientId=producer-1] Connection to node 1 (kafka-1.kafka-headless/10.0.3.13:9092) could not be established. Broker may not be available.',
+      '[Producer clientId=producer-1] Node 1 disconnected.',
+      'dial tcp 10.0.7.3:6379: connect: connection refused',
+      'Error: connect ECONNREFUSED 10.0.3.20:5432',
+    ],
+  },
 };
 
 describe('known failure families', () => {
