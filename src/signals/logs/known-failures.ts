@@ -470,6 +470,32 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /:(?:5671|5672|4222|9092): connect: connection refused\b/,
     ],
   },
+  {
+    id: 'queue-full',
+    title: 'a queue or stream at its limit refused new messages',
+    scenarios: ['queue-backlog-overflow'],
+    patterns: [
+      // NATS JetStream with discard new: maximum messages exceeded / maximum bytes exceeded /
+      // maximum messages per subject exceeded (API error 10077)
+      /\bmaximum (?:messages|bytes|messages per subject) exceeded\b/,
+      // Azure Service Bus: QuotaExceededException: The maximum entity size has been reached or exceeded for Queue: 'orders'
+      /\bQuotaExceededException\b/,
+      /\bThe maximum entity size has been reached or exceeded for (?:Queue|Topic)\b/,
+      // ActiveMQ producer flow control: Usage Manager Memory Limit reached. Stopping producer (...) to prevent flooding queue://orders.
+      /\bUsage Manager (?:Memory|Store|Temp(?:orary)?) Limit reached\b/i,
+    ],
+  },
+  {
+    id: 'broker-resource-alarm',
+    title: 'a message broker blocked its publishers on a memory or disk alarm',
+    scenarios: ['queue-backlog-overflow', 'event-backbone-unavailable'],
+    patterns: [
+      // RabbitMQ's banner after "memory resource limit alarm set on node 'rabbit@rabbit-0'.":
+      // *** Publishers will be blocked until this alarm clears ***
+      // (the alarm line itself is not used: its template is shared with "alarm cleared on node")
+      /\bPublishers will be blocked until this alarm clears\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

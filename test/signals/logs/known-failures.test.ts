@@ -323,6 +323,22 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'Error: connect ECONNREFUSED 10.0.3.20:5432',
     ],
   },
+  'queue-full': {
+    match: [
+      'nats: API error: code=503 err_code=10077 description=maximum messages exceeded',
+      'nats: maximum bytes exceeded',
+      "Microsoft.Azure.ServiceBus.QuotaExceededException: The maximum entity size has been reached or exceeded for Queue: 'SB-ORDERS:QUEUE:ORDERS'. Size of entity in bytes:1073741824, Max entity size in bytes: 1073741824.",
+      'javax.jms.ResourceAllocationException: Usage Manager Memory Limit reached. Stopping producer (ID:app-1:1:2:0) to prevent flooding queue://orders. See http://activemq.apache.org/producer-flow-control.html for more info',
+    ],
+    miss: ['stream ORDERS holds 182000 of 200000 messages', 'max_msgs=200000 discard=new'],
+  },
+  'broker-resource-alarm': {
+    match: ['*** Publishers will be blocked until this alarm clears ***'],
+    miss: [
+      "memory resource limit alarm cleared on node 'rabbit@rabbit-0'",
+      'vm_memory_high_watermark set to 0.4',
+    ],
+  },
 };
 
 describe('known failure families', () => {
