@@ -496,6 +496,22 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bPublishers will be blocked until this alarm clears\b/,
     ],
   },
+  {
+    id: 'ilm-rollover-failed',
+    title: 'index lifecycle management could not roll an index over',
+    scenarios: ['elasticsearch-rollover-stuck'],
+    patterns: [
+      // Elasticsearch ILM: policy [logs] for index [logs-000001] failed on step
+      // [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}]. Moving to ERROR step
+      /\bfailed on (?:cluster state )?step \[\{"phase":"\w{1,20}","action":"rollover","name":"[\w-]{1,40}"\}\]/,
+      // The reasons ILM gives for it
+      /\bindex\.lifecycle\.rollover_alias \[[^\]]{0,255}\] does not point to index \[/,
+      /\bsetting \[index\.lifecycle\.rollover_alias\] for index \[[^\]]{1,255}\] is empty or not defined\b/,
+      /\bindex name \[[^\]]{1,255}\] does not match pattern '\^\.\*-\\d\+\$'/,
+      /\brollover target \[[^\]]{1,255}\] does not point to a write index\b/,
+      /\bindex \[[^\]]{1,255}\] is not the write index for alias \[/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

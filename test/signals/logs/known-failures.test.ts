@@ -339,6 +339,19 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'vm_memory_high_watermark set to 0.4',
     ],
   },
+  'ilm-rollover-failed': {
+    match: [
+      'policy [logs-app] for index [logs-app-000041] failed on step [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}]. Moving to ERROR step',
+      'index.lifecycle.rollover_alias [logs-app] does not point to index [logs-app-000041]',
+      'setting [index.lifecycle.rollover_alias] for index [logs-app-000001] is empty or not defined',
+      "index name [logs-app-2024.03.12] does not match pattern '^.*-\\d+$'",
+      'rollover target [logs-app] does not point to a write index',
+    ],
+    miss: [
+      'moving index [logs-app-000041] from [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}] to [{"phase":"hot","action":"rollover","name":"attempt-rollover"}] in policy [logs-app]',
+      'policy [logs-audit] for index [logs-audit-000012] failed on step [{"phase":"delete","action":"wait_for_snapshot","name":"wait-for-snapshot"}]. Moving to ERROR step',
+    ],
+  },
 };
 
 describe('known failure families', () => {
