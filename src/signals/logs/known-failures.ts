@@ -512,6 +512,22 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bindex \[[^\]]{1,255}\] is not the write index for alias \[/,
     ],
   },
+  {
+    id: 'tsdb-compaction-failed',
+    title: 'a Prometheus or Thanos TSDB compaction failed',
+    scenarios: ['prometheus-compaction-failure'],
+    patterns: [
+      // Prometheus: level=error component=tsdb msg="compaction failed" err="compact head: persist head block: ..."
+      // (Thanos's compactor writes the same message)
+      /\bcompaction failed\b/,
+      // Thanos compactor: msg="critical error detected; halting" err="... pre compaction overlap check: overlaps found ..."
+      /\bcritical error detected; halting\b/,
+      /\bpre compaction overlap check\b/,
+      // The stages of a failing Prometheus compaction, as its errors name them
+      /\bcompact head: persist head block\b/,
+      /\bWAL truncation in Compact\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -352,6 +352,21 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'policy [logs-audit] for index [logs-audit-000012] failed on step [{"phase":"delete","action":"wait_for_snapshot","name":"wait-for-snapshot"}]. Moving to ERROR step',
     ],
   },
+  'tsdb-compaction-failed': {
+    match: [
+      'compaction failed',
+      'WAL truncation in Compact: create checkpoint: read segments: corruption in segment /prometheus/wal/00000152 at 2686976: unexpected full record',
+      'compact head: persist head block: populate block: write chunks: no space left on device',
+      'critical error detected; halting',
+      'compaction: group 0@5322134712480153436: pre compaction overlap check: overlaps found while gathering blocks.',
+    ],
+    miss: [
+      'write block',
+      'compact blocks',
+      'Error on ingesting out-of-order samples',
+      'WAL checkpoint complete',
+    ],
+  },
 };
 
 describe('known failure families', () => {
