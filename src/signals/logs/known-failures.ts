@@ -528,6 +528,33 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bWAL truncation in Compact\b/,
     ],
   },
+  {
+    id: 'log-shipper-overloaded',
+    title: 'a log shipper paused its inputs or dropped records because its buffer was full',
+    scenarios: ['log-shipper-backpressure'],
+    patterns: [
+      // Fluent Bit: [ warn] [input] tail.0 paused (mem buf overlimit); (storage buf overlimit)
+      /\bpaused \((?:mem|storage) buf overlimit\)/,
+      // Fluent Bit, retries exhausted and the chunk dropped:
+      // [engine] chunk '1-1645042288.260516436.flb' cannot be retried: task_id=0, input=tail.0 > output=loki.0
+      /\bchunk '[^']{1,80}' cannot be retried\b/,
+      // Fluentd: emit transaction failed: error_class=Fluent::Plugin::Buffer::BufferOverflowError error="buffer space has too many data"
+      /\bBufferOverflowError\b/,
+      /\bbuffer space has too many data\b/,
+      /\bfailed to write data into buffer by buffer overflow\b/,
+    ],
+  },
+  {
+    id: 'log-shipper-retrying',
+    title: 'a log shipper retried flushes its destination did not take',
+    scenarios: ['log-shipper-backpressure'],
+    patterns: [
+      // Fluent Bit: [engine] failed to flush chunk '1-1647467985.551788815.flb', retry in 9 seconds: task_id=0, ...
+      /\bfailed to flush chunk '[^']{1,80}', retry in \d+ seconds\b/,
+      // Fluentd: failed to flush the buffer. retry_times=0 next_retry_time=...
+      /\bfailed to flush the buffer\. retry_times=\d+/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

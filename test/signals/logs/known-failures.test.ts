@@ -367,6 +367,26 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'WAL checkpoint complete',
     ],
   },
+  'log-shipper-overloaded': {
+    match: [
+      '[input] tail.0 paused (mem buf overlimit)',
+      '[input] tail.1 paused (storage buf overlimit)',
+      "[engine] chunk '1-1645042288.260516436.flb' cannot be retried: task_id=0, input=tcp.3 > output=cloudwatch_logs.1",
+      '#0 emit transaction failed: error_class=Fluent::Plugin::Buffer::BufferOverflowError error="buffer space has too many data"',
+      '#0 failed to write data into buffer by buffer overflow action=:throw_exception',
+    ],
+    miss: [
+      '[input] tail.0 resume (mem buf overlimit)',
+      "[engine] flush chunk '1-1647467985.551788815.flb' succeeded at retry 1: task_id=0, input=forward.1 > output=cloudwatch_logs.0 (out_id=0)",
+    ],
+  },
+  'log-shipper-retrying': {
+    match: [
+      "[engine] failed to flush chunk '1-1647467985.551788815.flb', retry in 9 seconds: task_id=0, input=forward.1 > output=cloudwatch_logs.0 (out_id=0)",
+      '#0 failed to flush the buffer. retry_times=0 next_retry_time=2024-03-12 14:11:02 +0000 chunk="5f1c" error_class=Net::ReadTimeout',
+    ],
+    miss: ['#0 retry succeeded. chunk_id="5f1c"'],
+  },
 };
 
 describe('known failure families', () => {
