@@ -555,6 +555,29 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bfailed to flush the buffer\. retry_times=\d+/,
     ],
   },
+  {
+    id: 'log-store-read-only',
+    title: 'a log store made its indices read-only because its disk passed the flood stage',
+    scenarios: ['log-storage-exhaustion'],
+    patterns: [
+      // Elasticsearch DiskThresholdMonitor: flood stage disk watermark [95%] exceeded on [...] free: 4.1gb[4.1%],
+      // all indices on this node will be marked read-only
+      /\bflood stage disk watermark \[[^\]]{1,20}\] exceeded on\b/,
+      // Writes refused: index [logs-000041] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage
+      // watermark, index has read-only-allow-delete block]; before 7.x: [FORBIDDEN/12/index read-only / allow delete (api)]
+      /\bdisk usage exceeded flood-stage watermark, index has read-only-allow-delete block\b/,
+      /\bFORBIDDEN\/12\/index read-only \/ allow delete \(api\)/,
+    ],
+  },
+  {
+    id: 'disk-watermark-high',
+    title: 'a log store passed its high disk watermark',
+    scenarios: ['log-storage-exhaustion'],
+    patterns: [
+      // Elasticsearch: high disk watermark [90%] exceeded on [...], shards will be relocated away from this node
+      /\bhigh disk watermark \[[^\]]{1,20}\] exceeded on\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -387,6 +387,23 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['#0 retry succeeded. chunk_id="5f1c"'],
   },
+  'log-store-read-only': {
+    match: [
+      'flood stage disk watermark [95%] exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0][/usr/share/elasticsearch/data] free: 39.7gb[4.3%], all indices on this node will be marked read-only',
+      'index [logs-app-000041] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];',
+      'blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];',
+    ],
+    miss: [
+      'high disk watermark [90%] exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0][/usr/share/elasticsearch/data] free: 9.1gb[9.1%], shards will be relocated away from this node',
+      'releasing read-only-allow-delete block on indices: [[logs-app-000041]]',
+    ],
+  },
+  'disk-watermark-high': {
+    match: [
+      'high disk watermark [90%] exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0][/usr/share/elasticsearch/data] free: 9.1gb[9.1%], shards will be relocated away from this node',
+    ],
+    miss: ['low disk watermark [85%] no longer exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0]'],
+  },
 };
 
 describe('known failure families', () => {
