@@ -578,6 +578,18 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bhigh disk watermark \[[^\]]{1,20}\] exceeded on\b/,
     ],
   },
+  {
+    id: 'receipt-handle-expired',
+    title: 'a consumer acknowledged a message after its visibility timeout had expired',
+    scenarios: ['visibility-timeout-exceeded'],
+    patterns: [
+      // SQS DeleteMessage: Value AQEB... for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.
+      /\bThe receipt handle has expired\b/,
+      /\bReceiptHandleIsInvalid(?:Exception)?\b/,
+      // SQS ChangeMessageVisibility after the timeout: Message does not exist or is not available for visibility timeout change.
+      /\bis not available for visibility timeout change\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

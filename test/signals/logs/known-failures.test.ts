@@ -404,6 +404,14 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     ],
     miss: ['low disk watermark [85%] no longer exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0]'],
   },
+  'receipt-handle-expired': {
+    match: [
+      'An error occurred (InvalidParameterValue) when calling the DeleteMessage operation: Value AQEBzbV for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.',
+      'software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException: The input receipt handle "x" is not a valid receipt handle.',
+      'Value AQEBzbV for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.',
+    ],
+    miss: ['Processed message 6f1c (order 84123) in 24.1s', 'VisibilityTimeout=30 for orders-queue'],
+  },
 };
 
 describe('known failure families', () => {
