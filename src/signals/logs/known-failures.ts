@@ -520,8 +520,7 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       // Prometheus: level=error component=tsdb msg="compaction failed" err="compact head: persist head block: ..."
       // (Thanos's compactor writes the same message)
       /\bcompaction failed\b/,
-      // Thanos compactor: msg="critical error detected; halting" err="... pre compaction overlap check: overlaps found ..."
-      /\bcritical error detected; halting\b/,
+      // Thanos compactor errors: ... pre compaction overlap check: overlaps found while gathering blocks
       /\bpre compaction overlap check\b/,
       // The stages of a failing Prometheus compaction, as its errors name them
       /\bcompact head: persist head block\b/,
@@ -588,6 +587,15 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bReceiptHandleIsInvalid(?:Exception)?\b/,
       // SQS ChangeMessageVisibility after the timeout: Message does not exist or is not available for visibility timeout change.
       /\bis not available for visibility timeout change\b/,
+    ],
+  },
+  {
+    id: 'compactor-halted',
+    title: 'the Thanos compactor halted on a critical error',
+    scenarios: ['prometheus-compaction-failure'],
+    patterns: [
+      // Thanos: msg="critical error detected; halting" err="compaction: ... pre compaction overlap check: ..."
+      /\bcritical error detected; halting\b/,
     ],
   },
 ];

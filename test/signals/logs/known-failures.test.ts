@@ -357,7 +357,6 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'compaction failed',
       'WAL truncation in Compact: create checkpoint: read segments: corruption in segment /prometheus/wal/00000152 at 2686976: unexpected full record',
       'compact head: persist head block: populate block: write chunks: no space left on device',
-      'critical error detected; halting',
       'compaction: group 0@5322134712480153436: pre compaction overlap check: overlaps found while gathering blocks.',
     ],
     miss: [
@@ -411,6 +410,10 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'Value AQEBzbV for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.',
     ],
     miss: ['Processed message 6f1c (order 84123) in 24.1s', 'VisibilityTimeout=30 for orders-queue'],
+  },
+  'compactor-halted': {
+    match: ['critical error detected; halting'],
+    miss: ['retriable error', 'compaction available and planned'],
   },
 };
 
