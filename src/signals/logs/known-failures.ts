@@ -580,6 +580,254 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bIPSEC IS DOWN\b/,
     ],
   },
+  {
+    id: 'transaction-log-full',
+    title: 'the database could not write its transaction log because the log space was full',
+    scenarios: ['transaction-log-full'],
+    patterns: [
+      // PostgreSQL: PANIC:  could not write to file "pg_wal/xlogtemp.4242": No space left on device
+      // (pg_xlog before version 10), and the same for creating a new segment
+      /\bcould not (?:write to|create|extend) file "pg_(?:wal|xlog)\/[^"]{1,64}": No space left on device/,
+      // PostgreSQL: PANIC:  could not write to log file 000000010000002A00000037 at offset 0, length 8192: No space left on device
+      /\bcould not write to log file [0-9A-F]{24} at offset \d+, length \d+: No space left on device/,
+      // SQL Server error 9002: The transaction log for database 'Sales' is full due to 'LOG_BACKUP'.
+      /\bThe transaction log for database ['"\u201c][^'"\u201d]{1,128}['"\u201d] is full\b/,
+      // SQL Server error 3619: Could not write a checkpoint record in database ID 7 because the log is out of space.
+      /\bbecause the log is out of space\b/,
+      // MySQL: Disk is full writing './binlog.000123' (OS errno 28 - No space left on device). Waiting for someone to free space...
+      /\bDisk is full writing '[^']{0,200}bin(?:log)?\.\d{6}'/,
+    ],
+  },
+  {
+    id: 'wal-archive-failed',
+    title: 'the database could not archive its write-ahead log',
+    scenarios: ['transaction-log-full'],
+    patterns: [
+      // PostgreSQL archiver: LOG:  archive command failed with exit code 1
+      /\barchive command failed with exit code \d+/,
+      /\barchive command was terminated by signal \d+/,
+      // WARNING:  archiving write-ahead log file "000000010000002A00000037" failed too many times, will try again later
+      // (before version 10: archiving transaction log file ...)
+      /\barchiving (?:write-ahead|transaction) log file "[^"]{1,80}" failed too many times\b/,
+    ],
+  },
+  {
+    id: 'data-file-full',
+    title: 'database data files could not grow because their disk was full',
+    scenarios: ['disk-space-exhausted'],
+    patterns: [
+      // PostgreSQL: ERROR:  could not extend file "base/16384/24576": No space left on device
+      /\bcould not extend file "(?:base|global|pg_tblspc)\/[^"]{1,120}": No space left on device/,
+      // MySQL: ERROR 1114 (HY000): The table 'orders' is full
+      /\bThe table '[^']{1,200}' is full\b/,
+    ],
+  },
+  {
+    id: 'key-space-exhausted',
+    title: 'a table ran out of primary key values',
+    scenarios: ['primary-key-overflow'],
+    patterns: [
+      // PostgreSQL: ERROR:  nextval: reached maximum value of sequence "orders_id_seq" (2147483647)
+      /\bnextval: reached maximum value of sequence "[^"]{1,128}"/,
+      // MySQL: ERROR 1467 (HY000): Failed to read auto-increment value from storage engine
+      /\bFailed to read auto-increment value from storage engine\b/,
+      /\bER_AUTOINC_READ_FAILED\b/,
+      // MySQL at the INT (or INT UNSIGNED, BIGINT) maximum: Duplicate entry '2147483647' for key 'orders.PRIMARY'
+      /\bDuplicate entry '(?:2147483647|4294967295|9223372036854775807|18446744073709551615)' for key '(?:[^']{1,64}\.)?PRIMARY'/,
+      // SQL Server error 8115: Arithmetic overflow error converting IDENTITY to data type int.
+      /\bArithmetic overflow error converting IDENTITY to data type\b/,
+    ],
+  },
+  {
+    id: 'integer-out-of-range',
+    title: 'a value overflowed a 32-bit or 16-bit integer column',
+    scenarios: ['primary-key-overflow'],
+    patterns: [
+      // PostgreSQL: ERROR:  integer out of range; smallint out of range
+      /\b(?:integer|smallint) out of range\b/,
+      // PostgreSQL: value "2147483648" is out of range for type integer
+      /\bis out of range for type (?:integer|smallint)\b/,
+    ],
+  },
+  {
+    id: 'database-throttled',
+    title: 'a managed database rejected requests over its provisioned throughput or resource limit',
+    scenarios: ['database-throttling'],
+    patterns: [
+      // DynamoDB: ProvisionedThroughputExceededException: The level of configured provisioned
+      // throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.
+      /\bProvisionedThroughputExceeded(?:Exception)?\b/,
+      /\bThe level of configured provisioned throughput for the table was exceeded\b/,
+      // DynamoDB on-demand and per-partition limits
+      /\bThroughput exceeds the current capacity of your table or index\b/,
+      // Cosmos DB: Request rate is large. More Request Units may be needed, so no changes were made.
+      /\bRequest rate is large\b/,
+      /\bRequestRateTooLargeException\b/,
+      // Azure SQL 10928: Resource ID : 1. The request limit for the database is 90 and has been reached.
+      /\bThe \w{1,20} limit for the (?:database|elastic pool) is \d+ and has been reached\b/,
+      // Azure SQL 10929: ... However, the server is currently too busy to support requests greater than 60 for this database.
+      /\bthe server is currently too busy to support requests greater than \d+ for this database\b/,
+      // Azure SQL 40501: The service is currently busy. Retry the request after 10 seconds.
+      /\bThe service is currently busy\. Retry the request after \d+ seconds\b/,
+    ],
+  },
+  {
+    id: 'event-broker-unreachable',
+    title: 'clients could not reach any broker of the message backbone, or it refused their events',
+    scenarios: ['event-backbone-unavailable'],
+    patterns: [
+      // Kafka client, bootstrap node (negative id: no broker reachable to learn the cluster from):
+      // Connection to node -1 (kafka:9092) could not be established. Broker may not be available.
+      /\bConnection to node -\d+ \([^)]{0,200}\) could not be established\. (?:Broker|Node) may not be available\b/,
+      // Kafka producer: Topic orders not present in metadata after 60000 ms.
+      /\bTopic \S{1,249} not present in metadata after \d+ ms\b/,
+      // Kafka producer: Expiring 14 record(s) for orders-3:120001 ms has passed since batch creation
+      /\bExpiring \d+ record\(s\) for \S{1,260}: ?\d+ ms has passed since\b/,
+      // Kafka: fewer in-sync replicas than min.insync.replicas
+      /\bNotEnoughReplicas(?:AfterAppend)?Exception\b/,
+      /\bMessages are rejected since there are fewer in-sync replicas than required\b/,
+      // librdkafka: Local: All broker connections are down; 3/3 brokers are down
+      /\bAll broker connections are down\b/,
+      /\b\d+\/\d+ brokers are down\b/,
+      // NATS: nats: no servers available for connection; JetStream API error 10008
+      /\bnats: no servers available for connection\b/,
+      /\bJetStream system temporarily unavailable\b/,
+      // RabbitMQ clients: Spring AMQP AmqpConnectException, pika AMQPConnectionError
+      /\bAmqpConnectException\b/,
+      /\bAMQPConnectionError\b/,
+      // Refused at the brokers' standard ports: AMQP 5672/5671, NATS 4222, Kafka 9092
+      /\bECONNREFUSED \S{1,100}:(?:5671|5672|4222|9092)\b/,
+      /:(?:5671|5672|4222|9092): connect: connection refused\b/,
+    ],
+  },
+  {
+    id: 'queue-full',
+    title: 'a queue or stream at its limit refused new messages',
+    scenarios: ['queue-backlog-overflow'],
+    patterns: [
+      // NATS JetStream with discard new: maximum messages exceeded / maximum bytes exceeded /
+      // maximum messages per subject exceeded (API error 10077)
+      /\bmaximum (?:messages|bytes|messages per subject) exceeded\b/,
+      // Azure Service Bus: QuotaExceededException: The maximum entity size has been reached or exceeded for Queue: 'orders'
+      /\bQuotaExceededException\b/,
+      /\bThe maximum entity size has been reached or exceeded for (?:Queue|Topic)\b/,
+      // ActiveMQ producer flow control: Usage Manager Memory Limit reached. Stopping producer (...) to prevent flooding queue://orders.
+      /\bUsage Manager (?:Memory|Store|Temp(?:orary)?) Limit reached\b/i,
+    ],
+  },
+  {
+    id: 'broker-resource-alarm',
+    title: 'a message broker blocked its publishers on a memory or disk alarm',
+    scenarios: ['queue-backlog-overflow', 'event-backbone-unavailable'],
+    patterns: [
+      // RabbitMQ's banner after "memory resource limit alarm set on node 'rabbit@rabbit-0'.":
+      // *** Publishers will be blocked until this alarm clears ***
+      // (the alarm line itself is not used: its template is shared with "alarm cleared on node")
+      /\bPublishers will be blocked until this alarm clears\b/,
+    ],
+  },
+  {
+    id: 'ilm-rollover-failed',
+    title: 'index lifecycle management could not roll an index over',
+    scenarios: ['elasticsearch-rollover-stuck'],
+    patterns: [
+      // Elasticsearch ILM: policy [logs] for index [logs-000001] failed on step
+      // [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}]. Moving to ERROR step
+      /\bfailed on (?:cluster state )?step \[\{"phase":"\w{1,20}","action":"rollover","name":"[\w-]{1,40}"\}\]/,
+      // The reasons ILM gives for it
+      /\bindex\.lifecycle\.rollover_alias \[[^\]]{0,255}\] does not point to index \[/,
+      /\bsetting \[index\.lifecycle\.rollover_alias\] for index \[[^\]]{1,255}\] is empty or not defined\b/,
+      /\bindex name \[[^\]]{1,255}\] does not match pattern '\^\.\*-\\d\+\$'/,
+      /\brollover target \[[^\]]{1,255}\] does not point to a write index\b/,
+      /\bindex \[[^\]]{1,255}\] is not the write index for alias \[/,
+    ],
+  },
+  {
+    id: 'tsdb-compaction-failed',
+    title: 'a Prometheus or Thanos TSDB compaction failed',
+    scenarios: ['prometheus-compaction-failure'],
+    patterns: [
+      // Prometheus: level=error component=tsdb msg="compaction failed" err="compact head: persist head block: ..."
+      // (Thanos's compactor writes the same message)
+      /\bcompaction failed\b/,
+      // Thanos compactor errors: ... pre compaction overlap check: overlaps found while gathering blocks
+      /\bpre compaction overlap check\b/,
+      // The stages of a failing Prometheus compaction, as its errors name them
+      /\bcompact head: persist head block\b/,
+      /\bWAL truncation in Compact\b/,
+    ],
+  },
+  {
+    id: 'log-shipper-overloaded',
+    title: 'a log shipper paused its inputs or dropped records because its buffer was full',
+    scenarios: ['log-shipper-backpressure'],
+    patterns: [
+      // Fluent Bit: [ warn] [input] tail.0 paused (mem buf overlimit); (storage buf overlimit)
+      /\bpaused \((?:mem|storage) buf overlimit\)/,
+      // Fluent Bit, retries exhausted and the chunk dropped:
+      // [engine] chunk '1-1645042288.260516436.flb' cannot be retried: task_id=0, input=tail.0 > output=loki.0
+      /\bchunk '[^']{1,80}' cannot be retried\b/,
+      // Fluentd: emit transaction failed: error_class=Fluent::Plugin::Buffer::BufferOverflowError error="buffer space has too many data"
+      /\bBufferOverflowError\b/,
+      /\bbuffer space has too many data\b/,
+      /\bfailed to write data into buffer by buffer overflow\b/,
+    ],
+  },
+  {
+    id: 'log-shipper-retrying',
+    title: 'a log shipper retried flushes its destination did not take',
+    scenarios: ['log-shipper-backpressure'],
+    patterns: [
+      // Fluent Bit: [engine] failed to flush chunk '1-1647467985.551788815.flb', retry in 9 seconds: task_id=0, ...
+      /\bfailed to flush chunk '[^']{1,80}', retry in \d+ seconds\b/,
+      // Fluentd: failed to flush the buffer. retry_times=0 next_retry_time=...
+      /\bfailed to flush the buffer\. retry_times=\d+/,
+    ],
+  },
+  {
+    id: 'log-store-read-only',
+    title: 'a log store made its indices read-only because its disk passed the flood stage',
+    scenarios: ['log-storage-exhaustion'],
+    patterns: [
+      // Elasticsearch DiskThresholdMonitor: flood stage disk watermark [95%] exceeded on [...] free: 4.1gb[4.1%],
+      // all indices on this node will be marked read-only
+      /\bflood stage disk watermark \[[^\]]{1,20}\] exceeded on\b/,
+      // Writes refused: index [logs-000041] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage
+      // watermark, index has read-only-allow-delete block]; before 7.x: [FORBIDDEN/12/index read-only / allow delete (api)]
+      /\bdisk usage exceeded flood-stage watermark, index has read-only-allow-delete block\b/,
+      /\bFORBIDDEN\/12\/index read-only \/ allow delete \(api\)/,
+    ],
+  },
+  {
+    id: 'disk-watermark-high',
+    title: 'a log store passed its high disk watermark',
+    scenarios: ['log-storage-exhaustion'],
+    patterns: [
+      // Elasticsearch: high disk watermark [90%] exceeded on [...], shards will be relocated away from this node
+      /\bhigh disk watermark \[[^\]]{1,20}\] exceeded on\b/,
+    ],
+  },
+  {
+    id: 'receipt-handle-expired',
+    title: 'a consumer acknowledged a message after its visibility timeout had expired',
+    scenarios: ['visibility-timeout-exceeded'],
+    patterns: [
+      // SQS DeleteMessage: Value AQEB... for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.
+      /\bThe receipt handle has expired\b/,
+      /\bReceiptHandleIsInvalid(?:Exception)?\b/,
+      // SQS ChangeMessageVisibility after the timeout: Message does not exist or is not available for visibility timeout change.
+      /\bis not available for visibility timeout change\b/,
+    ],
+  },
+  {
+    id: 'compactor-halted',
+    title: 'the Thanos compactor halted on a critical error',
+    scenarios: ['prometheus-compaction-failure'],
+    patterns: [
+      // Thanos: msg="critical error detected; halting" err="compaction: ... pre compaction overlap check: ..."
+      /\bcritical error detected; halting\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

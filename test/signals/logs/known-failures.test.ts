@@ -412,6 +412,187 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       '08[IKE] <gw-aws|4> IKE_SA gw-aws[4] rekeyed between 203.0.113.5[203.0.113.5]...52.1.2.3[52.1.2.3]',
     ],
   },
+  'transaction-log-full': {
+    match: [
+      'could not write to file "pg_wal/xlogtemp.4242": No space left on device',
+      'could not write to log file 000000010000002A00000037 at offset 1638400, length 8192: No space left on device',
+      "The transaction log for database 'Sales' is full due to 'LOG_BACKUP'.",
+      "The transaction log for database 'Sales' is full. To find out why space in the log cannot be reused, see the log_reuse_wait_desc column in sys.databases",
+      'Could not write a checkpoint record in database ID 7 because the log is out of space.',
+      "[ERROR] [MY-000035] [Server] Disk is full writing './binlog.000006' (OS errno 28 - No space left on device). Waiting for someone to free space... Retry in 60 secs. Message reprinted in 600 secs.",
+    ],
+    miss: [
+      'could not extend file "base/16384/24576": No space left on device',
+      "Autogrow of file 'Sales_log' in database 'Sales' took 12813 milliseconds.  Consider using ALTER DATABASE to set a smaller FILEGROWTH for this file.",
+      "Disk is full writing './shop/orders.ibd' (OS errno 28 - No space left on device)",
+    ],
+  },
+  'wal-archive-failed': {
+    match: [
+      'archive command failed with exit code 1',
+      'archiving write-ahead log file "000000010000002A00000037" failed too many times, will try again later',
+      'archiving transaction log file "000000010000002A00000037" failed too many times, will try again later',
+    ],
+    miss: [
+      'The failed archive command was: test ! -f /mnt/wal-archive/000000010000002A00000037',
+      'checkpoint complete: wrote 412 buffers (2.5%); 0 WAL file(s) added, 6 removed, 0 recycled',
+    ],
+  },
+  'data-file-full': {
+    match: [
+      'could not extend file "base/16384/24576": No space left on device',
+      "ERROR 1114 (HY000): The table 'orders' is full",
+    ],
+    miss: ['could not write to file "pg_wal/xlogtemp.4242": No space left on device'],
+  },
+  'key-space-exhausted': {
+    match: [
+      'nextval: reached maximum value of sequence "orders_id_seq" (2147483647)',
+      'ERROR 1467 (HY000): Failed to read auto-increment value from storage engine',
+      "Duplicate entry '2147483647' for key 'orders.PRIMARY'",
+      "Duplicate entry '4294967295' for key 'PRIMARY'",
+      'Arithmetic overflow error converting IDENTITY to data type int.',
+    ],
+    miss: [
+      "Duplicate entry 'anna.12@example.com' for key 'customers.email'",
+      "Duplicate entry '2147483' for key 'orders.PRIMARY'",
+      'sequence "orders_id_seq" is 81% used (1739461230 of 2147483647)',
+    ],
+  },
+  'integer-out-of-range': {
+    match: [
+      'integer out of range',
+      'value "2147483648" is out of range for type integer',
+      'smallint out of range',
+    ],
+    miss: ['bigint out of range check passed', 'value 12 is within range'],
+  },
+  'database-throttled': {
+    match: [
+      'ProvisionedThroughputExceededException: The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+      'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
+      'Request rate is large. More Request Units may be needed, so no changes were made. Please retry this request later.',
+      'Resource ID : 1. The request limit for the database is 90 and has been reached.',
+      'Resource ID : 1. The request minimum guarantee is 0, maximum limit is 60 and the current usage for the database is 60. However, the server is currently too busy to support requests greater than 60 for this database.',
+      'The service is currently busy. Retry the request after 10 seconds. Incident ID: {F1B1C0D2}. Code: 4.',
+    ],
+    miss: [
+      "Database 'uploads' on server 'uploads-sql-prod' is not currently available.  Please retry the connection later.",
+      'UpdateTable carts: provisioned throughput raised to 400 WCU',
+    ],
+  },
+  'event-broker-unreachable': {
+    match: [
+      '[Producer clientId=producer-1] Connection to node -1 (localhost/127.0.0.1:9092) could not be established. Broker may not be available.',
+      'org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.',
+      'org.apache.kafka.common.errors.TimeoutException: Expiring 14 record(s) for orders-3:120001 ms has passed since batch creation',
+      'org.apache.kafka.common.errors.NotEnoughReplicasException: Messages are rejected since there are fewer in-sync replicas than required.',
+      'Local: All broker connections are down',
+      'nats: no servers available for connection',
+      'nats: JetStream system temporarily unavailable',
+      'org.springframework.amqp.AmqpConnectException: java.net.ConnectException: Connection refused',
+      'Error: connect ECONNREFUSED 10.0.3.20:5672',
+      'dial tcp 10.0.4.12:4222: connect: connection refused',
+    ],
+    miss: [
+      '[Producer clientId=producer-1] Connection to node 1 (kafka-1.kafka-headless/10.0.3.13:9092) could not be established. Broker may not be available.',
+      '[Producer clientId=producer-1] Node 1 disconnected.',
+      'dial tcp 10.0.7.3:6379: connect: connection refused',
+      'Error: connect ECONNREFUSED 10.0.3.20:5432',
+    ],
+  },
+  'queue-full': {
+    match: [
+      'nats: API error: code=503 err_code=10077 description=maximum messages exceeded',
+      'nats: maximum bytes exceeded',
+      "Microsoft.Azure.ServiceBus.QuotaExceededException: The maximum entity size has been reached or exceeded for Queue: 'SB-ORDERS:QUEUE:ORDERS'. Size of entity in bytes:1073741824, Max entity size in bytes: 1073741824.",
+      'javax.jms.ResourceAllocationException: Usage Manager Memory Limit reached. Stopping producer (ID:app-1:1:2:0) to prevent flooding queue://orders. See http://activemq.apache.org/producer-flow-control.html for more info',
+    ],
+    miss: ['stream ORDERS holds 182000 of 200000 messages', 'max_msgs=200000 discard=new'],
+  },
+  'broker-resource-alarm': {
+    match: ['*** Publishers will be blocked until this alarm clears ***'],
+    miss: [
+      "memory resource limit alarm cleared on node 'rabbit@rabbit-0'",
+      'vm_memory_high_watermark set to 0.4',
+    ],
+  },
+  'ilm-rollover-failed': {
+    match: [
+      'policy [logs-app] for index [logs-app-000041] failed on step [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}]. Moving to ERROR step',
+      'index.lifecycle.rollover_alias [logs-app] does not point to index [logs-app-000041]',
+      'setting [index.lifecycle.rollover_alias] for index [logs-app-000001] is empty or not defined',
+      "index name [logs-app-2024.03.12] does not match pattern '^.*-\\d+$'",
+      'rollover target [logs-app] does not point to a write index',
+    ],
+    miss: [
+      'moving index [logs-app-000041] from [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}] to [{"phase":"hot","action":"rollover","name":"attempt-rollover"}] in policy [logs-app]',
+      'policy [logs-audit] for index [logs-audit-000012] failed on step [{"phase":"delete","action":"wait_for_snapshot","name":"wait-for-snapshot"}]. Moving to ERROR step',
+    ],
+  },
+  'tsdb-compaction-failed': {
+    match: [
+      'compaction failed',
+      'WAL truncation in Compact: create checkpoint: read segments: corruption in segment /prometheus/wal/00000152 at 2686976: unexpected full record',
+      'compact head: persist head block: populate block: write chunks: no space left on device',
+      'compaction: group 0@5322134712480153436: pre compaction overlap check: overlaps found while gathering blocks.',
+    ],
+    miss: [
+      'write block',
+      'compact blocks',
+      'Error on ingesting out-of-order samples',
+      'WAL checkpoint complete',
+    ],
+  },
+  'log-shipper-overloaded': {
+    match: [
+      '[input] tail.0 paused (mem buf overlimit)',
+      '[input] tail.1 paused (storage buf overlimit)',
+      "[engine] chunk '1-1645042288.260516436.flb' cannot be retried: task_id=0, input=tcp.3 > output=cloudwatch_logs.1",
+      '#0 emit transaction failed: error_class=Fluent::Plugin::Buffer::BufferOverflowError error="buffer space has too many data"',
+      '#0 failed to write data into buffer by buffer overflow action=:throw_exception',
+    ],
+    miss: [
+      '[input] tail.0 resume (mem buf overlimit)',
+      "[engine] flush chunk '1-1647467985.551788815.flb' succeeded at retry 1: task_id=0, input=forward.1 > output=cloudwatch_logs.0 (out_id=0)",
+    ],
+  },
+  'log-shipper-retrying': {
+    match: [
+      "[engine] failed to flush chunk '1-1647467985.551788815.flb', retry in 9 seconds: task_id=0, input=forward.1 > output=cloudwatch_logs.0 (out_id=0)",
+      '#0 failed to flush the buffer. retry_times=0 next_retry_time=2024-03-12 14:11:02 +0000 chunk="5f1c" error_class=Net::ReadTimeout',
+    ],
+    miss: ['#0 retry succeeded. chunk_id="5f1c"'],
+  },
+  'log-store-read-only': {
+    match: [
+      'flood stage disk watermark [95%] exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0][/usr/share/elasticsearch/data] free: 39.7gb[4.3%], all indices on this node will be marked read-only',
+      'index [logs-app-000041] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block];',
+      'blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];',
+    ],
+    miss: [
+      'high disk watermark [90%] exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0][/usr/share/elasticsearch/data] free: 9.1gb[9.1%], shards will be relocated away from this node',
+      'releasing read-only-allow-delete block on indices: [[logs-app-000041]]',
+    ],
+  },
+  'disk-watermark-high': {
+    match: [
+      'high disk watermark [90%] exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0][/usr/share/elasticsearch/data] free: 9.1gb[9.1%], shards will be relocated away from this node',
+    ],
+    miss: ['low disk watermark [85%] no longer exceeded on [2Mf_sAxtRua8tLTU865kPA][es-data-0]'],
+  },
+  'receipt-handle-expired': {
+    match: [
+      'An error occurred (InvalidParameterValue) when calling the DeleteMessage operation: Value AQEBzbV for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.',
+      'software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException: The input receipt handle "x" is not a valid receipt handle.',
+      'Value AQEBzbV for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.',
+    ],
+    miss: ['Processed message 6f1c (order 84123) in 24.1s', 'VisibilityTimeout=30 for orders-queue'],
+  },
+  'compactor-halted': {
+    match: ['critical error detected; halting'],
+    miss: ['retriable error', 'compaction available and planned'],
+  },
 };
 
 describe('known failure families', () => {
