@@ -4,7 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, type Problem } from '../core/problem.js';
 import type { HttpConnection } from '../gather/http/client.js';
-import { METRIC_ROLE_NAMES } from '../gather/metrics/data.js';
+import { CustomQuerySchema } from '../gather/metrics/query-set.js';
 import type { EvidenceInputs, LokiInput, PrometheusInput, TempoInput } from './evidence.js';
 
 // The run configuration file (`--config faultline.yaml`): which evidence to read, how to reach
@@ -65,16 +65,6 @@ const ConnectionShape = {
   maxResponseBytes: z.int().positive().optional(),
 };
 
-const QuerySchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected an id of lower-case letters, digits, ".", "_" or "-"'),
-  role: z.enum(METRIC_ROLE_NAMES),
-  promql: z.string().min(1),
-  subjectLabels: z.array(z.string().min(1)).default([]),
-});
-export type ConfiguredQuery = z.infer<typeof QuerySchema>;
-
 const oneOrMany = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (Array.isArray(v) ? v : v === undefined ? undefined : [v]), z.array(schema).optional());
 
@@ -95,7 +85,7 @@ export const RunConfigSchema = z
       z.strictObject({
         ...ConnectionShape,
         step: duration.optional(),
-        queries: z.array(QuerySchema).optional(),
+        queries: z.array(CustomQuerySchema).optional(),
         replaceDefaults: z.boolean().optional().describe('Use only the configured queries'),
       }),
     ),

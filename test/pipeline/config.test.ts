@@ -106,6 +106,28 @@ describe('the run configuration file', () => {
     });
   });
 
+  it('takes every field of a custom query, and names a wrong one', () => {
+    const query = (fields: string) =>
+      configFile(
+        [
+          'prometheus:',
+          '  url: http://prom:9090',
+          '  queries:',
+          `    - { id: orders.free-disk, role: disk.free, promql: "min by (instance) (node_filesystem_avail_bytes)", ${fields} }`,
+          '',
+        ].join('\n'),
+      );
+    const config = readRunConfig(query('exporter: node, worst: low, subjectLabels: [instance]'), {});
+    expect(config.inputs.metrics?.[0]).toMatchObject({
+      queries: [{ id: 'orders.free-disk', exporter: 'node', worst: 'low', subjectLabels: ['instance'] }],
+    });
+    const bad = thrown(() => readRunConfig(query('exporter: nodes, worst: lowest'), {}));
+    expect(bad.problems.map((p) => p.field).sort()).toEqual([
+      'prometheus.0.queries.0.exporter',
+      'prometheus.0.queries.0.worst',
+    ]);
+  });
+
   it('names the key that is wrong, and the unset variable without any secret', () => {
     const bad = thrown(() =>
       readRunConfig(configFile('prometheus: { url: prom:9090, timeout: soon }\n'), {}),

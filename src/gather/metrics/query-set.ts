@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GatherError } from '../gatherer.js';
 import { METRIC_ROLE_NAMES, type MetricRole } from './data.js';
-import type { Exporter } from './role-rules.js';
+import { EXPORTERS, type Exporter } from './role-rules.js';
 
 // The default query set: PromQL that aggregates on the server what the role rules
 // (role-rules.ts) do for files, so Faultline never pulls raw high-cardinality series it does not
@@ -49,7 +49,7 @@ export const CustomQuerySchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected an id of lower-case letters, digits, ".", "_" or "-"'),
   role: z.enum(METRIC_ROLE_NAMES),
   promql: z.string().trim().min(1, 'expected a PromQL expression'),
-  exporter: z.string().optional(),
+  exporter: z.enum(EXPORTERS).optional(),
   requires: z.array(z.string().min(1)).optional(),
   subjectLabels: z.array(z.string().min(1)).optional(),
   increase: z.boolean().optional(),

@@ -10,30 +10,33 @@ import type { MetricRole } from './data.js';
 // Prometheus names them, postgres_exporter, mysqld_exporter, redis_exporter, kafka_exporter,
 // the NATS exporter and Surveyor, and Prometheus itself.
 
-export type Exporter =
-  | 'node'
-  | 'cadvisor'
-  | 'kube-state-metrics'
-  | 'process'
-  | 'nodejs'
-  | 'jvm'
-  | 'go'
-  | 'python'
-  | 'http'
-  | 'otel-http'
-  | 'postgres'
-  | 'mysql'
-  | 'redis'
-  | 'kafka'
-  | 'nats'
-  | 'prometheus'
-  | 'cloudwatch'
-  | 'dcgm'
-  | 'vllm'
-  | 'tgi'
-  | 'kubelet'
-  | 'process-exporter'
-  | 'cilium';
+/** The exporters (and client libraries) whose metric names the rules know. */
+export const EXPORTERS = [
+  'node',
+  'cadvisor',
+  'kube-state-metrics',
+  'process',
+  'nodejs',
+  'jvm',
+  'go',
+  'python',
+  'http',
+  'otel-http',
+  'postgres',
+  'mysql',
+  'redis',
+  'kafka',
+  'nats',
+  'prometheus',
+  'cloudwatch',
+  'dcgm',
+  'vllm',
+  'tgi',
+  'kubelet',
+  'process-exporter',
+  'cilium',
+] as const;
+export type Exporter = (typeof EXPORTERS)[number];
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
