@@ -44,6 +44,11 @@ export const METRIC_ROLES = {
   'db.connections.max': { unit: 'connections', description: 'Connection limit of the database server' },
   'db.deadlocks': { unit: 'per-second', description: 'Deadlocks detected per second' },
   'db.locks-waiting': { unit: 'locks', description: 'Lock requests waiting' },
+  'db.locks-exclusive': {
+    unit: 'locks',
+    description:
+      'Exclusive and access-exclusive table locks held (LOCK TABLE, DDL, VACUUM FULL): other sessions queue behind them',
+  },
   'db.replication-lag': { unit: 's', description: 'Replica lag behind the primary' },
   'db.xid-age': { unit: 'transactions', description: 'Age of the oldest transaction ID (wraparound risk)' },
   'db.slow-queries': { unit: 'per-second', description: 'Slow queries per second' },

@@ -340,9 +340,9 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   }),
   rate('postgres.deadlocks', 'db.deadlocks', 'postgres', 'pg_stat_database_deadlocks', HOST),
   gauge('postgres.blocked', 'db.locks-waiting', 'postgres', 'pg_blocked_queries', HOST),
-  // All locks held, by mode: a proxy for waiting ones when blocked queries are not exported.
-  gauge('postgres.locks', 'db.locks-waiting', 'postgres', 'pg_locks_count', HOST, {
-    fallbackOf: ['postgres.blocked'],
+  // Every lock with a database, granted or not, by mode: only the blocking modes are asked for.
+  gauge('postgres.exclusive-locks', 'db.locks-exclusive', 'postgres', 'pg_locks_count', HOST, {
+    selector: 'mode=~"exclusivelock|accessexclusivelock"',
   }),
   gauge('postgres.replication-lag', 'db.replication-lag', 'postgres', 'pg_replication_lag_seconds', HOST, {
     aggregate: 'max',

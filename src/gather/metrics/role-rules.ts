@@ -278,7 +278,9 @@ export const ROLE_RULES: readonly RoleRule[] = [
   c('pg_stat_database_deadlocks', 'db.deadlocks', 'postgres'),
   // Blocked queries count only waiting lock requests; all locks held is the fallback.
   g('pg_blocked_queries', 'db.locks-waiting', 'postgres'),
-  g('pg_locks_count', 'db.locks-waiting', 'postgres'),
+  // postgres_exporter counts every lock of pg_locks with a database, granted or not, by mode;
+  // only the modes that block ordinary reads or writes say something about waiting.
+  g('pg_locks_count', 'db.locks-exclusive', 'postgres', { mode: 'exclusivelock|accessexclusivelock' }),
   g('pg_replication_lag_seconds', 'db.replication-lag', 'postgres'),
   g('pg_replication_lag', 'db.replication-lag', 'postgres'),
   g('pg_database_wraparound_age_datfrozenxid_seconds', 'db.xid-age', 'postgres'),

@@ -70,6 +70,23 @@ export function databaseSignals(index: SeriesIndex): Signal[] {
       }),
     );
   }
+  for (const locks of index.all('db.locks-exclusive')) {
+    // Table-level exclusive locks are rare in OLTP (DDL, LOCK TABLE, VACUUM FULL): five more
+    // held for minutes than the baseline is a pile of sessions serializing on tables.
+    const shift = shiftOf(locks.samples, index.baselineEnd(), { direction: 'up', minEffect: 5 });
+    if (!shift) continue;
+    out.push(
+      metricSignal({
+        name: 'metrics.db.locks-exclusive',
+        about: locks,
+        value: shift.extreme.value,
+        unit: 'locks',
+        window: spanOf(shift.change, index.window),
+        onset: shift.change?.onset,
+        explanation: `Up to ${num(shift.extreme.value)} exclusive table locks were held (5-minute median), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}; other sessions wait behind them.`,
+      }),
+    );
+  }
   for (const lag of index.all('db.replication-lag')) out.push(...replicationSignals(lag, index));
   for (const age of index.all('db.xid-age')) {
     const level = levelOf(age.samples, FREEZE_MAX_AGE);

@@ -127,6 +127,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'Deadlock rate at its highest over the baseline rate (counted as at least 0.1/min)',
   ),
   metrics('metrics.db.locks-waiting', 'locks', 'Lock requests waiting, highest 5-minute median'),
+  metrics(
+    'metrics.db.locks-exclusive',
+    'locks',
+    'Exclusive and access-exclusive table locks held, highest 5-minute median, when it rose by 5 or more over the baseline',
+  ),
   metrics('metrics.db.replication-lag', 's', 'Replica lag, highest 5-minute median; onset of the rise'),
   metrics(
     'metrics.db.replication-lag.growth',

@@ -45,6 +45,7 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'db.deadlocks', subject: 'instance=db:9187', value: () => 0 },
   { role: 'db.slow-queries', subject: 'instance=db:9187', value: () => 0.2, noise: 0.2 },
   { role: 'db.locks-waiting', subject: 'instance=db:9187', value: () => 2, absNoise: 1 },
+  { role: 'db.locks-exclusive', subject: 'instance=db:9187', value: () => 1, absNoise: 0.5 },
   { role: 'db.replication-lag', subject: 'instance=replica:9187', value: () => 0.3, noise: 0.1 },
   { role: 'db.xid-age', subject: 'instance=db:9187', value: () => 1.2e8, noise: 0.01 },
   { role: 'disk.io-utilization', subject: 'instance=n:9100,device=sda', value: () => 0.2, absNoise: 0.02 },
