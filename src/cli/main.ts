@@ -8,6 +8,7 @@ import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands
 import { registerCompare } from './commands/compare.js';
 import { registerLogs } from './commands/logs.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerTriage } from './commands/triage.js';
 import { type Io, processIo } from './io.js';
 
 // The `faultline` command. Only this layer decides what is printed and which exit code CI sees:
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (text) => io.write(text), writeErr: (text) => io.error(text) });
   const globals = () => program.opts<GlobalOptions>();
   registerAnalyze(program, io, globals);
+  registerTriage(program, io, globals);
   registerCatalog(program, io, globals);
   registerSimulate(program, io, globals);
   registerCompare(program, io, globals);

@@ -8,6 +8,7 @@ import { describeServer } from '../gather/http/client.js';
 import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
 import { logsFileGatherer, lokiGatherer } from '../gather/logs/index.js';
 import { type CustomQuery, metricsFileGatherer, prometheusGatherer } from '../gather/metrics/index.js';
+import { type ToolOutputGatherOptions, toolOutputGatherer } from '../gather/tool-output/index.js';
 import { DEFAULT_TRACEQL, tempoGatherer, tracesFileGatherer } from '../gather/traces/index.js';
 import { clipToWindow } from './clip.js';
 
@@ -45,11 +46,15 @@ export interface EvidenceInputs {
   logs?: ReadonlyArray<string | LokiInput>;
   /** Trace files (OTLP JSON, Jaeger, Zipkin) or Tempo servers. */
   traces?: ReadonlyArray<string | TempoInput>;
+  /** Failure output of tools and CI jobs (text, terraform -json, CloudFormation events; "-" is stdin). */
+  toolOutput?: readonly string[];
   /** The incident window, epoch ms; servers are asked about it. */
   window?: { start: number; end: number };
 }
 
-export interface EvidenceGatherOptions extends Pick<LoadTestGatherOptions, 'strict' | 'onProgress'> {
+export interface EvidenceGatherOptions
+  extends Pick<LoadTestGatherOptions, 'strict' | 'onProgress'>,
+    ToolOutputGatherOptions {
   now?: () => Date;
 }
 
@@ -147,6 +152,9 @@ export async function gatherEvidence(
       source: { type: 'query', language: 'traceql', query, server: describeServer(input.tempo), range },
     });
   }
+  const toolOutput = toolOutputGatherer(options.stdin ? { stdin: options.stdin } : {});
+  for (const path of inputs.toolOutput ?? [])
+    tasks.push({ gatherer: toolOutput, source: { type: 'file', path } });
   await gatherInto(bundle, tasks);
   if (inputs.window) clipToWindow(bundle, inputs.window);
   // The window the report shows: the one given, the load test's, or the one servers were asked about.
@@ -162,15 +170,17 @@ function loadTestRange(bundle: EvidenceBundle): { start: number; end: number } |
   return { start: Math.min(...timed.map((d) => d.start)), end: Math.max(...timed.map((d) => d.end)) };
 }
 
-export type EvidenceFileKind = 'load-test' | 'metrics' | 'logs' | 'traces';
+export type EvidenceFileKind = 'load-test' | 'metrics' | 'logs' | 'traces' | 'tool-output';
 
 /**
  * The evidence kind of a file in a fixture or a folder of evidence, from its name: `*.metrics.*`
- * or `metrics*`, `*.logs.*`, `*.log[.gz]` or `logs*`, `*.traces.*` or `traces*`; anything else
- * is a load-test result (whose format is then recognized from its content).
+ * or `metrics*`, `*.logs.*`, `*.log[.gz]` or `logs*`, `*.traces.*` or `traces*`, `*.output.*` or
+ * `*.tool.*` (failure output of a tool or CI job); anything else is a load-test result (whose
+ * format is then recognized from its content).
  */
 export function evidenceKindOfName(path: string): EvidenceFileKind {
   const name = basename(path).toLowerCase();
+  if (name.includes('.output.') || name.includes('.tool.')) return 'tool-output';
   for (const kind of ['metrics', 'logs', 'traces'] as const) {
     if (name.startsWith(kind) || name.includes(`.${kind}.`)) return kind;
   }
@@ -192,12 +202,14 @@ export function inputsOfPath(path: string): EvidenceInputs {
     metrics: [] as string[],
     logs: [] as string[],
     traces: [] as string[],
+    toolOutput: [] as string[],
   };
   const slot = {
     'load-test': inputs.loadTests,
     metrics: inputs.metrics,
     logs: inputs.logs,
     traces: inputs.traces,
+    'tool-output': inputs.toolOutput,
   };
   for (const file of files) slot[evidenceKindOfName(file)].push(file);
   return inputs;

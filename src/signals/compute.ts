@@ -9,6 +9,8 @@ import { logSignals } from './logs/signals.js';
 import { metricSignals } from './metrics/signals.js';
 import type { Signal } from './signal.js';
 import { SignalSet } from './signal.js';
+import { toolOutputSignals } from './tool-output/signals.js';
+import type { CompiledTextSignature } from './tool-output/text-match.js';
 import { traceSignals } from './traces/signals.js';
 
 // The signals stage: every signal of a run, computed once from the bundle and shared by all
@@ -31,7 +33,11 @@ function loaded<K extends EvidenceKind>(
 
 export function computeSignals(
   bundle: EvidenceBundle,
-  options: { apdexThresholdMs: number },
+  options: {
+    apdexThresholdMs: number;
+    /** The text ways of the catalog, matched against tool-output evidence. */
+    textSignatures?: readonly CompiledTextSignature[];
+  },
 ): ComputedSignals {
   const signals = new SignalSet();
   const errors: DiagnosisResult['errors'] = [];
@@ -60,5 +66,8 @@ export function computeSignals(
   if (logs.length > 0) family('logs', () => logSignals(logs));
   const traces = loaded(bundle, 'traces');
   if (traces.length > 0) family('traces', () => traceSignals(traces));
+  const toolOutput = loaded(bundle, 'tool-output');
+  if (toolOutput.length > 0)
+    family('tool-output', () => toolOutputSignals(toolOutput, options.textSignatures ?? []));
   return { signals, ...(loadTest ? { loadTest } : {}), errors };
 }

@@ -1,6 +1,7 @@
 import { type EvidenceKind, FAILURE_KIND_NAMES } from '../core/vocabulary.js';
 import { LOGS_SIGNALS } from './logs/definitions.js';
 import { METRICS_SIGNALS } from './metrics/definitions.js';
+import { TOOL_OUTPUT_SIGNALS } from './tool-output/definitions.js';
 import { TRACES_SIGNALS } from './traces/definitions.js';
 
 // Every signal name a signature may read, with what it measures and the evidence kind it is
@@ -113,6 +114,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   ...METRICS_SIGNALS,
   ...LOGS_SIGNALS,
   ...TRACES_SIGNALS,
+  ...TOOL_OUTPUT_SIGNALS,
 ];
 
 const BY_NAME = new Map(SIGNALS.map((signal) => [signal.name, signal]));
