@@ -92,8 +92,10 @@ export function unsafePatternReason(source: string): string | undefined {
         if (c === '?' && i > 0 && /[}?]/.test(source[i - 1] as string)) continue;
         return `quantifier at ${i + 1} has nothing to repeat`;
       }
-      if (lastAtom === 'group' && (lastGroupQuantified || max > 1)) {
-        return 'a repeated group (only an optional group without repetition inside is allowed)';
+      // A group may be optional ("?"), never repeated: repeating a group is how nested
+      // quantifiers and ambiguous alternations multiply the paths a backtracking engine tries.
+      if (lastAtom === 'group' && max > 1) {
+        return `a repeated group${lastGroupQuantified ? ' with repetition inside' : ''} (a group may only be optional, "?")`;
       }
       const group = groups[groups.length - 1];
       if (group) group.quantified = true;
