@@ -190,7 +190,7 @@ const SUCCESS_MARKERS: readonly RegExp[] = [
  * wording ("Error:", "ERROR", "failed", "denied", "exception") anywhere in the line.
  */
 const ERROR_WORDS =
-  /\b(?:[Ee]rror|ERROR|ERR!|[Ff]ailed|FAILED|[Ff]ailure|FAILURE|[Ff]atal|FATAL|[Dd]enied|[Ee]xception|[Pp]anic|[Rr]efused|[Tt]imed out|[Uu]nable to|[Cc]annot|[Cc]ould not|No space left)\b/;
+  /\b(?:[Ee]rror|ERROR|ERR!|[Ff]ailed|FAILED|[Ff]ailure|FAILURE|[Ff]atal|FATAL|[Dd]enied|[Ee]xception|[Pp]anic|[Rr]efused|[Tt]imed out|[Uu]nable to|[Cc]annot|[Cc]ould not|No space left|\d{1,6} failing|[A-Z][A-Za-z]{1,40}(?:Error|Exception))\b/;
 /** Error words in lines that report there were none ("0 errors", "Failures: 0"). */
 const NONE_REPORTED = /\b0 (?:errors?|failures?|failed)\b|\b(?:[Ee]rrors?|[Ff]ailures?|[Ff]ailed): 0\b/;
 

@@ -114,12 +114,33 @@ function hitsIn(
 ): PatternHit | undefined {
   let first: { line: number; text: string } | undefined;
   let hits = 0;
-  for (const line of lines) {
-    if (!pattern.regex.test(line.text)) continue;
+  for (const [i, line] of lines.entries()) {
+    const next = lines[i + 1];
+    const hit =
+      pattern.regex.test(line.text) ||
+      (next !== undefined &&
+        wrapped(line.text, next.text) &&
+        pattern.regex.test(joinWrapped(line.text, next.text)));
+    if (!hit) continue;
     hits++;
     first ??= line;
   }
   return first ? { index, line: first.line, text: first.text, hits } : undefined;
+}
+
+/**
+ * Terraform draws a box ("│ ") around a diagnostic and wraps its text at the terminal width, so a
+ * message can be cut between two lines; two such lines are also matched as one. Each line is
+ * tried at most twice, so matching stays linear.
+ */
+const BOX = '│';
+
+function wrapped(line: string, next: string): boolean {
+  return line.startsWith(BOX) && next.startsWith(BOX) && next.trim().length > 1;
+}
+
+function joinWrapped(line: string, next: string): string {
+  return `${line.trimEnd()} ${next.slice(BOX.length).trim()}`;
 }
 
 function anywhere(patterns: readonly CompiledPattern[], data: ToolOutputData): PatternHit[] {
