@@ -136,19 +136,33 @@ describe('evidence kinds of fixture and folder files', () => {
         'traces.otlp.json',
         'run.jtl',
         'k6.json',
+        'positive-lock.output.txt',
+        'negative-x.tool.log',
       ].map(evidenceKindOfName),
-    ).toEqual(['metrics', 'metrics', 'logs', 'logs', 'logs', 'traces', 'load-test', 'load-test']);
+    ).toEqual([
+      'metrics',
+      'metrics',
+      'logs',
+      'logs',
+      'logs',
+      'traces',
+      'load-test',
+      'load-test',
+      'tool-output',
+      'tool-output',
+    ]);
   });
 
   it('sorts the files of a folder into their kinds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-evidence-'));
-    for (const name of ['metrics.prom', 'app.log', 'traces.json', 'run.jtl', 'README.md'])
+    for (const name of ['metrics.prom', 'app.log', 'traces.json', 'run.jtl', 'job.output.txt', 'README.md'])
       writeFileSync(join(dir, name), '');
     expect(inputsOfPath(dir)).toEqual({
       loadTests: [join(dir, 'run.jtl')],
       metrics: [join(dir, 'metrics.prom')],
       logs: [join(dir, 'app.log')],
       traces: [join(dir, 'traces.json')],
+      toolOutput: [join(dir, 'job.output.txt')],
     });
   });
 });
