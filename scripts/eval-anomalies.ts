@@ -18,15 +18,32 @@ import {
 //
 //   npm run eval:anomalies            20 seeds per case
 //   npm run eval:anomalies -- 50      another number of seeds
+//   npm run eval:anomalies -- 20 shift   only the cases whose name contains "shift"
 
 const seeds = Number(process.argv[2] ?? 20);
+const only = process.argv[3]?.toLowerCase();
 /** Points before this are warm-up: the scorer has no baseline yet and scores nothing high by design. */
 const WARMUP = 100;
+/**
+ * A sustained change is dated by an estimate of where it began (the CUSUM's last zero crossing),
+ * which can fall a few samples early: a window opening up to 10 samples before the injected change
+ * is that change's window, not a false one. The table reports how far off the estimate is.
+ */
+const EARLY_START = 10;
+/** Samples after an injected anomaly that count as part of it (its detection delay, re-anchoring). */
+const SETTLE = 15;
 
 interface Case {
   name: string;
   /** The series and, for injected anomalies, the index of the first anomalous sample. */
-  make(seed: number): { points: SeriesPoint[]; at?: number; length?: number; warmup?: number };
+  make(seed: number): {
+    points: SeriesPoint[];
+    at?: number;
+    length?: number;
+    warmup?: number;
+    /** Samples after the anomaly that still belong to it (not counted as false flags); 15 by default. */
+    settle?: number;
+  };
   /** The window kind a correct detection reports. */
   kind?: string;
 }
@@ -86,6 +103,41 @@ const cases: Case[] = [
     }),
   },
   {
+    name: 'level shift 2σ',
+    kind: 'level-shift',
+    make: (s) => ({
+      points: noise(s, 1200, (n, i) => 100 + 5 * n + (i >= 600 ? 10 : 0)),
+      at: 600,
+      length: 15,
+    }),
+  },
+  {
+    name: 'level shift 3σ, Student-t(3) noise',
+    kind: 'level-shift',
+    make: (s) => {
+      const t = studentT(prng(s), 3);
+      // 5·t(3) has a robust σ (1.4826 × MAD) of 5.7: the shift is 3 of those.
+      return {
+        points: series(1200, MINUTE, (i) => 100 + 5 * t() + (i >= 600 ? 17 : 0)),
+        at: 600,
+        length: 15,
+      };
+    },
+  },
+  {
+    // The level climbs 6σ in 60 samples (0.1σ a sample), then stays: slow enough that no sample is
+    // out of line with its neighbours, only the accumulated drift shows.
+    name: 'gradual ramp (6σ over 60 samples)',
+    kind: 'level-shift',
+    make: (s) => ({
+      points: noise(s, 1200, (n, i) => 100 + 5 * n + 0.5 * Math.min(60, Math.max(0, i - 600))),
+      at: 600,
+      length: 60,
+      // Where the ramp stops the learned slope stops too: a change the scorer rightly reports.
+      settle: 60,
+    }),
+  },
+  {
     name: 'slope change (0 → 3/sample)',
     kind: 'trend',
     make: (s) => ({
@@ -129,6 +181,7 @@ interface Row {
   falseWindowsPerDay: number;
   found?: number;
   delay?: number;
+  startError?: number;
   kindRight?: number;
 }
 
@@ -141,10 +194,11 @@ function measure(c: Case): Row {
   let found = 0;
   let kindRight = 0;
   const delays: number[] = [];
+  const startErrors: number[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
-    const { points, at, length = 0, warmup = WARMUP } = c.make(seed);
+    const { points, at, length = 0, warmup = WARMUP, settle = SETTLE } = c.make(seed);
     const result: ScoredSeries = scoreSeries(points);
-    const inAnomaly = (i: number) => at !== undefined && i >= at && i < at + length + 15;
+    const inAnomaly = (i: number) => at !== undefined && i >= at && i < at + length + settle;
     result.points.forEach((p, i) => {
       if (i < warmup || p.score === null || inAnomaly(i)) return;
       normal++;
@@ -153,9 +207,10 @@ function measure(c: Case): Row {
     const first = points[warmup]?.timestamp ?? START;
     const last = points[points.length - 1]?.timestamp ?? START;
     days += (last - first) / DAY;
-    const anomalyStart = at !== undefined ? (points[at]?.timestamp ?? 0) : Number.POSITIVE_INFINITY;
+    const anomalyStart =
+      at !== undefined ? (points[at]?.timestamp ?? 0) - EARLY_START * MINUTE : Number.POSITIVE_INFINITY;
     const anomalyEnd =
-      at !== undefined ? (points[at + length + 15]?.timestamp ?? last) : Number.POSITIVE_INFINITY;
+      at !== undefined ? (points[at + length + settle]?.timestamp ?? last) : Number.POSITIVE_INFINITY;
     for (const w of result.windows) {
       if (w.start < first) continue;
       if (w.start >= anomalyStart && w.start <= anomalyEnd) continue;
@@ -164,7 +219,7 @@ function measure(c: Case): Row {
     if (at === undefined) continue;
     injected++;
     const hit = result.points.findIndex(
-      (p, i) => i >= at && i < at + length + 15 && (p.score ?? 0) >= FLAG_SCORE,
+      (p, i) => i >= at && i < at + length + SETTLE && (p.score ?? 0) >= FLAG_SCORE,
     );
     if (hit >= 0) {
       found++;
@@ -172,8 +227,10 @@ function measure(c: Case): Row {
     }
     const window = result.windows.find((w) => w.start >= anomalyStart && w.start <= anomalyEnd);
     if (window && window.kind === c.kind) kindRight++;
+    if (window) startErrors.push((window.start - (points[at]?.timestamp ?? 0)) / MINUTE);
   }
   delays.sort((a, b) => a - b);
+  startErrors.sort((a, b) => Math.abs(a) - Math.abs(b));
   return {
     name: c.name,
     falseFlagged: flaggedNormal / Math.max(1, normal),
@@ -183,6 +240,9 @@ function measure(c: Case): Row {
           found: found / injected,
           kindRight: kindRight / injected,
           ...(delays.length ? { delay: delays[Math.floor(delays.length / 2)] as number } : {}),
+          ...(startErrors.length
+            ? { startError: startErrors[Math.floor(startErrors.length / 2)] as number }
+            : {}),
         }
       : {}),
   };
@@ -196,9 +256,11 @@ const header = [
   'false windows/day',
   'found',
   'median delay (samples)',
+  'window start − change (median, samples)',
   'right kind',
 ];
 const rows = cases
+  .filter((c) => only === undefined || c.name.toLowerCase().includes(only))
   .map(measure)
   .map((r) => [
     r.name,
@@ -206,6 +268,7 @@ const rows = cases
     r.falseWindowsPerDay.toFixed(2),
     pct(r.found),
     r.delay === undefined ? '–' : String(r.delay),
+    r.startError === undefined ? '–' : String(r.startError),
     pct(r.kindRight),
   ]);
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

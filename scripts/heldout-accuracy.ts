@@ -6,8 +6,8 @@ import { measureAccuracy } from '../src/accuracy/measure.js';
 import { loadCatalog, makeCatalog } from '../src/catalog/loader.js';
 import { accuracyTable } from '../src/cli/commands/accuracy.js';
 
-// Held-out accuracy of the metrics and traces ways: the fixture generators write every fixture
-// again with other seeds (`--seed-offset`), and each scenario is judged on those runs, which the
+// Held-out accuracy of the metrics, traces and Kubernetes ways: the fixture generators write every
+// fixture again with other seeds (`--seed-offset`), and each scenario is judged on those runs, which the
 // signatures were never tuned on. Load-test ways have their own held-out runs: `accuracy --simulated`.
 //
 //   npx tsx scripts/heldout-accuracy.ts            seed offsets 1000 and 2000
@@ -17,7 +17,7 @@ const offsets = process.argv.slice(2).map(Number);
 const catalog = loadCatalog();
 for (const offset of offsets.length ? offsets : [1000, 2000]) {
   const out = mkdtempSync(join(tmpdir(), `faultline-heldout-${offset}-`));
-  for (const generator of ['metrics', 'traces']) {
+  for (const generator of ['metrics', 'traces', 'kubernetes']) {
     execFileSync(
       'npx',
       ['tsx', join('scripts', 'fixtures', `${generator}.ts`), '--seed-offset', String(offset), '--out', out],

@@ -35,6 +35,13 @@ export { DIAGNOSIS_SCHEMA_VERSION, DiagnosisResultSchema } from './diagnosis/res
 export type { Gatherer, GatherTask } from './gather/gatherer.js';
 export { GatherError, gatherInto } from './gather/gatherer.js';
 export type { HttpConnection } from './gather/http/client.js';
+export type { KubernetesData } from './gather/kubernetes/index.js';
+export {
+  KubernetesDataSchema,
+  kubernetesFileGatherer,
+  readKubernetesFile,
+  readKubernetesJson,
+} from './gather/kubernetes/index.js';
 export type { LoadTestData } from './gather/load-test/data.js';
 export { LoadTestDataSchema } from './gather/load-test/data.js';
 export type { LoadTestGatherOptions } from './gather/load-test/gatherer.js';

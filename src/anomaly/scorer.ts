@@ -1,5 +1,6 @@
 import { median, quantile, robustSigma } from './order-statistics.js';
 import { detectPeriod, periodStrength } from './period.js';
+import { ShiftDetector } from './shift-cusum.js';
 
 // Online anomaly score for one metric. Each point is compared with an expectation built only from
 // earlier points, so the same object scores a live feed: push() one sample at a time.
@@ -13,8 +14,11 @@ import { detectPeriod, periodStrength } from './period.js';
 //   steady trend is followed rather than flagged and one wild point cannot move the line;
 // - noise: the robust spread (MAD) of recent prediction errors, and the 99th percentile of recent
 //   standardized errors, which measures how heavy the tails of this metric's noise are.
-// When the errors stay on one side for a while (a level shift or a new trend), the baseline is
-// re-anchored to the start of that run: the change is flagged while it is new, then becomes normal.
+// A point scores high on its own (a spike) or as part of a sustained change: a two-sided CUSUM on
+// the standardized errors (shift-cusum.ts) finds a 2σ–3σ shift that no single sample reveals, and
+// dates it to where its evidence began. When a change is confirmed, or the errors stay on one side
+// for a while, the baseline is re-anchored to the start of the change: the change is flagged while
+// it is new, then becomes normal.
 //
 // Every window is a span of time, measured in multiples of the usual sampling interval (the median
 // gap), so missing samples and irregular spacing shorten a window's content, never stretch it.
@@ -41,6 +45,11 @@ export interface ScoreDetail {
   periodMs: number | null;
   /** The baseline was moved to a sustained new level (or slope) after this point. */
   reanchored: boolean;
+  /**
+   * Set when the score comes from accumulated evidence of a sustained shift rather than from this
+   * sample alone: the shift's direction and its estimated first sample (ms).
+   */
+  shift: { sign: 1 | -1; start: number } | null;
 }
 
 /** Score at or above which a point is flagged; also where a flagged value stops feeding the baseline at face value. */
@@ -84,6 +93,12 @@ const GAUSSIAN_Q99 = 2.576;
  */
 const SCORE_SPAN = 1.5;
 const FLAG_U = 1 + FLAG_SCORE * SCORE_SPAN;
+/**
+ * The persistent error is the median of 60 intervals of errors: within ±0.16 σ, and it follows an
+ * offset that changes over hours. At least 20 errors are needed to tell an offset from noise.
+ */
+const BIAS_WINDOW = 60;
+const MIN_BIAS_ERRORS = 20;
 /** The period is looked for again whenever the history has grown by 10% of its span. */
 const PERIOD_RECHECK_GROWTH = 0.1;
 /** A period in use is kept while it still explains 20% of the variation (it was adopted at 30%). */
@@ -120,6 +135,7 @@ export class OnlineAnomalyScorer {
   private slopeAnchorTime = Number.NEGATIVE_INFINITY;
   private frozenSlope = 0;
   private run: Run | null = null;
+  private readonly shifts = new ShiftDetector();
   private detail: ScoreDetail | null = null;
 
   constructor(options: AnomalyScorerOptions = {}) {
@@ -182,6 +198,7 @@ export class OnlineAnomalyScorer {
       scale: 0,
       periodMs: this.periodMs,
       reanchored: false,
+      shift: null,
     };
     let residual = Number.NaN;
     let z = Number.NaN;
@@ -199,18 +216,46 @@ export class OnlineAnomalyScorer {
         const scale = noise.sigma > 0 ? noise.sigma : Number.EPSILON * Math.max(1, Math.abs(expected));
         z = residual / scale;
         const u = Math.abs(z) / noise.tailUnit;
+        const pointScore = Math.min(1, Math.max(0, (u - 1) / SCORE_SPAN));
+        this.shifts.calibrate(() => this.finiteFrom(this.zAbs, noise.calibrationFrom), noise.widen);
+        const shift = this.shifts.add(
+          t,
+          e,
+          {
+            levelBefore: (before, at) => this.levelBefore(before, at, model.slope),
+            level: () => model.level,
+            bias: () => this.bias(t),
+            slope: model.slope,
+          },
+          scale,
+        );
+        const sustained = shift ? shiftScore(shift.ratio) : 0;
         detail.scale = scale;
-        detail.score = Math.min(1, Math.max(0, (u - 1) / SCORE_SPAN));
+        detail.score = Math.max(pointScore, sustained);
+        if (shift && sustained > 0 && sustained >= pointScore) {
+          detail.shift = { sign: shift.sign, start: shift.start };
+        }
         flagBound = FLAG_U * noise.tailUnit;
         if (Math.abs(z) > flagBound) clean = expected + Math.sign(residual) * flagBound * scale;
         // A flagged error counts as sitting at the current tail unit: it is beyond the 99th
         // percentile either way, and a burst of them (a shift) must not widen the unit it is judged by.
         calibration = Math.min(
           Math.abs(z),
-          detail.score >= FLAG_SCORE ? noise.tailUnit : Number.POSITIVE_INFINITY,
+          pointScore >= FLAG_SCORE ? noise.tailUnit : Number.POSITIVE_INFINITY,
         );
-        detail.reanchored = this.trackRun(t, residual, u, model.slope);
         residual = Math.max(-flagBound * scale, Math.min(flagBound * scale, residual));
+        // A confirmed shift moves the baseline once it has MIN_MODEL_POINTS samples: the new level is
+        // their median. Its samples were measured against the old level, so they leave the noise
+        // estimates (this one included), which would otherwise widen to the size of the shift.
+        if (shift && shift.ratio >= 1 && shift.points >= MIN_MODEL_POINTS) {
+          this.reanchor(shift.start, model.slope);
+          detail.reanchored = true;
+          residual = Number.NaN;
+          calibration = Number.NaN;
+        } else {
+          // The shift evidence keeps its own reference level, so it goes on through this re-anchoring.
+          detail.reanchored = this.trackRun(t, residual, u, model.slope);
+        }
       }
     }
     this.times.push(t);
@@ -263,7 +308,7 @@ export class OnlineAnomalyScorer {
   }
 
   /** Noise scale and tail unit from recent prediction errors; null until there are enough. */
-  private noise(): { sigma: number; tailUnit: number } | null {
+  private noise(): { sigma: number; tailUnit: number; widen: number; calibrationFrom: number } | null {
     const n = this.times.length;
     const lastTime = this.times[n - 1] as number;
     const recent = this.finiteFrom(
@@ -274,13 +319,39 @@ export class OnlineAnomalyScorer {
     // Values rounded to a unit (integer counts, one decimal) cannot be predicted closer than half that
     // unit; without this floor a perfectly regular rounded series would make rounding an anomaly.
     const sigma = Math.max(robustSigma(recent), this.resolution(n) / 2);
-    const calibration = this.finiteFrom(
-      this.zAbs,
-      this.indexAtOrAfter(lastTime - CALIBRATION_WINDOW * this.interval),
-    );
+    const calibrationFrom = this.indexAtOrAfter(lastTime - CALIBRATION_WINDOW * this.interval);
+    const calibration = this.finiteFrom(this.zAbs, calibrationFrom);
     const q99 = calibration.length ? quantile(calibration, 0.99) : GAUSSIAN_Q99;
     const shortfall = Math.max(0, CALIBRATION_FULL - calibration.length) / CALIBRATION_FULL;
-    return { sigma, tailUnit: Math.max(GAUSSIAN_Q99, q99) * (1 + shortfall) };
+    const widen = 1 + shortfall;
+    return { sigma, tailUnit: Math.max(GAUSSIAN_Q99, q99) * widen, widen, calibrationFrom };
+  }
+
+  /**
+   * Level expected at `t` from the level window before `before` (and after the anchor), projected
+   * along `slope`: the model's level as it was before a suspected change, with today's slope, which
+   * keeps improving while the change is weighed. Null with fewer than MIN_MODEL_POINTS samples.
+   */
+  private levelBefore(before: number, t: number, slope: number): number | null {
+    const to = this.indexAtOrAfter(before);
+    const from = this.indexAtOrAfter(Math.max(before - LEVEL_WINDOW * this.interval, this.anchorTime));
+    if (to - from < MIN_MODEL_POINTS) return null;
+    const projected: number[] = [];
+    for (let i = from; i < to; i++)
+      projected.push(this.deseasonalizedAt(i) + slope * (t - (this.times[i] as number)));
+    return median(projected);
+  }
+
+  /**
+   * Typical recent prediction error: the median of the errors of the last BIAS_WINDOW intervals,
+   * 0 with fewer than MIN_BIAS_ERRORS of them. A model that is slightly off for hours (a curved
+   * stretch of a cycle not yet learned, a period a few minutes off) leaves such a persistent error;
+   * the shift evidence is measured from where the errors have been, so it sees a change, not that offset.
+   */
+  private bias(t: number): number {
+    const from = Math.max(t - BIAS_WINDOW * this.interval, this.anchorTime);
+    const recent = this.finiteFrom(this.residuals, this.indexAtOrAfter(from));
+    return recent.length >= MIN_BIAS_ERRORS ? median(recent) : 0;
   }
 
   /** Smallest step between recent consecutive values: the unit the metric is rounded to. */
@@ -313,14 +384,28 @@ export class OnlineAnomalyScorer {
     if (!current || current.points < SHIFT_MIN_POINTS || t - current.start < SHIFT_ACCEPT * this.interval) {
       return false;
     }
+    this.moveAnchor(current.start, slope);
+    return true;
+  }
+
+  /** Re-anchors to a shift confirmed by the CUSUM at `start`; its errors leave the noise estimates. */
+  private reanchor(start: number, slope: number): void {
+    this.moveAnchor(start, slope);
+    for (let i = this.indexAtOrAfter(start); i < this.times.length; i++) {
+      this.residuals[i] = Number.NaN;
+      this.zAbs[i] = Number.NaN;
+    }
+    this.shifts.reset();
+  }
+
+  private moveAnchor(start: number, slope: number): void {
     // A new trend re-anchors repeatedly while its slope is learned; the slope window keeps the first anchor.
-    if (current.start - this.slopeAnchorTime > TREND_WINDOW * this.interval) {
-      this.slopeAnchorTime = current.start;
+    if (start - this.slopeAnchorTime > TREND_WINDOW * this.interval) {
+      this.slopeAnchorTime = start;
       this.frozenSlope = slope;
     }
-    this.anchorTime = current.start;
+    this.anchorTime = start;
     this.run = null;
-    return true;
   }
 
   /** Clean value at time `reference`, interpolated between neighbours; null across a gap. */
@@ -395,6 +480,8 @@ export class OnlineAnomalyScorer {
       // A new period changes every deseasonalized value; they are recomputed lazily from each point's past.
       this.periodMs = next;
       this.cycleLevels.fill(Number.NaN);
+      // Evidence measured against the old seasonal shape is void under the new one.
+      this.shifts.reset();
       this.deseasonalized.fill(Number.NaN);
     }
   }
@@ -465,4 +552,15 @@ export class OnlineAnomalyScorer {
     }
     return lo;
   }
+}
+
+/**
+ * Score of a sample from the shift evidence (accumulated sum over the threshold). Evidence below half
+ * the threshold scores 0: the in-control run length grows exponentially with the level reached, so
+ * noise reaches H/2 about √ARL0 times as often as H, i.e. routinely. From there the score rises to
+ * FLAG_SCORE when the shift is confirmed (ratio 1) and to 1 at 1.5 times the threshold.
+ */
+function shiftScore(ratio: number): number {
+  if (ratio < 1) return Math.max(0, FLAG_SCORE * (ratio - 0.5) * 2);
+  return Math.min(1, FLAG_SCORE + (1 - FLAG_SCORE) * (ratio - 1) * 2);
 }

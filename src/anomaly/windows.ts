@@ -91,17 +91,31 @@ export function anomalyWindows(details: readonly ScoreDetail[], intervalMs: numb
   return merged.map((segment) => describe(details, segment, intervalMs));
 }
 
+/** A sample scored for a sustained shift belongs to the shift's side, whatever its own error. */
 function sideOf(detail: ScoreDetail): 'up' | 'down' {
+  if (detail.shift) return detail.shift.sign > 0 ? 'up' : 'down';
   return detail.residual >= 0 ? 'up' : 'down';
 }
 
+/**
+ * First sample of the window: a sustained shift is found some samples after it began, and the
+ * scorer reports where its evidence started (the CUSUM's change-point estimate); the window opens there.
+ */
+function startOf(details: readonly ScoreDetail[], segment: Segment): number {
+  let start = (details[segment.from] as ScoreDetail).timestamp;
+  for (let i = segment.from; i <= segment.to; i++) {
+    const shift = (details[i] as ScoreDetail).shift;
+    if (shift && shift.start < start) start = shift.start;
+  }
+  return start;
+}
+
 function describe(details: readonly ScoreDetail[], segment: Segment, intervalMs: number): AnomalyWindow {
-  const first = details[segment.from] as ScoreDetail;
   const last = details[segment.to] as ScoreDetail;
   const peak = details[segment.peak] as ScoreDetail;
   const direction = sideOf(peak);
   return {
-    start: first.timestamp,
+    start: startOf(details, segment),
     end: last.timestamp,
     peakScore: peak.score,
     direction,
@@ -115,7 +129,6 @@ function kindOf(
   direction: 'up' | 'down',
   intervalMs: number,
 ): AnomalyKind {
-  const first = details[segment.from] as ScoreDetail;
   const last = details[segment.to] as ScoreDetail;
   const peak = details[segment.peak] as ScoreDetail;
   if (ordinaryForTheSeries(details, segment.peak, peak)) return 'seasonal';
@@ -125,22 +138,20 @@ function kindOf(
   for (let i = segment.from; i < details.length; i++) {
     const d = details[i] as ScoreDetail;
     if (d.timestamp > last.timestamp + SHIFT_CONFIRM * intervalMs) break;
-    if (d.reanchored && Math.sign(d.residual) === sign) reanchored = true;
+    if (d.reanchored && (sideOf(d) === 'up' ? 1 : -1) === sign) reanchored = true;
   }
   if (drifting) return 'trend';
   if (reanchored) return 'level-shift';
-  if (last.timestamp - first.timestamp <= SPIKE_SPAN * intervalMs) return 'spike';
+  if (last.timestamp - startOf(details, segment) <= SPIKE_SPAN * intervalMs) return 'spike';
   return 'excursion';
 }
 
 /** Change of slope across the window, as the distance it adds up to over SLOPE_SPAN, in σ. */
 function slopeChange(details: readonly ScoreDetail[], segment: Segment, intervalMs: number): number {
-  const first = details[segment.from] as ScoreDetail;
+  const from = startOf(details, segment);
   const last = details[segment.to] as ScoreDetail;
   const scale = (details[segment.peak] as ScoreDetail).scale;
-  const before = details.filter(
-    (d) => d.timestamp < first.timestamp && d.timestamp >= first.timestamp - SLOPE_SPAN * intervalMs,
-  );
+  const before = details.filter((d) => d.timestamp < from && d.timestamp >= from - SLOPE_SPAN * intervalMs);
   const after = details.filter(
     (d) => d.timestamp > last.timestamp && d.timestamp <= last.timestamp + SLOPE_SPAN * intervalMs,
   );

@@ -77,6 +77,7 @@ export function evidenceInputs(
     metrics: [...(config?.inputs.metrics ?? [])],
     logs: [...(config?.inputs.logs ?? [])],
     traces: [...(config?.inputs.traces ?? [])],
+    kubernetes: [...(config?.inputs.kubernetes ?? [])],
   };
   for (const file of files) {
     // A file's kind comes from its name (metrics*, *.log, *.traces.*...), a folder's files each
@@ -86,6 +87,7 @@ export function evidenceInputs(
     inputs.metrics.push(...(found.metrics ?? []));
     inputs.logs.push(...(found.logs ?? []));
     inputs.traces.push(...(found.traces ?? []));
+    inputs.kubernetes.push(...(found.kubernetes ?? []));
   }
   for (const value of flags.prometheus) {
     inputs.metrics.push(
@@ -120,10 +122,15 @@ export function evidenceInputs(
     },
     now,
   );
-  const total = inputs.loadTests.length + inputs.metrics.length + inputs.logs.length + inputs.traces.length;
+  const total =
+    inputs.loadTests.length +
+    inputs.metrics.length +
+    inputs.logs.length +
+    inputs.traces.length +
+    inputs.kubernetes.length;
   if (total === 0) {
     throw new InputError(
-      'no evidence given: name load-test result files, or --prometheus, --loki, --logs, --traces, or --config',
+      'no evidence given: name load-test result files or kubectl dumps (*.k8s.json), or --prometheus, --loki, --logs, --traces, or --config',
     );
   }
   return { ...inputs, ...(window ? { window } : {}) };

@@ -6,6 +6,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerAnomalies } from './commands/anomalies.js';
 import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands/catalog.js';
 import { registerCompare } from './commands/compare.js';
+import { registerK8s } from './commands/k8s.js';
 import { registerLogs } from './commands/logs.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTriage } from './commands/triage.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (text) => io.write(text), writeErr: (text) => io.error(text) });
   const globals = () => program.opts<GlobalOptions>();
   registerAnalyze(program, io, globals);
+  registerK8s(program, io, globals);
   registerTriage(program, io, globals);
   registerCatalog(program, io, globals);
   registerSimulate(program, io, globals);

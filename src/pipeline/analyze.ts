@@ -6,6 +6,7 @@ import { packageVersion } from '../core/package-root.js';
 import { InputError } from '../core/problem.js';
 import { diagnose } from '../diagnosis/diagnose.js';
 import type { DiagnosisResult } from '../diagnosis/result.js';
+import { KubernetesDataSchema } from '../gather/kubernetes/data.js';
 import { LoadTestDataSchema } from '../gather/load-test/data.js';
 import type { LoadTestGatherOptions } from '../gather/load-test/gatherer.js';
 import { LogsDataSchema } from '../gather/logs/data.js';
@@ -173,6 +174,7 @@ const DATA_SCHEMAS = {
   metrics: MetricsDataSchema,
   logs: LogsDataSchema,
   traces: TracesDataSchema,
+  kubernetes: KubernetesDataSchema,
   'tool-output': ToolOutputDataSchema,
 } as const;
 

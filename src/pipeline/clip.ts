@@ -5,7 +5,8 @@ import type { TracesData } from '../gather/traces/data.js';
 
 // "What broke between 14:02 and 14:20?": when the user names a window, evidence read from files
 // is cut to it, so that signals judge the incident and not the days around it. Servers are asked
-// about the window already. Load-test results are not cut: a run is judged as a whole.
+// about the window already. Load-test results are not cut: a run is judged as a whole. Nor are
+// Kubernetes dumps: they are a snapshot of state, and their events explain that state.
 
 export function clipToWindow(bundle: EvidenceBundle, window: { start: number; end: number }): void {
   for (const source of bundle.evidence.metrics ?? []) {

@@ -87,6 +87,10 @@ export const RunConfigSchema = z
     metrics: z.array(z.string().min(1)).optional().describe('Metric files'),
     logs: z.array(z.string().min(1)).optional().describe('Log files'),
     traces: z.array(z.string().min(1)).optional().describe('Trace files'),
+    kubernetes: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Kubernetes object and event dumps (kubectl get -o json)'),
     prometheus: oneOrMany(
       z.strictObject({
         ...ConnectionShape,
@@ -226,6 +230,7 @@ function resolve(config: RunConfig, base: string, file: string, env: NodeJS.Proc
       metrics: [...(config.metrics ?? []).map(at), ...prometheus],
       logs: [...(config.logs ?? []).map(at), ...loki],
       traces: [...(config.traces ?? []).map(at), ...tempo],
+      kubernetes: (config.kubernetes ?? []).map(at),
     },
     ...(config.window ? { window: config.window } : {}),
   };

@@ -5,6 +5,7 @@ import type { TimeRange } from '../core/source-pointer.js';
 import { type GatherTask, gatherInto } from '../gather/gatherer.js';
 import type { HttpConnection } from '../gather/http/client.js';
 import { describeServer } from '../gather/http/client.js';
+import { kubernetesFileGatherer } from '../gather/kubernetes/index.js';
 import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
 import { logsFileGatherer, lokiGatherer } from '../gather/logs/index.js';
 import { type CustomQuery, metricsFileGatherer, prometheusGatherer } from '../gather/metrics/index.js';
@@ -46,6 +47,8 @@ export interface EvidenceInputs {
   logs?: ReadonlyArray<string | LokiInput>;
   /** Trace files (OTLP JSON, Jaeger, Zipkin) or Tempo servers. */
   traces?: ReadonlyArray<string | TempoInput>;
+  /** Kubernetes object and event dumps: what `kubectl get ... -o json` prints (.gz is fine). */
+  kubernetes?: readonly string[];
   /** Failure output of tools and CI jobs (text, terraform -json, CloudFormation events; "-" is stdin). */
   toolOutput?: readonly string[];
   /** The incident window, epoch ms; servers are asked about it. */
@@ -152,6 +155,9 @@ export async function gatherEvidence(
       source: { type: 'query', language: 'traceql', query, server: describeServer(input.tempo), range },
     });
   }
+  const kubernetesFile = kubernetesFileGatherer();
+  for (const path of inputs.kubernetes ?? [])
+    tasks.push({ gatherer: kubernetesFile, source: { type: 'file', path } });
   const toolOutput = toolOutputGatherer(options.stdin ? { stdin: options.stdin } : {});
   for (const path of inputs.toolOutput ?? [])
     tasks.push({ gatherer: toolOutput, source: { type: 'file', path } });
@@ -170,16 +176,18 @@ function loadTestRange(bundle: EvidenceBundle): { start: number; end: number } |
   return { start: Math.min(...timed.map((d) => d.start)), end: Math.max(...timed.map((d) => d.end)) };
 }
 
-export type EvidenceFileKind = 'load-test' | 'metrics' | 'logs' | 'traces' | 'tool-output';
+export type EvidenceFileKind = 'load-test' | 'metrics' | 'logs' | 'traces' | 'kubernetes' | 'tool-output';
 
 /**
  * The evidence kind of a file in a fixture or a folder of evidence, from its name: `*.metrics.*`
- * or `metrics*`, `*.logs.*`, `*.log[.gz]` or `logs*`, `*.traces.*` or `traces*`, `*.output.*` or
- * `*.tool.*` (failure output of a tool or CI job); anything else is a load-test result (whose
- * format is then recognized from its content).
+ * or `metrics*`, `*.logs.*`, `*.log[.gz]` or `logs*`, `*.traces.*` or `traces*`, `*.k8s.*` or
+ * `*.kubernetes.*` (kubectl get -o json dumps), `*.output.*` or `*.tool.*` (failure output of a
+ * tool or CI job); anything else is a load-test result (whose format is then recognized from its
+ * content).
  */
 export function evidenceKindOfName(path: string): EvidenceFileKind {
   const name = basename(path).toLowerCase();
+  if (name.includes('.k8s.') || name.includes('.kubernetes.')) return 'kubernetes';
   if (name.includes('.output.') || name.includes('.tool.')) return 'tool-output';
   for (const kind of ['metrics', 'logs', 'traces'] as const) {
     if (name.startsWith(kind) || name.includes(`.${kind}.`)) return kind;
@@ -202,6 +210,7 @@ export function inputsOfPath(path: string): EvidenceInputs {
     metrics: [] as string[],
     logs: [] as string[],
     traces: [] as string[],
+    kubernetes: [] as string[],
     toolOutput: [] as string[],
   };
   const slot = {
@@ -209,6 +218,7 @@ export function inputsOfPath(path: string): EvidenceInputs {
     metrics: inputs.metrics,
     logs: inputs.logs,
     traces: inputs.traces,
+    kubernetes: inputs.kubernetes,
     'tool-output': inputs.toolOutput,
   };
   for (const file of files) slot[evidenceKindOfName(file)].push(file);

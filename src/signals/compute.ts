@@ -3,6 +3,7 @@ import type { SourcePointer } from '../core/source-pointer.js';
 import type { EvidenceKind } from '../core/vocabulary.js';
 import type { LoadTestSummary } from '../diagnosis/load-test-summary.js';
 import type { DiagnosisResult } from '../diagnosis/result.js';
+import { kubernetesSignals } from './kubernetes/signals.js';
 import { loadTestSignals } from './load-test/signals.js';
 import { loadTestSummary } from './load-test/summary.js';
 import { logSignals } from './logs/signals.js';
@@ -66,6 +67,8 @@ export function computeSignals(
   if (logs.length > 0) family('logs', () => logSignals(logs));
   const traces = loaded(bundle, 'traces');
   if (traces.length > 0) family('traces', () => traceSignals(traces));
+  const kubernetes = loaded(bundle, 'kubernetes');
+  if (kubernetes.length > 0) family('kubernetes', () => kubernetesSignals(kubernetes.map((k) => k.data)));
   const toolOutput = loaded(bundle, 'tool-output');
   if (toolOutput.length > 0)
     family('tool-output', () => toolOutputSignals(toolOutput, options.textSignatures ?? []));

@@ -1,4 +1,5 @@
 import { type EvidenceKind, FAILURE_KIND_NAMES } from '../core/vocabulary.js';
+import { KUBERNETES_SIGNALS } from './kubernetes/definitions.js';
 import { LOGS_SIGNALS } from './logs/definitions.js';
 import { METRICS_SIGNALS } from './metrics/definitions.js';
 import { TOOL_OUTPUT_SIGNALS } from './tool-output/definitions.js';
@@ -114,6 +115,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   ...METRICS_SIGNALS,
   ...LOGS_SIGNALS,
   ...TRACES_SIGNALS,
+  ...KUBERNETES_SIGNALS,
   ...TOOL_OUTPUT_SIGNALS,
 ];
 

@@ -73,6 +73,7 @@ describe('the run configuration file', () => {
     const path = configFile(
       [
         'logs: [app.log]',
+        'kubernetes: [dumps/shop.k8s.json]',
         'prometheus:',
         '  url: https://prom.example:9090',
         '  bearerToken: ${PROM_TOKEN}',
@@ -88,6 +89,7 @@ describe('the run configuration file', () => {
     const config = readRunConfig(path, { PROM_TOKEN: 'tok-123', LOKI_PASSWORD: 'pw' });
     expect(config.window).toEqual({ since: '45m' });
     expect(config.inputs.logs?.[0]).toBe(join(path, '..', 'app.log'));
+    expect(config.inputs.kubernetes).toEqual([join(path, '..', 'dumps', 'shop.k8s.json')]);
     expect(config.inputs.metrics?.[0]).toMatchObject({
       prometheus: {
         url: 'https://prom.example:9090',
@@ -136,6 +138,8 @@ describe('evidence kinds of fixture and folder files', () => {
         'traces.otlp.json',
         'run.jtl',
         'k6.json',
+        'prod.k8s.json.gz',
+        'events.kubernetes.json',
         'positive-lock.output.txt',
         'negative-x.tool.log',
       ].map(evidenceKindOfName),
@@ -148,6 +152,8 @@ describe('evidence kinds of fixture and folder files', () => {
       'traces',
       'load-test',
       'load-test',
+      'kubernetes',
+      'kubernetes',
       'tool-output',
       'tool-output',
     ]);
@@ -155,13 +161,22 @@ describe('evidence kinds of fixture and folder files', () => {
 
   it('sorts the files of a folder into their kinds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-evidence-'));
-    for (const name of ['metrics.prom', 'app.log', 'traces.json', 'run.jtl', 'job.output.txt', 'README.md'])
+    for (const name of [
+      'metrics.prom',
+      'app.log',
+      'traces.json',
+      'run.jtl',
+      'shop.k8s.json',
+      'job.output.txt',
+      'README.md',
+    ])
       writeFileSync(join(dir, name), '');
     expect(inputsOfPath(dir)).toEqual({
       loadTests: [join(dir, 'run.jtl')],
       metrics: [join(dir, 'metrics.prom')],
       logs: [join(dir, 'app.log')],
       traces: [join(dir, 'traces.json')],
+      kubernetes: [join(dir, 'shop.k8s.json')],
       toolOutput: [join(dir, 'job.output.txt')],
     });
   });

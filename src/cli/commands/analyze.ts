@@ -37,7 +37,7 @@ import { addGateOptions, type GateOptions, gate, readPolicy, readSide } from './
 export const REPORT_FORMATS = ['terminal', 'markdown', 'json', 'junit', 'html'] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-interface ReportOptions extends GateOptions {
+export interface ReportOptions extends GateOptions {
   format: ReportFormat;
   output?: string;
   apdex: number;
@@ -45,26 +45,28 @@ interface ReportOptions extends GateOptions {
   baseline: string[];
 }
 
-export function registerAnalyze(program: Command, io: Io, globals: () => GlobalOptions): void {
-  const withReportOptions = (command: Command): Command =>
-    addGateOptions(command)
-      .option(
-        '--baseline <file>',
-        'a baseline run (result file or saved bundle) for regression limits (repeatable)',
-        collect,
-        [] as string[],
-      )
-      .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('terminal'))
-      .option('-o, --output <file>', 'write the report to a file instead of stdout')
-      .option(
-        '--apdex <ms>',
-        'Apdex threshold T in ms (satisfied ≤ T, tolerating ≤ 4T)',
-        positiveNumber,
-        DEFAULT_APDEX_THRESHOLD_MS,
-      )
-      .option('-q, --quiet', 'no progress on stderr');
+/** The options of every command that writes a diagnosis report: format, output, policy, baseline. */
+export function addReportOptions(command: Command): Command {
+  return addGateOptions(command)
+    .option(
+      '--baseline <file>',
+      'a baseline run (result file or saved bundle) for regression limits (repeatable)',
+      collect,
+      [] as string[],
+    )
+    .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).default('terminal'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option(
+      '--apdex <ms>',
+      'Apdex threshold T in ms (satisfied ≤ T, tolerating ≤ 4T)',
+      positiveNumber,
+      DEFAULT_APDEX_THRESHOLD_MS,
+    )
+    .option('-q, --quiet', 'no progress on stderr');
+}
 
-  withReportOptions(
+export function registerAnalyze(program: Command, io: Io, globals: () => GlobalOptions): void {
+  addReportOptions(
     addEvidenceOptions(
       program
         .command('analyze')
@@ -73,7 +75,7 @@ export function registerAnalyze(program: Command, io: Io, globals: () => GlobalO
         )
         .argument(
           '[files...]',
-          'load-test results (JMeter JTL CSV/XML, k6, Gatling, Locust, HAR, Artillery, autocannon; .gz is fine), or folders of evidence',
+          'load-test results (JMeter JTL CSV/XML, k6, Gatling, Locust, HAR, Artillery, autocannon; .gz is fine), kubectl get -o json dumps named *.k8s.json, or folders of evidence',
         )
         .option('--strict', 'fail a file that has unreadable lines instead of counting and skipping them')
         .option(
@@ -108,18 +110,18 @@ export function registerAnalyze(program: Command, io: Io, globals: () => GlobalO
         });
         clearProgress(io, options);
         if (options.saveBundle) emit(io, serializeBundle(bundle), options.saveBundle);
-        await report(io, globals, bundle, options, policy);
+        await reportBundle(io, globals, bundle, options, policy);
       },
     );
 
-  withReportOptions(
+  addReportOptions(
     program
       .command('diagnose')
       .description('diagnose a saved evidence bundle again, offline (see analyze --save-bundle)')
       .argument('<bundle>', 'a bundle file written by --save-bundle'),
   ).action(async (path: string, options: ReportOptions) => {
     const policy = await readPolicy(options);
-    await report(io, globals, await readBundle(path), options, policy);
+    await reportBundle(io, globals, await readBundle(path), options, policy);
   });
 
   program
@@ -143,7 +145,8 @@ export function registerAnalyze(program: Command, io: Io, globals: () => GlobalO
     });
 }
 
-async function report(
+/** Prints source errors, renders the diagnosis of a bundle, and applies the policy (exit codes 1 and 2). */
+export async function reportBundle(
   io: Io,
   globals: () => GlobalOptions,
   bundle: EvidenceBundle,

@@ -79,6 +79,81 @@ export const METRIC_ROLES = {
   'scrape.up': { unit: 'ratio', description: 'Scrape success (the up metric), 0 or 1 per target' },
   'scrape.duration': { unit: 's', description: 'Duration of the scrape' },
   'scrape.samples': { unit: 'samples', description: 'Samples scraped per target' },
+  'cache.keys': { unit: 'keys', description: 'Keys stored in the cache server (all databases)' },
+  'db.connections.active': {
+    unit: 'connections',
+    description: 'Database sessions running a statement (PostgreSQL state active, MySQL threads running)',
+  },
+  'db.transactions': { unit: 'per-second', description: 'Database transactions committed per second' },
+  'net.receive-bytes': { unit: 'per-second', description: 'Bytes received per second on network interfaces' },
+  'net.receive-packets': {
+    unit: 'per-second',
+    description: 'Packets received per second on network interfaces',
+  },
+  'http.response-size': {
+    unit: 'bytes/response',
+    description: 'Mean body size of the HTTP responses served in the interval',
+  },
+  'lb.requests': { unit: 'requests', description: 'Requests a load balancer handled per CloudWatch period' },
+  'lb.own-5xx': {
+    unit: 'requests',
+    description: '5xx responses the load balancer generated itself per CloudWatch period (not its targets)',
+  },
+  'lb.target-5xx': {
+    unit: 'requests',
+    description: "5xx responses of the load balancer's targets per CloudWatch period",
+  },
+  // Kubernetes nodes and pods (kube-state-metrics, node exporter on the node)
+  'node.memory-pressure': {
+    unit: 'flag',
+    description: 'Node condition MemoryPressure is True (1) or not (0)',
+  },
+  'node.disk-pressure': { unit: 'flag', description: 'Node condition DiskPressure is True (1) or not (0)' },
+  'node.pid-pressure': { unit: 'flag', description: 'Node condition PIDPressure is True (1) or not (0)' },
+  'node.memory-available': {
+    unit: 'ratio',
+    description: 'Memory available to new work over total memory of a node (MemAvailable / MemTotal)',
+  },
+  'pod.evicted': { unit: 'flag', description: 'The pod status reason is Evicted (1) or not (0)' },
+  'node.shim-processes': {
+    unit: 'processes',
+    description: 'containerd shim processes running on a node (one per pod sandbox when healthy)',
+  },
+  'node.running-pods': { unit: 'pods', description: 'Pods the kubelet runs on a node' },
+  'bpf.map-memory': {
+    unit: 'bytes',
+    description: 'Kernel memory held by the eBPF maps of an agent (Cilium), at most',
+  },
+  'bpf.endpoints': { unit: 'endpoints', description: 'Endpoints (pods) an eBPF networking agent manages' },
+  'hpa.current-replicas': { unit: 'replicas', description: 'Replicas a HorizontalPodAutoscaler runs now' },
+  'hpa.max-replicas': { unit: 'replicas', description: 'Most replicas a HorizontalPodAutoscaler may run' },
+  'hpa.scaling-inactive': {
+    unit: 'flag',
+    description: 'HorizontalPodAutoscaler condition ScalingActive is False (1): it cannot compute a scale',
+  },
+  // GPUs (NVIDIA DCGM exporter)
+  'gpu.memory-used': { unit: 'bytes', description: 'GPU framebuffer memory in use' },
+  'gpu.memory-free': { unit: 'bytes', description: 'GPU framebuffer memory free' },
+  'gpu.utilization': { unit: 'ratio', description: 'Share of time a GPU kernel was running, 0–1' },
+  'gpu.temperature': { unit: 'celsius', description: 'GPU die temperature' },
+  'gpu.sm-clock': { unit: 'MHz', description: 'GPU streaming multiprocessor clock' },
+  'gpu.sm-active': {
+    unit: 'ratio',
+    description: 'Share of cycles a GPU streaming multiprocessor had work assigned (DCGM profiling), 0–1',
+  },
+  'gpu.pcie-rx': { unit: 'bytes/s', description: 'Bytes per second the GPU received over PCIe' },
+  'gpu.pcie-tx': { unit: 'bytes/s', description: 'Bytes per second the GPU sent over PCIe' },
+  'gpu.pcie-link-gen': { unit: 'generation', description: 'PCIe generation the GPU link trained at' },
+  'gpu.pcie-link-width': { unit: 'lanes', description: 'PCIe lanes the GPU link trained at' },
+  'llm.inter-token-latency': {
+    unit: 's',
+    description: 'Mean time between output tokens of an LLM server (decode step)',
+  },
+  'llm.ttft': { unit: 's', description: 'Mean time to the first token of an LLM server (queue and prefill)' },
+  'gpu.clock-events': {
+    unit: 'bitmask',
+    description: 'NVML clocks event (throttle) reasons of a GPU, as the bit mask NVML reports',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

@@ -474,7 +474,213 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   gauge('targets.samples', 'scrape.samples', 'prometheus', 'scrape_samples_scraped', INSTANCE, {
     aggregate: 'max',
   }),
+  // Cache keys, database work and host traffic
+  gauge('redis.keys', 'cache.keys', 'redis', 'redis_db_keys', HOST),
+  gauge('postgres.active', 'db.connections.active', 'postgres', 'pg_stat_activity_count', HOST, {
+    selector: 'state="active"',
+  }),
+  gauge(
+    'mysql.threads-running',
+    'db.connections.active',
+    'mysql',
+    'mysql_global_status_threads_running',
+    HOST,
+  ),
+  rate('postgres.commits', 'db.transactions', 'postgres', 'pg_stat_database_xact_commit', HOST),
+  rate('mysql.commits', 'db.transactions', 'mysql', 'mysql_global_status_commands_total', HOST, {
+    selector: 'command="commit"',
+  }),
+  rate('node.receive-bytes', 'net.receive-bytes', 'node', 'node_network_receive_bytes_total', HOST, {
+    selector: 'device!="lo"',
+  }),
+  rate('node.receive-packets', 'net.receive-packets', 'node', 'node_network_receive_packets_total', HOST, {
+    selector: 'device!="lo"',
+  }),
+  ...['http_server_response_body_size_bytes', 'nginx_ingress_controller_response_size'].map((base, i) =>
+    q(
+      i === 0 ? 'http.otel-response-size' : 'nginx-ingress.response-size',
+      'http.response-size',
+      i === 0 ? 'otel-http' : 'http',
+      `sum ${by(INSTANCE)} (rate(${base}_sum[$rate])) / sum ${by(INSTANCE)} (rate(${base}_count[$rate]))`,
+      [`${base}_sum`, `${base}_count`],
+      INSTANCE,
+      i === 0 ? {} : { fallbackOf: ['http.otel-response-size'] },
+    ),
+  ),
+  // Application Load Balancers through the CloudWatch exporter (YACE): per-period Sums, as gauges.
+  ...(
+    [
+      ['alb.requests', 'lb.requests', 'aws_applicationelb_request_count_sum'],
+      ['alb.elb-5xx', 'lb.own-5xx', 'aws_applicationelb_httpcode_elb_5_xx_count_sum'],
+      ['alb.target-5xx', 'lb.target-5xx', 'aws_applicationelb_httpcode_target_5_xx_count_sum'],
+    ] as const
+  ).map(([id, role, metric]) =>
+    gauge(id, role, 'cloudwatch', metric, ['instance', 'dimension_LoadBalancer'], {
+      selector: 'dimension_TargetGroup=""',
+    }),
+  ),
+  // Kubernetes node conditions and evictions (kube-state-metrics), node memory (node exporter)
+  ...(['MemoryPressure', 'DiskPressure', 'PIDPressure'] as const).map((condition) =>
+    gauge(
+      `kube.node-${condition.replace('Pressure', '').toLowerCase()}-pressure`,
+      `node.${condition.replace('Pressure', '').toLowerCase()}-pressure` as MetricRole,
+      'kube-state-metrics',
+      'kube_node_status_condition',
+      ['node'],
+      { aggregate: 'max', selector: `condition="${condition}",status="true"` },
+    ),
+  ),
+  gauge('kube.pod-evicted', 'pod.evicted', 'kube-state-metrics', 'kube_pod_status_reason', POD, {
+    aggregate: 'max',
+    selector: 'reason="Evicted"',
+  }),
+  ...hpa(),
+  q(
+    'node.memory-available',
+    'node.memory-available',
+    'node',
+    `min ${by(HOST)} (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)`,
+    ['node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes'],
+    HOST,
+    { worst: 'low' },
+  ),
+  // Container runtime shims and running pods per node
+  gauge(
+    'process-exporter.shims',
+    'node.shim-processes',
+    'process-exporter',
+    'namedprocess_namegroup_num_procs',
+    ['node'],
+    { selector: 'groupname=~"containerd-shim.*"' },
+  ),
+  gauge('kubelet.running-pods', 'node.running-pods', 'kubelet', 'kubelet_running_pods', ['node'], {
+    aggregate: 'max',
+  }),
+  gauge('kubelet.running-pod-count', 'node.running-pods', 'kubelet', 'kubelet_running_pod_count', ['node'], {
+    aggregate: 'max',
+    fallbackOf: ['kubelet.running-pods'],
+  }),
+  // eBPF networking agents (Cilium)
+  gauge(
+    'cilium.bpf-map-memory',
+    'bpf.map-memory',
+    'cilium',
+    'cilium_bpf_maps_virtual_memory_max_bytes',
+    INSTANCE,
+    {
+      aggregate: 'max',
+    },
+  ),
+  gauge('cilium.endpoints', 'bpf.endpoints', 'cilium', 'cilium_endpoint_state', INSTANCE),
+  // LLM servers: mean decode step and time to first token per server
+  ...llmMean(
+    'vllm.inter-token-latency',
+    'llm.inter-token-latency',
+    'vllm',
+    'vllm:inter_token_latency_seconds',
+  ),
+  ...llmMean(
+    'vllm.time-per-output-token',
+    'llm.inter-token-latency',
+    'vllm',
+    'vllm:time_per_output_token_seconds',
+    ['vllm.inter-token-latency'],
+  ),
+  ...llmMean(
+    'tgi.time-per-token',
+    'llm.inter-token-latency',
+    'tgi',
+    'tgi_request_mean_time_per_token_duration',
+    ['vllm.inter-token-latency', 'vllm.time-per-output-token'],
+  ),
+  ...llmMean('vllm.time-to-first-token', 'llm.ttft', 'vllm', 'vllm:time_to_first_token_seconds'),
+  // NVIDIA DCGM exporter: MiB and percent brought to bytes and ratios, one series per GPU (and
+  // the pod using it, when the exporter maps GPUs to pods).
+  ...dcgm(),
 ];
+
+/** HorizontalPodAutoscaler replicas, limit and ScalingActive=False from kube-state-metrics, per HPA. */
+function hpa(): QuerySetEntry[] {
+  const HPA = ['namespace', 'horizontalpodautoscaler'];
+  const prefix = 'kube_horizontalpodautoscaler';
+  return [
+    gauge(
+      'kube.hpa-replicas',
+      'hpa.current-replicas',
+      'kube-state-metrics',
+      `${prefix}_status_current_replicas`,
+      HPA,
+      {
+        aggregate: 'max',
+      },
+    ),
+    gauge(
+      'kube.hpa-max-replicas',
+      'hpa.max-replicas',
+      'kube-state-metrics',
+      `${prefix}_spec_max_replicas`,
+      HPA,
+      {
+        aggregate: 'max',
+      },
+    ),
+    gauge(
+      'kube.hpa-scaling-inactive',
+      'hpa.scaling-inactive',
+      'kube-state-metrics',
+      `${prefix}_status_condition`,
+      HPA,
+      {
+        aggregate: 'max',
+        selector: 'condition="ScalingActive",status="false"',
+      },
+    ),
+  ];
+}
+
+/** A histogram's mean per server: the rate of its sum over the rate of its count. */
+function llmMean(
+  id: string,
+  role: MetricRole,
+  exporter: Exporter,
+  base: string,
+  fallbackOf: string[] = [],
+): QuerySetEntry[] {
+  return [
+    q(
+      id,
+      role,
+      exporter,
+      `sum ${by(INSTANCE)} (rate(${base}_sum[$rate])) / sum ${by(INSTANCE)} (rate(${base}_count[$rate]))`,
+      [`${base}_sum`, `${base}_count`],
+      INSTANCE,
+      fallbackOf.length ? { fallbackOf } : {},
+    ),
+  ];
+}
+
+/** The DCGM exporter's GPU fields, each the worst reading per GPU. */
+function dcgm(): QuerySetEntry[] {
+  const GPU = ['namespace', 'pod', 'instance', 'gpu'];
+  const field = (id: string, role: MetricRole, metric: string, scale = '', options: Options = {}) =>
+    q(id, role, 'dcgm', `max ${by(GPU)} (${metric})${scale}`, [metric], GPU, options);
+  return [
+    field('dcgm.fb-used', 'gpu.memory-used', 'DCGM_FI_DEV_FB_USED', ' * 1048576'),
+    field('dcgm.fb-free', 'gpu.memory-free', 'DCGM_FI_DEV_FB_FREE', ' * 1048576', { worst: 'low' }),
+    field('dcgm.utilization', 'gpu.utilization', 'DCGM_FI_DEV_GPU_UTIL', ' / 100'),
+    field('dcgm.temperature', 'gpu.temperature', 'DCGM_FI_DEV_GPU_TEMP'),
+    field('dcgm.sm-clock', 'gpu.sm-clock', 'DCGM_FI_DEV_SM_CLOCK', '', { worst: 'low' }),
+    field('dcgm.clock-events', 'gpu.clock-events', 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS'),
+    field('dcgm.clock-throttle', 'gpu.clock-events', 'DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', '', {
+      fallbackOf: ['dcgm.clock-events'],
+    }),
+    field('dcgm.sm-active', 'gpu.sm-active', 'DCGM_FI_PROF_SM_ACTIVE', '', { worst: 'low' }),
+    field('dcgm.pcie-rx', 'gpu.pcie-rx', 'DCGM_FI_PROF_PCIE_RX_BYTES'),
+    field('dcgm.pcie-tx', 'gpu.pcie-tx', 'DCGM_FI_PROF_PCIE_TX_BYTES'),
+    field('dcgm.pcie-link-gen', 'gpu.pcie-link-gen', 'DCGM_FI_DEV_PCIE_LINK_GEN', '', { worst: 'low' }),
+    field('dcgm.pcie-link-width', 'gpu.pcie-link-width', 'DCGM_FI_DEV_PCIE_LINK_WIDTH', '', { worst: 'low' }),
+  ];
+}
 
 /** Pending messages, acknowledged and published per second of JetStream, under a metric prefix. */
 function jetstream(id: string, prefix: string): QuerySetEntry[] {

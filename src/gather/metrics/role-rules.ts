@@ -26,7 +26,14 @@ export type Exporter =
   | 'redis'
   | 'kafka'
   | 'nats'
-  | 'prometheus';
+  | 'prometheus'
+  | 'cloudwatch'
+  | 'dcgm'
+  | 'vllm'
+  | 'tgi'
+  | 'kubelet'
+  | 'process-exporter'
+  | 'cilium';
 
 /** How a raw series becomes a role series. */
 export type RuleKind =
@@ -72,7 +79,53 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'queue.consumed': ['consumergroup', 'topic', 'stream', 'stream_name', 'consumer_name'],
   'queue.published': ['topic', 'stream', 'stream_name'],
   'db.replication-lag': ['application_name'],
+  'lb.requests': ['dimension_LoadBalancer'],
+  'lb.own-5xx': ['dimension_LoadBalancer'],
+  'lb.target-5xx': ['dimension_LoadBalancer'],
+  'node.memory-pressure': ['node'],
+  'node.disk-pressure': ['node'],
+  'node.pid-pressure': ['node'],
+  'node.shim-processes': ['node'],
+  'node.running-pods': ['node'],
+  'hpa.current-replicas': ['namespace', 'horizontalpodautoscaler'],
+  'hpa.max-replicas': ['namespace', 'horizontalpodautoscaler'],
+  'hpa.scaling-inactive': ['namespace', 'horizontalpodautoscaler'],
+  // One exporter per node reports every GPU of it: the GPU index tells them apart.
+  'gpu.memory-used': ['gpu'],
+  'gpu.memory-free': ['gpu'],
+  'gpu.utilization': ['gpu'],
+  'gpu.temperature': ['gpu'],
+  'gpu.sm-clock': ['gpu'],
+  'gpu.clock-events': ['gpu'],
+  'gpu.sm-active': ['gpu'],
+  'gpu.pcie-rx': ['gpu'],
+  'gpu.pcie-tx': ['gpu'],
+  'gpu.pcie-link-gen': ['gpu'],
+  'gpu.pcie-link-width': ['gpu'],
 };
+
+/**
+ * Conditions, flags and per-device readings: two series of one subject (two kube-state-metrics
+ * replicas, a GPU seen by two scrape jobs) say the same thing, so the worst one stands, never a sum.
+ */
+const CONDITION_ROLES: readonly MetricRole[] = [
+  'node.memory-pressure',
+  'node.disk-pressure',
+  'node.pid-pressure',
+  'pod.evicted',
+  'hpa.current-replicas',
+  'hpa.max-replicas',
+  'hpa.scaling-inactive',
+  'gpu.utilization',
+  'gpu.temperature',
+  'gpu.sm-clock',
+  'gpu.clock-events',
+  'gpu.sm-active',
+  'gpu.pcie-rx',
+  'gpu.pcie-tx',
+  'gpu.pcie-link-gen',
+  'gpu.pcie-link-width',
+];
 
 /** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
 export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
@@ -82,6 +135,7 @@ export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
   'db.replication-lag',
   'db.xid-age',
   'disk.io-utilization',
+  ...CONDITION_ROLES,
 ]);
 
 /** Roles where the worst member is the subject's value: the busiest device, the oldest database. */
@@ -89,6 +143,7 @@ export const MAX_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
   'disk.io-utilization',
   'db.xid-age',
   'db.replication-lag',
+  ...CONDITION_ROLES,
 ]);
 
 const rule =
@@ -125,6 +180,8 @@ const httpCounts = (metric: string, status: string, exporter: Exporter): RoleRul
   c(metric, 'http.errors', exporter, { [status]: '5..' }),
   c(metric, 'http.throttled', exporter, { [status]: '429' }),
 ];
+/** DCGM reports framebuffer memory in MiB. */
+const MIB = 1024 * 1024;
 const NOT_LOOPBACK = { device: '(?!lo$).*' };
 const REAL_FILESYSTEMS = { fstype: '(?!tmpfs|overlay|squashfs).*' };
 
@@ -269,4 +326,86 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('up', 'scrape.up', 'prometheus'),
   g('scrape_duration_seconds', 'scrape.duration', 'prometheus'),
   g('scrape_samples_scraped', 'scrape.samples', 'prometheus'),
+  // Cache keys, database work and host traffic: what a miss pattern does to the backend (a herd of
+  // identical queries, lookups that return nothing) and how much traffic reaches a host.
+  g('redis_db_keys', 'cache.keys', 'redis'),
+  g('pg_stat_activity_count', 'db.connections.active', 'postgres', { state: 'active' }),
+  g('mysql_global_status_threads_running', 'db.connections.active', 'mysql'),
+  c('pg_stat_database_xact_commit', 'db.transactions', 'postgres'),
+  c('mysql_global_status_commands_total', 'db.transactions', 'mysql', { command: 'commit' }),
+  c('node_network_receive_bytes_total', 'net.receive-bytes', 'node', NOT_LOOPBACK),
+  c('node_network_receive_packets_total', 'net.receive-packets', 'node', NOT_LOOPBACK),
+  // Response body sizes: the OpenTelemetry http.server.response.body.size histogram, then the
+  // ingress-nginx controller's response size histogram.
+  mean('http_server_response_body_size_bytes', 'http.response-size', 'otel-http'),
+  mean('nginx_ingress_controller_response_size', 'http.response-size', 'http'),
+  // Application Load Balancers through the CloudWatch exporter (YACE): each value is the Sum of one
+  // CloudWatch period, so they are read as gauges; load-balancer-level series only (no target group).
+  g('aws_applicationelb_request_count_sum', 'lb.requests', 'cloudwatch', { dimension_TargetGroup: '' }),
+  g('aws_applicationelb_httpcode_elb_5_xx_count_sum', 'lb.own-5xx', 'cloudwatch', {
+    dimension_TargetGroup: '',
+  }),
+  g('aws_applicationelb_httpcode_target_5_xx_count_sum', 'lb.target-5xx', 'cloudwatch', {
+    dimension_TargetGroup: '',
+  }),
+  // Kubernetes node conditions and evictions (kube-state-metrics), node memory (node exporter)
+  g('kube_node_status_condition', 'node.memory-pressure', 'kube-state-metrics', {
+    condition: 'MemoryPressure',
+    status: 'true',
+  }),
+  g('kube_node_status_condition', 'node.disk-pressure', 'kube-state-metrics', {
+    condition: 'DiskPressure',
+    status: 'true',
+  }),
+  g('kube_node_status_condition', 'node.pid-pressure', 'kube-state-metrics', {
+    condition: 'PIDPressure',
+    status: 'true',
+  }),
+  g('kube_pod_status_reason', 'pod.evicted', 'kube-state-metrics', { reason: 'Evicted' }),
+  g('kube_horizontalpodautoscaler_status_current_replicas', 'hpa.current-replicas', 'kube-state-metrics'),
+  g('kube_horizontalpodautoscaler_spec_max_replicas', 'hpa.max-replicas', 'kube-state-metrics'),
+  g('kube_horizontalpodautoscaler_status_condition', 'hpa.scaling-inactive', 'kube-state-metrics', {
+    condition: 'ScalingActive',
+    status: 'false',
+  }),
+  {
+    metric: 'node_memory_MemAvailable_bytes',
+    role: 'node.memory-available',
+    kind: 'gauge',
+    exporter: 'node',
+    over: { metric: 'node_memory_MemTotal_bytes', kind: 'gauge' },
+  },
+  // NVIDIA DCGM exporter: framebuffer in MiB, utilization in percent, temperature in °C, clocks
+  // in MHz; the clocks event reasons field under its current and its older (throttle) name.
+  { metric: 'DCGM_FI_DEV_FB_USED', role: 'gpu.memory-used', kind: 'gauge', exporter: 'dcgm', scale: MIB },
+  { metric: 'DCGM_FI_DEV_FB_FREE', role: 'gpu.memory-free', kind: 'gauge', exporter: 'dcgm', scale: MIB },
+  { metric: 'DCGM_FI_DEV_GPU_UTIL', role: 'gpu.utilization', kind: 'gauge', exporter: 'dcgm', scale: 0.01 },
+  g('DCGM_FI_DEV_GPU_TEMP', 'gpu.temperature', 'dcgm'),
+  g('DCGM_FI_DEV_SM_CLOCK', 'gpu.sm-clock', 'dcgm'),
+  g('DCGM_FI_DEV_CLOCKS_EVENT_REASONS', 'gpu.clock-events', 'dcgm'),
+  g('DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'gpu.clock-events', 'dcgm'),
+  // DCGM profiling fields: SM activity as a ratio, PCIe traffic in bytes per second; the link's
+  // trained generation and width.
+  g('DCGM_FI_PROF_SM_ACTIVE', 'gpu.sm-active', 'dcgm'),
+  g('DCGM_FI_PROF_PCIE_RX_BYTES', 'gpu.pcie-rx', 'dcgm'),
+  g('DCGM_FI_PROF_PCIE_TX_BYTES', 'gpu.pcie-tx', 'dcgm'),
+  g('DCGM_FI_DEV_PCIE_LINK_GEN', 'gpu.pcie-link-gen', 'dcgm'),
+  g('DCGM_FI_DEV_PCIE_LINK_WIDTH', 'gpu.pcie-link-width', 'dcgm'),
+  // Container runtime shims (process-exporter, grouping processes by name: the kernel truncates
+  // containerd-shim-runc-v2 to 'containerd-shim') and pods the kubelet runs (its older name after).
+  g('namedprocess_namegroup_num_procs', 'node.shim-processes', 'process-exporter', {
+    groupname: 'containerd-shim.*',
+  }),
+  g('kubelet_running_pods', 'node.running-pods', 'kubelet'),
+  g('kubelet_running_pod_count', 'node.running-pods', 'kubelet'),
+  // eBPF networking agents (Cilium): kernel memory of its maps, and the endpoints it manages
+  // (every state counted).
+  g('cilium_bpf_maps_virtual_memory_max_bytes', 'bpf.map-memory', 'cilium'),
+  g('cilium_endpoint_state', 'bpf.endpoints', 'cilium'),
+  // LLM servers: vLLM's histograms (inter-token latency under its current and its older name) and
+  // Text Generation Inference's time per token.
+  mean('vllm:inter_token_latency_seconds', 'llm.inter-token-latency', 'vllm'),
+  mean('vllm:time_per_output_token_seconds', 'llm.inter-token-latency', 'vllm'),
+  mean('tgi_request_mean_time_per_token_duration', 'llm.inter-token-latency', 'tgi'),
+  mean('vllm:time_to_first_token_seconds', 'llm.ttft', 'vllm'),
 ];

@@ -30,7 +30,7 @@ export const SpanSchema = z.strictObject({
   attributes: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .describe(
-      'Selected attributes: http.*, url.*, db.*, rpc.*, messaging.*, peer/server address, retry count',
+      'Selected attributes: http.*, url.*, db.*, rpc.*, messaging.* (with message ids and Kafka offsets), peer/server address, retry count, faas.coldstart and faas.trigger, aws.s3.bucket and aws.s3.key',
     ),
   /** Exception events (type and message), masked. */
   exceptions: z.array(z.string()).optional(),

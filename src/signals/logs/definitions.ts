@@ -47,4 +47,18 @@ export const LOGS_SIGNALS: readonly SignalDefinition[] = [
       `Records whose message or stack-trace cause says ${family.title}; 0 when none`,
     ),
   ),
+  ...KNOWN_FAILURES.map((family) =>
+    logs(
+      `logs.known.${family.id}.episodes`,
+      'episodes',
+      `Separate bursts of records that say ${family.title}, split where none came for 30 s; 0 when none`,
+    ),
+  ),
+  ...KNOWN_FAILURES.map((family) =>
+    logs(
+      `logs.known.${family.id}.startup-share`,
+      'ratio',
+      `Share of the records that say ${family.title} falling in the first minute of their log (logs of 5 min or more); 0 when none`,
+    ),
+  ),
 ];

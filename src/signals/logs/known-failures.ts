@@ -350,6 +350,484 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bhas been blocked for \d+ ms, time limit is \d+ ms\b/,
     ],
   },
+  {
+    id: 'cuda-out-of-memory',
+    title: 'a GPU ran out of framebuffer memory',
+    scenarios: ['gpu-memory-saturation'],
+    patterns: [
+      // PyTorch's caching allocator: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has ...
+      /\bCUDA out of memory\. Tried to allocate\b/,
+      // The CUDA runtime through any framework: RuntimeError: CUDA error: out of memory
+      /\bCUDA error: out of memory\b/,
+      // TensorFlow: ResourceExhaustedError: OOM when allocating tensor with shape[64,4096,4096] ... on /job:localhost/.../device:GPU:0
+      /\bOOM when allocating tensor with shape\b/,
+      // vLLM at start-up: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` ...
+      /\bNo available memory for the cache blocks\b/,
+    ],
+  },
+  {
+    id: 'kubelet-eviction-memory',
+    title: 'the kubelet evicted pods to reclaim node memory or process IDs',
+    scenarios: ['node-pressure-eviction'],
+    patterns: [
+      // Structured kubelet logs: "Eviction manager: attempting to reclaim" resourceName="memory"
+      /\bEviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim)"? resourceName="(?:memory|pids)"/i,
+      // Older kubelets: eviction manager: must evict pod(s) to reclaim memory
+      /\beviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim) (?:memory|pids|allocatableMemory)\b/i,
+      // The eviction message on the pod and its event
+      /\bThe node was low on resource: (?:memory|pids)\b/,
+    ],
+  },
+  {
+    id: 'kubelet-eviction-storage',
+    title: "the kubelet evicted pods to reclaim the node's ephemeral storage",
+    scenarios: ['ephemeral-storage-exhaustion'],
+    patterns: [
+      /\bEviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim)"? resourceName="ephemeral-storage"/i,
+      /\beviction manager: (?:attempting to reclaim|must evict pod\(s\) to reclaim) (?:ephemeral-storage|nodefs|imagefs)\b/i,
+      /\bThe node was low on resource: ephemeral-storage\b/,
+      // Per-pod limits: Container app exceeded its local ephemeral storage limit "1Gi".
+      /\bexceeded its local ephemeral storage limit\b/,
+      /\bPod ephemeral local storage usage exceeds the total limit of containers\b/,
+    ],
+  },
+  {
+    id: 'credential-expired',
+    title: 'a credential or token had expired or was no longer accepted',
+    scenarios: ['credential-expiry'],
+    patterns: [
+      // AWS: ExpiredToken / ExpiredTokenException: The security token included in the request is
+      // expired; S3: ExpiredToken: The provided token has expired.
+      /\bThe security token included in the request is expired\b/,
+      /\bExpiredToken(?:Exception)?\b/,
+      /\bThe provided token has expired\b/,
+      // jsonwebtoken (Node.js): TokenExpiredError: jwt expired
+      /\bTokenExpiredError\b/,
+      /\bjwt expired\b/,
+      // PyJWT: jwt.exceptions.ExpiredSignatureError: Signature has expired
+      /\bExpiredSignatureError\b/,
+      // Spring Security resource server: An error occurred while attempting to decode the Jwt: Jwt expired at 2024-03-12T14:11:00Z
+      /\bJwt expired at\b/,
+      // Microsoft.IdentityModel: IDX10223: Lifetime validation failed. The token is expired.
+      /\bIDX10223\b/,
+      /\bSecurityTokenExpiredException\b/,
+      // RFC 6750: WWW-Authenticate: Bearer error="invalid_token", error_description="The access token expired"
+      /\bThe access token expired\b/,
+      // OAuth token endpoints: {"error":"invalid_grant","error_description":"Token has been expired or revoked."}
+      // (Keycloak: "Token is not active"); invalid_grant alone also means a bad authorization code
+      /\binvalid_grant\b.{0,120}\b(?:expired|revoked|not active)\b/i,
+      // PostgreSQL, when the password was rotated under a running client:
+      // FATAL:  password authentication failed for user "orders"
+      /\bpassword authentication failed for user\b/,
+    ],
+  },
+  {
+    id: 'plaintext-rejected-by-mtls',
+    title: 'plaintext connections such as health probes were reset at a port that requires mutual TLS',
+    scenarios: ['mtls-health-check-failure'],
+    patterns: [
+      // Envoy inbound access log (Istio): "- - -" 0 NR filter_chain_not_found - ... — no filter
+      // chain of the listener accepts a plaintext connection once the port is STRICT mTLS
+      /\bNR filter_chain_not_found\b/,
+      // kubelet event: Readiness probe failed: Get "http://10.1.2.3:8080/ready": read tcp
+      // 10.1.2.1:45678->10.1.2.3:8080: read: connection reset by peer — the sidecar accepted the
+      // connection and reset it; an app that is down refuses, a hung one times out
+      /\b(?:Readiness|Liveness|Startup) probe failed: Get "http:\/\/[^"]{1,200}": read tcp \S{1,100}: read: connection reset by peer\b/,
+      // kubelet prober.go: "Probe failed" probeType="Readiness" ... output="Get \"http://...\": read tcp ...: read: connection reset by peer"
+      /\bprobeType="(?:Readiness|Liveness|Startup)".{0,400}output="Get \\"http:\/\/[^"\\]{1,200}\\": read tcp \S{1,100}: read: connection reset by peer\b/,
+    ],
+  },
+  {
+    id: 'quorum-lost',
+    title: 'cluster members lost their leader or quorum and kept trying to elect one',
+    scenarios: ['network-partition'],
+    patterns: [
+      // etcd raft: raft.node: 8e9e05c52164694d lost leader 91bc3c398fb3c146 at term 5;
+      // 8e9e05c52164694d is starting a new election at term 5 (once per election round)
+      /\blost leader [0-9a-f]{1,16} at term \d+/,
+      /\bis starting a new election at term \d+/,
+      // etcd client errors: etcdserver: no leader
+      /\betcdserver: no leader\b/,
+      // Elasticsearch ClusterFormationFailureHelper on a master-eligible node without quorum, and
+      // the block clients get: blocked by: [SERVICE_UNAVAILABLE/2/no master]
+      /\bmaster not discovered or elected yet\b/,
+      /\bSERVICE_UNAVAILABLE\/2\/no master\b/,
+      // RabbitMQ: Mnesia(rabbit@b): ** ERROR ** mnesia_event got {inconsistent_database,
+      // running_partitioned_network, rabbit@a}; Partial partition detected
+      /\brunning_partitioned_network\b/,
+      /\bPartial partition detected\b/,
+      // Redis Cluster without a majority of masters: CLUSTERDOWN The cluster is down
+      /\bCLUSTERDOWN The cluster is down\b/,
+    ],
+  },
+  {
+    id: 'packet-too-big',
+    title: 'packets were larger than the path or interface could carry',
+    scenarios: ['mtu-mismatch'],
+    patterns: [
+      // EMSGSIZE on send: Go "write udp 10.1.2.37:41235->10.0.0.9:8125: write: message too long",
+      // ping "sendmsg: Message too long", Node.js "send EMSGSIZE", Python "[Errno 90] Message too long"
+      /\b(?:write|sendmsg|sendto): message too long\b/i,
+      /\bsend EMSGSIZE\b/,
+      /\[Errno 90\] Message too long\b/,
+      // ping -M do: "ping: local error: message too long, mtu=1450" and the router's answer
+      // "Frag needed and DF set (mtu = 1492)"
+      /\blocal error: message too long, mtu[=:] ?\d+/,
+      /\bFrag needed and DF set\b/i,
+      // tcpdump: ICMP host 10.0.3.1 unreachable - need to frag (mtu 1400); ICMP6, packet too big, mtu 1280
+      /\bunreachable - need to frag\b/,
+      /\bpacket too big, mtu \d+/i,
+    ],
+  },
+  {
+    id: 'tls-handshake-timeout',
+    title: 'TLS handshakes timed out after the connection was made',
+    scenarios: ['mtu-mismatch'],
+    patterns: [
+      // Go net/http: Get "https://...": net/http: TLS handshake timeout
+      /\bTLS handshake timeout\b/,
+      // Python ssl: _ssl.c:980: The handshake operation timed out
+      /\bThe handshake operation timed out\b/,
+    ],
+  },
+  {
+    id: 'bgp-session-down',
+    title: 'a BGP session went down',
+    scenarios: ['bgp-route-flap'],
+    patterns: [
+      // Cisco IOS: %BGP-5-ADJCHANGE: neighbor 192.0.2.1 Down BGP Notification sent; FRR bgpd:
+      // %ADJCHANGE: neighbor 10.0.0.1(spine-1) in vrf default Down Peer closed the session
+      /%(?:BGP-5-)?ADJCHANGE: neighbor \S{1,80}(?: in vrf \S{1,64})? Down\b/,
+      // Cisco: %BGP-3-NOTIFICATION: sent to neighbor 192.0.2.1 4/0 (hold time expired) 0 bytes;
+      // FRR (Hold Timer Expired); BIRD: Mesh_10_0_1_12: Error: Hold timer expired
+      /\b(?:hold time|hold timer) expired\b/i,
+      // BIRD (Calico's BGP daemon): a session that was up falls back to start
+      /\bbird6?: \S{1,80}: State changed to start\b/,
+    ],
+  },
+  {
+    id: 'no-service-endpoints',
+    title: 'a service name had no endpoints or instances to send calls to',
+    scenarios: ['service-discovery-failure'],
+    patterns: [
+      // ingress-nginx: Service "shop/orders" does not have any active Endpoint.
+      /\bdoes not have any active Endpoints?\b/,
+      // grpc-go: rpc error: code = Unavailable desc = name resolver error: produced zero addresses
+      /\bproduced zero addresses\b/,
+      // grpc-java: UNAVAILABLE: NameResolver returned no usable address. addrs=[]
+      /\bNameResolver returned no usable address\b/,
+      // Spring Cloud LoadBalancer: No servers available for service: orders; Ribbon: Load
+      // balancer does not have available server for client: orders
+      /\bNo servers available for service\b/,
+      /\bLoad balancer does not have available server for client\b/,
+      // Eureka client: Cannot execute request on any known server; Consul agent: No known Consul servers
+      /\bCannot execute request on any known server\b/,
+      /\bNo known Consul servers\b/,
+    ],
+  },
+  {
+    id: 'sidecar-not-ready',
+    title: 'a mesh sidecar proxy was not ready yet',
+    scenarios: ['sidecar-startup-race'],
+    patterns: [
+      // Istio pilot-agent while Envoy waits for its configuration: Envoy proxy is NOT ready:
+      // config not received from XDS server (is Istiod running?): cds updates: 0 successful, ...
+      /\bEnvoy proxy is NOT ready\b/,
+    ],
+  },
+  {
+    id: 'volume-mount-failed',
+    title: 'a volume could not be attached or mounted',
+    scenarios: ['volume-mount-failure'],
+    patterns: [
+      // kubelet: MountVolume.SetUp failed for volume "config" : configmap "app-config" not found;
+      // MountVolume.MountDevice failed for volume "pvc-..." ... — except the projected token
+      // volume (kube-api-access-*), whose "not registered" failure is a harmless start-up race
+      /\bMountVolume\.(?:SetUp|MountDevice|WaitForAttach) failed for volume "(?!kube-api-access-)/,
+      // kubelet: Unable to attach or mount volumes for pod; skipping pod ... err="unmounted
+      // volumes=[data], unattached volumes=[data kube-api-access-x7k2p]: timed out waiting for the condition"
+      /\bUnable to attach or mount volumes\b/,
+      /\bunmounted volumes=\[[^\]]{1,200}\], unattached volumes=/,
+      // attach/detach controller: Multi-Attach error for volume "pvc-..." Volume is already
+      // exclusively attached to one node and can't be attached to another
+      /\bMulti-Attach error\b/,
+      // CSI node plugin missing: driver name ebs.csi.aws.com not found in the list of registered CSI drivers
+      /\bnot found in the list of registered CSI drivers\b/,
+      // mount(8) helpers and Docker bind mounts
+      /\bmount\.nfs4?: (?:Connection timed out|access denied by server while mounting)\b/,
+      /\bwrong fs type, bad option, bad superblock on\b/,
+      /\bbind source path does not exist\b/,
+    ],
+  },
+  {
+    id: 'ipsec-tunnel-down',
+    title: 'an IPsec VPN peer stopped answering or refused the tunnel',
+    scenarios: ['vpn-tunnel-down'],
+    patterns: [
+      // strongSwan: 13[IKE] <gw-aws|3> giving up after 5 retransmits; establishing IKE_SA failed, peer not responding
+      /\bgiving up after \d+ retransmits\b/,
+      /\bestablishing (?:IKE_SA|CHILD_SA) failed, peer not responding\b/,
+      // strongSwan: received NO_PROPOSAL_CHOSEN notify error (also AUTHENTICATION_FAILED, TS_UNACCEPTABLE)
+      /\breceived (?:NO_PROPOSAL_CHOSEN|AUTHENTICATION_FAILED|TS_UNACCEPTABLE) notify error\b/,
+      // Libreswan: 60 second timeout exceeded after 7 retransmits; DPD: No response from peer - declaring peer dead
+      /\btimeout exceeded after \d+ retransmits\b/,
+      // AWS Site-to-Site VPN tunnel logs: Peer is not responsive - Declaring peer dead; AWS tunnel
+      // payload decryption was unsuccessful due to invalid Pre-shared Key; No Proposal Match Found
+      /\bdeclaring peer dead\b/i,
+      /\bpayload decryption was unsuccessful due to invalid Pre-shared Key\b/,
+      /\bNo Proposal Match Found\b/,
+      // AWS VgwTelemetry status message
+      /\bIPSEC IS DOWN\b/,
+    ],
+  },
+  {
+    id: 'transaction-log-full',
+    title: 'the database could not write its transaction log because the log space was full',
+    scenarios: ['transaction-log-full'],
+    patterns: [
+      // PostgreSQL: PANIC:  could not write to file "pg_wal/xlogtemp.4242": No space left on device
+      // (pg_xlog before version 10), and the same for creating a new segment
+      /\bcould not (?:write to|create|extend) file "pg_(?:wal|xlog)\/[^"]{1,64}": No space left on device/,
+      // PostgreSQL: PANIC:  could not write to log file 000000010000002A00000037 at offset 0, length 8192: No space left on device
+      /\bcould not write to log file [0-9A-F]{24} at offset \d+, length \d+: No space left on device/,
+      // SQL Server error 9002: The transaction log for database 'Sales' is full due to 'LOG_BACKUP'.
+      /\bThe transaction log for database ['"\u201c][^'"\u201d]{1,128}['"\u201d] is full\b/,
+      // SQL Server error 3619: Could not write a checkpoint record in database ID 7 because the log is out of space.
+      /\bbecause the log is out of space\b/,
+      // MySQL: Disk is full writing './binlog.000123' (OS errno 28 - No space left on device). Waiting for someone to free space...
+      /\bDisk is full writing '[^']{0,200}bin(?:log)?\.\d{6}'/,
+    ],
+  },
+  {
+    id: 'wal-archive-failed',
+    title: 'the database could not archive its write-ahead log',
+    scenarios: ['transaction-log-full'],
+    patterns: [
+      // PostgreSQL archiver: LOG:  archive command failed with exit code 1
+      /\barchive command failed with exit code \d+/,
+      /\barchive command was terminated by signal \d+/,
+      // WARNING:  archiving write-ahead log file "000000010000002A00000037" failed too many times, will try again later
+      // (before version 10: archiving transaction log file ...)
+      /\barchiving (?:write-ahead|transaction) log file "[^"]{1,80}" failed too many times\b/,
+    ],
+  },
+  {
+    id: 'data-file-full',
+    title: 'database data files could not grow because their disk was full',
+    scenarios: ['disk-space-exhausted'],
+    patterns: [
+      // PostgreSQL: ERROR:  could not extend file "base/16384/24576": No space left on device
+      /\bcould not extend file "(?:base|global|pg_tblspc)\/[^"]{1,120}": No space left on device/,
+      // MySQL: ERROR 1114 (HY000): The table 'orders' is full
+      /\bThe table '[^']{1,200}' is full\b/,
+    ],
+  },
+  {
+    id: 'key-space-exhausted',
+    title: 'a table ran out of primary key values',
+    scenarios: ['primary-key-overflow'],
+    patterns: [
+      // PostgreSQL: ERROR:  nextval: reached maximum value of sequence "orders_id_seq" (2147483647)
+      /\bnextval: reached maximum value of sequence "[^"]{1,128}"/,
+      // MySQL: ERROR 1467 (HY000): Failed to read auto-increment value from storage engine
+      /\bFailed to read auto-increment value from storage engine\b/,
+      /\bER_AUTOINC_READ_FAILED\b/,
+      // MySQL at the INT (or INT UNSIGNED, BIGINT) maximum: Duplicate entry '2147483647' for key 'orders.PRIMARY'
+      /\bDuplicate entry '(?:2147483647|4294967295|9223372036854775807|18446744073709551615)' for key '(?:[^']{1,64}\.)?PRIMARY'/,
+      // SQL Server error 8115: Arithmetic overflow error converting IDENTITY to data type int.
+      /\bArithmetic overflow error converting IDENTITY to data type\b/,
+    ],
+  },
+  {
+    id: 'integer-out-of-range',
+    title: 'a value overflowed a 32-bit or 16-bit integer column',
+    scenarios: ['primary-key-overflow'],
+    patterns: [
+      // PostgreSQL: ERROR:  integer out of range; smallint out of range
+      /\b(?:integer|smallint) out of range\b/,
+      // PostgreSQL: value "2147483648" is out of range for type integer
+      /\bis out of range for type (?:integer|smallint)\b/,
+    ],
+  },
+  {
+    id: 'database-throttled',
+    title: 'a managed database rejected requests over its provisioned throughput or resource limit',
+    scenarios: ['database-throttling'],
+    patterns: [
+      // DynamoDB: ProvisionedThroughputExceededException: The level of configured provisioned
+      // throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.
+      /\bProvisionedThroughputExceeded(?:Exception)?\b/,
+      /\bThe level of configured provisioned throughput for the table was exceeded\b/,
+      // DynamoDB on-demand and per-partition limits
+      /\bThroughput exceeds the current capacity of your table or index\b/,
+      // Cosmos DB: Request rate is large. More Request Units may be needed, so no changes were made.
+      /\bRequest rate is large\b/,
+      /\bRequestRateTooLargeException\b/,
+      // Azure SQL 10928: Resource ID : 1. The request limit for the database is 90 and has been reached.
+      /\bThe \w{1,20} limit for the (?:database|elastic pool) is \d+ and has been reached\b/,
+      // Azure SQL 10929: ... However, the server is currently too busy to support requests greater than 60 for this database.
+      /\bthe server is currently too busy to support requests greater than \d+ for this database\b/,
+      // Azure SQL 40501: The service is currently busy. Retry the request after 10 seconds.
+      /\bThe service is currently busy\. Retry the request after \d+ seconds\b/,
+    ],
+  },
+  {
+    id: 'event-broker-unreachable',
+    title: 'clients could not reach any broker of the message backbone, or it refused their events',
+    scenarios: ['event-backbone-unavailable'],
+    patterns: [
+      // Kafka client, bootstrap node (negative id: no broker reachable to learn the cluster from):
+      // Connection to node -1 (kafka:9092) could not be established. Broker may not be available.
+      /\bConnection to node -\d+ \([^)]{0,200}\) could not be established\. (?:Broker|Node) may not be available\b/,
+      // Kafka producer: Topic orders not present in metadata after 60000 ms.
+      /\bTopic \S{1,249} not present in metadata after \d+ ms\b/,
+      // Kafka producer: Expiring 14 record(s) for orders-3:120001 ms has passed since batch creation
+      /\bExpiring \d+ record\(s\) for \S{1,260}: ?\d+ ms has passed since\b/,
+      // Kafka: fewer in-sync replicas than min.insync.replicas
+      /\bNotEnoughReplicas(?:AfterAppend)?Exception\b/,
+      /\bMessages are rejected since there are fewer in-sync replicas than required\b/,
+      // librdkafka: Local: All broker connections are down; 3/3 brokers are down
+      /\bAll broker connections are down\b/,
+      /\b\d+\/\d+ brokers are down\b/,
+      // NATS: nats: no servers available for connection; JetStream API error 10008
+      /\bnats: no servers available for connection\b/,
+      /\bJetStream system temporarily unavailable\b/,
+      // RabbitMQ clients: Spring AMQP AmqpConnectException, pika AMQPConnectionError
+      /\bAmqpConnectException\b/,
+      /\bAMQPConnectionError\b/,
+      // Refused at the brokers' standard ports: AMQP 5672/5671, NATS 4222, Kafka 9092
+      /\bECONNREFUSED \S{1,100}:(?:5671|5672|4222|9092)\b/,
+      /:(?:5671|5672|4222|9092): connect: connection refused\b/,
+    ],
+  },
+  {
+    id: 'queue-full',
+    title: 'a queue or stream at its limit refused new messages',
+    scenarios: ['queue-backlog-overflow'],
+    patterns: [
+      // NATS JetStream with discard new: maximum messages exceeded / maximum bytes exceeded /
+      // maximum messages per subject exceeded (API error 10077)
+      /\bmaximum (?:messages|bytes|messages per subject) exceeded\b/,
+      // Azure Service Bus: QuotaExceededException: The maximum entity size has been reached or exceeded for Queue: 'orders'
+      /\bQuotaExceededException\b/,
+      /\bThe maximum entity size has been reached or exceeded for (?:Queue|Topic)\b/,
+      // ActiveMQ producer flow control: Usage Manager Memory Limit reached. Stopping producer (...) to prevent flooding queue://orders.
+      /\bUsage Manager (?:Memory|Store|Temp(?:orary)?) Limit reached\b/i,
+    ],
+  },
+  {
+    id: 'broker-resource-alarm',
+    title: 'a message broker blocked its publishers on a memory or disk alarm',
+    scenarios: ['queue-backlog-overflow', 'event-backbone-unavailable'],
+    patterns: [
+      // RabbitMQ's banner after "memory resource limit alarm set on node 'rabbit@rabbit-0'.":
+      // *** Publishers will be blocked until this alarm clears ***
+      // (the alarm line itself is not used: its template is shared with "alarm cleared on node")
+      /\bPublishers will be blocked until this alarm clears\b/,
+    ],
+  },
+  {
+    id: 'ilm-rollover-failed',
+    title: 'index lifecycle management could not roll an index over',
+    scenarios: ['elasticsearch-rollover-stuck'],
+    patterns: [
+      // Elasticsearch ILM: policy [logs] for index [logs-000001] failed on step
+      // [{"phase":"hot","action":"rollover","name":"check-rollover-ready"}]. Moving to ERROR step
+      /\bfailed on (?:cluster state )?step \[\{"phase":"\w{1,20}","action":"rollover","name":"[\w-]{1,40}"\}\]/,
+      // The reasons ILM gives for it
+      /\bindex\.lifecycle\.rollover_alias \[[^\]]{0,255}\] does not point to index \[/,
+      /\bsetting \[index\.lifecycle\.rollover_alias\] for index \[[^\]]{1,255}\] is empty or not defined\b/,
+      /\bindex name \[[^\]]{1,255}\] does not match pattern '\^\.\*-\\d\+\$'/,
+      /\brollover target \[[^\]]{1,255}\] does not point to a write index\b/,
+      /\bindex \[[^\]]{1,255}\] is not the write index for alias \[/,
+    ],
+  },
+  {
+    id: 'tsdb-compaction-failed',
+    title: 'a Prometheus or Thanos TSDB compaction failed',
+    scenarios: ['prometheus-compaction-failure'],
+    patterns: [
+      // Prometheus: level=error component=tsdb msg="compaction failed" err="compact head: persist head block: ..."
+      // (Thanos's compactor writes the same message)
+      /\bcompaction failed\b/,
+      // Thanos compactor errors: ... pre compaction overlap check: overlaps found while gathering blocks
+      /\bpre compaction overlap check\b/,
+      // The stages of a failing Prometheus compaction, as its errors name them
+      /\bcompact head: persist head block\b/,
+      /\bWAL truncation in Compact\b/,
+    ],
+  },
+  {
+    id: 'log-shipper-overloaded',
+    title: 'a log shipper paused its inputs or dropped records because its buffer was full',
+    scenarios: ['log-shipper-backpressure'],
+    patterns: [
+      // Fluent Bit: [ warn] [input] tail.0 paused (mem buf overlimit); (storage buf overlimit)
+      /\bpaused \((?:mem|storage) buf overlimit\)/,
+      // Fluent Bit, retries exhausted and the chunk dropped:
+      // [engine] chunk '1-1645042288.260516436.flb' cannot be retried: task_id=0, input=tail.0 > output=loki.0
+      /\bchunk '[^']{1,80}' cannot be retried\b/,
+      // Fluentd: emit transaction failed: error_class=Fluent::Plugin::Buffer::BufferOverflowError error="buffer space has too many data"
+      /\bBufferOverflowError\b/,
+      /\bbuffer space has too many data\b/,
+      /\bfailed to write data into buffer by buffer overflow\b/,
+    ],
+  },
+  {
+    id: 'log-shipper-retrying',
+    title: 'a log shipper retried flushes its destination did not take',
+    scenarios: ['log-shipper-backpressure'],
+    patterns: [
+      // Fluent Bit: [engine] failed to flush chunk '1-1647467985.551788815.flb', retry in 9 seconds: task_id=0, ...
+      /\bfailed to flush chunk '[^']{1,80}', retry in \d+ seconds\b/,
+      // Fluentd: failed to flush the buffer. retry_times=0 next_retry_time=...
+      /\bfailed to flush the buffer\. retry_times=\d+/,
+    ],
+  },
+  {
+    id: 'log-store-read-only',
+    title: 'a log store made its indices read-only because its disk passed the flood stage',
+    scenarios: ['log-storage-exhaustion'],
+    patterns: [
+      // Elasticsearch DiskThresholdMonitor: flood stage disk watermark [95%] exceeded on [...] free: 4.1gb[4.1%],
+      // all indices on this node will be marked read-only
+      /\bflood stage disk watermark \[[^\]]{1,20}\] exceeded on\b/,
+      // Writes refused: index [logs-000041] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage
+      // watermark, index has read-only-allow-delete block]; before 7.x: [FORBIDDEN/12/index read-only / allow delete (api)]
+      /\bdisk usage exceeded flood-stage watermark, index has read-only-allow-delete block\b/,
+      /\bFORBIDDEN\/12\/index read-only \/ allow delete \(api\)/,
+    ],
+  },
+  {
+    id: 'disk-watermark-high',
+    title: 'a log store passed its high disk watermark',
+    scenarios: ['log-storage-exhaustion'],
+    patterns: [
+      // Elasticsearch: high disk watermark [90%] exceeded on [...], shards will be relocated away from this node
+      /\bhigh disk watermark \[[^\]]{1,20}\] exceeded on\b/,
+    ],
+  },
+  {
+    id: 'receipt-handle-expired',
+    title: 'a consumer acknowledged a message after its visibility timeout had expired',
+    scenarios: ['visibility-timeout-exceeded'],
+    patterns: [
+      // SQS DeleteMessage: Value AQEB... for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.
+      /\bThe receipt handle has expired\b/,
+      /\bReceiptHandleIsInvalid(?:Exception)?\b/,
+      // SQS ChangeMessageVisibility after the timeout: Message does not exist or is not available for visibility timeout change.
+      /\bis not available for visibility timeout change\b/,
+    ],
+  },
+  {
+    id: 'compactor-halted',
+    title: 'the Thanos compactor halted on a critical error',
+    scenarios: ['prometheus-compaction-failure'],
+    patterns: [
+      // Thanos: msg="critical error detected; halting" err="compaction: ... pre compaction overlap check: ..."
+      /\bcritical error detected; halting\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

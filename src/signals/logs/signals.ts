@@ -1,4 +1,5 @@
 import type { Signal } from '../signal.js';
+import { familyShapeSignals } from './family-shapes.js';
 import { FamilyIndex, knownFailureSignals } from './known-signals.js';
 import { runSignals } from './run-signals.js';
 import type { LogsSource } from './series.js';
@@ -14,5 +15,6 @@ export function logSignals(sources: readonly LogsSource[]): Signal[] {
     ...runSignals(sources),
     ...knownFailureSignals(sources, families),
     ...templateSignals(judgeTemplates(sources, families), sources.length > 1),
+    ...familyShapeSignals(sources, families),
   ];
 }

@@ -274,4 +274,217 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
   ),
   metrics('metrics.scrape.duration.rise', 'ratio', 'Scrape duration at its highest over the baseline'),
   metrics('metrics.scrape.samples.rise', 'ratio', 'Samples per scrape at their highest over the baseline'),
+  // Cache misses over time and the database behind the cache
+  metrics(
+    'metrics.cache.miss-bursts',
+    'bursts',
+    'Bursts of misses to at least twice (and 4 robust deviations above) the higher of their 5-minute medians before and after, each over within 3 minutes; onset at the first',
+  ),
+  metrics(
+    'metrics.cache.miss-bursts.period',
+    'min',
+    'Median gap between miss bursts when they recur regularly (5 or more, 80% of gaps within 15% of it or twice it); 0 when not periodic',
+  ),
+  metrics(
+    'metrics.cache.miss-bursts.db-aligned',
+    'ratio',
+    'Share of miss bursts with a burst of active database sessions starting within 1.5 scrape intervals (at least 1 minute); best database of the run; 0 without bursts',
+  ),
+  metrics(
+    'metrics.cache.misses.rise',
+    'ratio',
+    'Misses per second at their highest 5-minute level over the baseline rate (counted as at least 1/s)',
+  ),
+  metrics(
+    'metrics.cache.misses.added-share',
+    'ratio',
+    "At the misses' highest level, the share of the extra misses that came with extra lookups rather than lost hits: near 1 for lookups of absent keys, near 0 for expired or evicted keys",
+  ),
+  metrics(
+    'metrics.cache.misses.backend-rise',
+    'ratio',
+    "Database transactions per second in the 5 minutes of the misses' highest level over their baseline (the database that rose most)",
+  ),
+  metrics(
+    'metrics.cache.keys.shift',
+    'ratio',
+    'Keys held at the 5-minute level farthest from the baseline, over the baseline (above 1 grew, below 1 fell)',
+  ),
+  // Inbound traffic of hosts
+  metrics(
+    'metrics.net.receive.rise',
+    'ratio',
+    'Bytes received per second (interfaces other than lo) at their highest 5-minute level over the baseline (counted as at least 1 KiB/s)',
+  ),
+  metrics(
+    'metrics.net.receive-packets.rise',
+    'ratio',
+    'Packets received per second at their highest 5-minute level over the baseline (counted as at least 10/s)',
+  ),
+  metrics(
+    'metrics.net.receive.request-ratio',
+    'ratio',
+    'metrics.net.receive.rise over the rise of HTTP requests served by all servers at the same time: near 1 when traffic is requests, many-fold when it is not',
+  ),
+  // Windows of degraded latency
+  metrics(
+    'metrics.http.latency.episodes',
+    'episodes',
+    'Windows of 4 minutes or more in which the 2-minute median latency sat at 1.5× its median over the whole window or more (none when such windows cover over 40% of it); onset at the first',
+  ),
+  metrics(
+    'metrics.http.latency.episodes.period',
+    'min',
+    'Median gap between the starts of slow windows when all gaps are within 15% of it (3 or more windows); 0 otherwise',
+  ),
+  metrics(
+    'metrics.http.latency.episodes.resource-aligned',
+    'ratio',
+    'Share of slow windows overlapping a window of a busy shared resource (disk or CPU 20 points above usual, active database sessions doubled); best resource of the run; 0 without windows',
+  ),
+  // Error budget (run level: 5xx over all requests of all servers, against a 99.9% objective)
+  metrics(
+    'metrics.slo.burn-rate.fast',
+    'ratio',
+    'Run level: highest burn rate held over both the last hour and the last 5 minutes (error ratio over the 0.1% budget of a 99.9% SLO); onset when it first passed 14.4',
+  ),
+  metrics(
+    'metrics.slo.budget-consumed',
+    'ratio',
+    'Run level: share of a 30-day error budget (99.9% SLO) that the 5xx responses of the window consumed',
+  ),
+  // Response sizes
+  metrics(
+    'metrics.http.response-size.shift',
+    'ratio',
+    'Mean response body size at its highest 5-minute median over the baseline; onset when it rose by a quarter or more',
+  ),
+  metrics(
+    'metrics.http.latency.size-correlation',
+    'rho',
+    "Spearman's rho between a server's mean response size and its latency (p99, else mean), on 1-minute medians over the window",
+  ),
+  // Load balancers
+  metrics(
+    'metrics.lb.own-5xx.rise',
+    'ratio',
+    'Highest 5-minute share of requests answered 5xx by the load balancer itself (HTTPCode_ELB_5XX_Count) minus its baseline share, in ratio points',
+  ),
+  metrics(
+    'metrics.lb.own-5xx.share',
+    'ratio',
+    "At the balancer's highest 5xx level, the balancer's own 5xx over its own and its targets' 5xx: near 1 when the balancer fails requests, near 0 when the targets do",
+  ),
+  // Kubernetes nodes and evictions
+  metrics(
+    'metrics.node.memory-pressure',
+    'min',
+    'Minutes the node reported MemoryPressure=True (kube-state-metrics); onset at the first, when it began inside the window',
+  ),
+  metrics('metrics.node.disk-pressure', 'min', 'As metrics.node.memory-pressure, for DiskPressure'),
+  metrics('metrics.node.pid-pressure', 'min', 'As metrics.node.memory-pressure, for PIDPressure'),
+  metrics(
+    'metrics.pods.evicted',
+    'pods',
+    'Run level: pods whose status reason turned to Evicted inside the window (old Evicted pods do not count); onset at the first',
+  ),
+  metrics(
+    'metrics.node.memory-available',
+    'ratio',
+    'MemAvailable over MemTotal of a node, lowest 2-minute median; onset when it fell under 10%',
+  ),
+  metrics(
+    'metrics.node.kubelet-fs-free',
+    'ratio',
+    "Free share of the node's filesystems that hold kubelet ephemeral storage (/, /var/lib/kubelet, /var/lib/containerd...), lowest 5-minute median; onset of the fall",
+  ),
+  metrics(
+    'metrics.hpa.scaling-inactive',
+    'min',
+    'Minutes a HorizontalPodAutoscaler reported ScalingActive=False (it had no metrics to scale from); onset at the first',
+  ),
+  metrics(
+    'metrics.hpa.at-max',
+    'min',
+    'Minutes a HorizontalPodAutoscaler ran at its maximum replicas; onset at the first',
+  ),
+  // GPUs
+  metrics(
+    'metrics.gpu.memory-ratio',
+    'ratio',
+    'GPU framebuffer used over used + free, highest 2-minute median; onset when it passed 95%',
+  ),
+  metrics(
+    'metrics.gpu.memory-ratio.rise',
+    'ratio',
+    'Highest 5-minute framebuffer share minus the baseline share, in ratio points; onset of the rise',
+  ),
+  metrics(
+    'metrics.gpu.clock-drop',
+    'ratio',
+    'Share by which the SM clock of busy samples (utilization ≥ 80%) fell below its baseline, lowest 5-minute median; onset of the fall',
+  ),
+  metrics(
+    'metrics.gpu.temperature',
+    'celsius',
+    'GPU temperature, highest 5-minute median; onset above 83 °C',
+  ),
+  metrics(
+    'metrics.gpu.thermal-slowdown',
+    'min',
+    'Minutes NVML reported SW or HW thermal slowdown among the clocks event reasons; onset at the first',
+  ),
+  metrics(
+    'metrics.gpu.pcie-link-share',
+    'ratio',
+    "Busier direction of a GPU's PCIe traffic over what its link carries at its trained generation and width, highest 5-minute median; onset above 70%",
+  ),
+  metrics(
+    'metrics.gpu.sm-active.at-pcie-peak',
+    'ratio',
+    'Median SM activity (DCGM_FI_PROF_SM_ACTIVE, else utilization) over the samples in the busiest tenth of PCIe traffic',
+  ),
+  metrics(
+    'metrics.gpu.power-capped',
+    'min',
+    'Minutes NVML reported SW power cap or HW power brake among the clocks event reasons; onset at the first',
+  ),
+  // LLM servers
+  metrics(
+    'metrics.llm.inter-token-latency',
+    's',
+    'Mean time per output token of an LLM server (vLLM inter-token latency, TGI time per token), slowest 5-minute median',
+  ),
+  metrics(
+    'metrics.llm.inter-token-latency.shift',
+    'ratio',
+    'Mean time per output token at its slowest 5-minute median over the baseline; onset of the rise',
+  ),
+  metrics(
+    'metrics.llm.ttft.shift',
+    'ratio',
+    'Mean time to first token at its slowest 5-minute median over the baseline; onset of the rise',
+  ),
+  // Container runtime
+  metrics(
+    'metrics.node.shims-per-pod',
+    'ratio',
+    'containerd shim processes over pods the kubelet runs on a node, highest 5-minute median',
+  ),
+  metrics(
+    'metrics.node.shim-excess-growth',
+    'per-hour',
+    'Growth per hour of shims beyond running pods (Theil–Sen, 0 unless Mann–Kendall p < 0.01); onset where it began',
+  ),
+  // eBPF agents
+  metrics(
+    'metrics.bpf.map-memory.growth',
+    'ratio/h',
+    "Theil–Sen slope per hour of an eBPF agent's map memory (cilium_bpf_maps_virtual_memory_max_bytes) over its starting level; 0 unless Mann–Kendall p < 0.01",
+  ),
+  metrics(
+    'metrics.bpf.map-memory-per-endpoint.growth',
+    'ratio/h',
+    'The same for map memory per managed endpoint: growth the endpoints do not explain',
+  ),
 ];

@@ -1,13 +1,23 @@
 import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
+import { batchWindowSignals } from './batch-windows.js';
 import { cacheSignals } from './cache.js';
+import { cacheMissSignals } from './cache-misses.js';
 import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
+import { ebpfSignals } from './ebpf.js';
+import { errorBudgetSignals } from './error-budget.js';
+import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
+import { kubernetesSignals } from './kubernetes.js';
+import { llmSignals } from './llm.js';
+import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
 import { networkSignals } from './network.js';
+import { networkVolumeSignals } from './network-volume.js';
 import { observabilitySignals } from './observability.js';
+import { payloadSignals } from './payload.js';
 import { poolSignals } from './pools.js';
 import { queueSignals } from './queues.js';
 import { runtimeSignals } from './runtime.js';
@@ -27,6 +37,16 @@ const AREAS = [
   queueSignals,
   httpSignals,
   observabilitySignals,
+  cacheMissSignals,
+  networkVolumeSignals,
+  batchWindowSignals,
+  errorBudgetSignals,
+  payloadSignals,
+  loadBalancerSignals,
+  kubernetesSignals,
+  gpuSignals,
+  llmSignals,
+  ebpfSignals,
 ] as const;
 
 /**

@@ -155,4 +155,99 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per streaming operation: median longest silence of the stalled streams',
     'ms',
   ),
+  traces(
+    'traces.latency.bimodal',
+    "Per operation: ratio of the slower to the faster of two distinct modes of its successful calls' durations (kernel density on the log scale, each mode at least 5%); 0 when unimodal",
+    'ratio',
+  ),
+  traces(
+    'traces.latency.slow-mode.growth',
+    'Per operation with two modes: growth of the share of calls in the slow mode after the first quarter of the window against before (one-sided 95% lower bound); 0 when steady or unimodal',
+    'ratio',
+  ),
+  traces(
+    'traces.latency.slow-mode.marker',
+    'Per operation with two modes: share of slow calls containing the span that best tells them from fast calls, minus the share of fast calls containing it',
+    'ratio',
+  ),
+  traces(
+    'traces.dns.latency.shift',
+    'Per service: highest sustained median DNS lookup time (dns.lookup, http.dns spans) after the first quarter of the window, divided by the median before (at least 1 ms)',
+    'ratio',
+  ),
+  traces(
+    'traces.dns.timeout-share',
+    'Per service: share of its DNS lookups after the first quarter of the window that took 5 s or more (a resolver timeout waited out)',
+    'ratio',
+  ),
+  traces(
+    'traces.dns.time-share',
+    'Per service: highest share of request time spent in its DNS lookups, over 20 requests in a row after the first quarter of the window',
+    'ratio',
+  ),
+  traces(
+    'traces.cycle.stuck-share',
+    'Per call closing a cycle (to a service already serving the same request): growth of the share not served in time or at all after the first quarter of the window against before (one-sided 95% lower bound)',
+    'ratio',
+  ),
+  traces(
+    'traces.cycle.outer-failed-share',
+    'Per call closing a cycle: share of its stuck calls after the first quarter of the window whose request also failed further up the cycle',
+    'ratio',
+  ),
+  traces(
+    'traces.lock.wait.share',
+    'Per service: highest share of database time spent in statements or spans that take a lock (FOR UPDATE, LOCK TABLE, advisory locks, lock acquire), over 20 requests in a row after the first quarter of the window',
+    'ratio',
+  ),
+  traces(
+    'traces.lock.wait.shift',
+    'Per service: highest sustained median time per request in statements or spans that take a lock after the first quarter of the window, divided by the median before (at least 1 ms)',
+    'ratio',
+  ),
+  traces(
+    'traces.storage.archived-share',
+    'Per object storage downstream: growth of the share of object reads failing because the object sits in an archive storage class (S3 InvalidObjectState, Azure BlobArchived) after the first quarter of the window against before (one-sided 95% lower bound)',
+    'ratio',
+  ),
+  traces(
+    'traces.storage.archived.min-age',
+    'Per object storage downstream: age in days of the youngest object whose read failed as archived, from the day its key names',
+    'days',
+  ),
+  traces(
+    'traces.messages.duplicate-share',
+    'Per consumer operation: share of its completed message processings that repeat a message (same messaging.message.id, or Kafka partition and offset) it had already processed to completion; 0 under 3 such repeats',
+    'ratio',
+  ),
+  traces(
+    'traces.coldstart.penalty',
+    'Per function operation: median time its callers waited on cold-start invocations (faas.coldstart) divided by the median for warm ones',
+    'ratio',
+  ),
+  traces(
+    'traces.coldstart.burst-share',
+    'Per function operation: highest share of cold-start invocations over 20 invocations in a row',
+    'ratio',
+  ),
+  traces(
+    'traces.load.latency-coupling',
+    'Per downstream: rank correlation, over 20 intervals of the window, between the request rate and the median time of successful calls to it; 0 when the rate stayed within 1.5× between its quietest and busiest quarter',
+    'ratio',
+  ),
+  traces(
+    'traces.load.latency-growth',
+    'Per downstream: median time of successful calls to it in the busiest quarter of the intervals divided by the median in the quietest quarter',
+    'ratio',
+  ),
+  traces(
+    'traces.load.others-growth',
+    'Per downstream: the largest latency growth between quiet and busy intervals among the other downstreams, leaving out the calls it runs inside; 1 when there are none',
+    'ratio',
+  ),
+  traces(
+    'traces.storage.age-latency',
+    'Per downstream read by dated object keys or index names: how many times slower successful reads of data older than the age that best splits them were than reads of younger data (geometric means of the middle 80%, one-sided 95% lower bound)',
+    'ratio',
+  ),
 ];

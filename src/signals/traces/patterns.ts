@@ -83,7 +83,11 @@ export function failed(trace: TraceView): boolean {
   return trace.roots.some((r) => r.error);
 }
 
-/** Failed client calls with whether any span answered below them (a server that was reached). */
+/**
+ * Failed client calls with whether a server answered them: a span below them (a server that was
+ * reached), or an HTTP status the client received (a service without spans of its own, such as a
+ * cloud API, that answered 403 or 503 was reached as well).
+ */
 export function failedCalls(trace: TraceView): Array<{ downstream: string; span: Span; answered: boolean }> {
   return (
     trace.spans
@@ -92,7 +96,10 @@ export function failedCalls(trace: TraceView): Array<{ downstream: string; span:
       .map((s) => ({
         downstream: downstreamOf(s),
         span: s,
-        answered: (trace.children.get(s.spanId) ?? []).length > 0,
+        answered:
+          (trace.children.get(s.spanId) ?? []).length > 0 ||
+          s.attributes['http.response.status_code'] !== undefined ||
+          s.attributes['http.status_code'] !== undefined,
       }))
   );
 }

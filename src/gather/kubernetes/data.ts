@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+// The bundle data of one Kubernetes source (a `kubectl get ... -o json` dump): the objects the
+// signals judge, reduced to the status fields that name a failure (container states and their
+// last termination, conditions, replica counts, scheduler and kubelet events). Each object keeps
+// where it was found (file and JSON path) so that every signal can point back to the field.
+// Messages are copied with secrets masked; the rest of the object is not kept.
+
+/** Where one object was read: the file and the JSON path of the object inside it. */
+export const KubeLocationSchema = z.strictObject({
+  file: z.string().min(1),
+  path: z.string().describe('JSON path of the object, e.g. items[3]; empty for a single object'),
+});
+
+const ref = {
+  namespace: z.string().optional().describe('Absent for cluster-scoped objects such as nodes'),
+  name: z.string().min(1),
+  at: KubeLocationSchema,
+};
+
+export const ConditionSchema = z.strictObject({
+  type: z.string().min(1),
+  status: z.string().describe('True, False or Unknown'),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  lastTransitionTime: z.string().optional(),
+});
+export type KubeCondition = z.infer<typeof ConditionSchema>;
+
+const TerminatedSchema = z.strictObject({
+  reason: z.string().optional(),
+  exitCode: z.int(),
+  message: z.string().optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+
+export const ContainerStatusSchema = z.strictObject({
+  name: z.string().min(1),
+  init: z.boolean().describe('An init container'),
+  index: z.int().nonnegative().describe('Index in status.containerStatuses or status.initContainerStatuses'),
+  image: z.string().optional(),
+  ready: z.boolean(),
+  restartCount: z.int().nonnegative(),
+  waiting: z.strictObject({ reason: z.string().optional(), message: z.string().optional() }).optional(),
+  running: z.strictObject({ startedAt: z.string().optional() }).optional(),
+  terminated: TerminatedSchema.optional(),
+  lastTerminated: TerminatedSchema.optional().describe('lastState.terminated'),
+});
+export type ContainerStatus = z.infer<typeof ContainerStatusSchema>;
+
+export const PodSchema = z.strictObject({
+  ...ref,
+  labels: z.record(z.string(), z.string()),
+  owner: z.string().optional().describe('Kind/name of the controller owning the pod'),
+  phase: z.string().optional(),
+  reason: z.string().optional().describe('status.reason, e.g. Evicted'),
+  message: z.string().optional(),
+  nodeName: z.string().optional(),
+  conditions: z.array(ConditionSchema),
+  containers: z.array(ContainerStatusSchema),
+  /** Liveness probes declared in the spec, by container name: when they start and how often they fail. */
+  livenessProbes: z.record(
+    z.string(),
+    z.strictObject({
+      initialDelaySeconds: z.number().nonnegative(),
+      periodSeconds: z.number().positive(),
+      failureThreshold: z.number().positive(),
+    }),
+  ),
+});
+export type KubePod = z.infer<typeof PodSchema>;
+
+export const DeploymentSchema = z.strictObject({
+  ...ref,
+  replicas: z.int().nonnegative(),
+  readyReplicas: z.int().nonnegative(),
+  availableReplicas: z.int().nonnegative(),
+  unavailableReplicas: z.int().nonnegative(),
+  updatedReplicas: z.int().nonnegative(),
+  conditions: z.array(ConditionSchema),
+});
+export type KubeDeployment = z.infer<typeof DeploymentSchema>;
+
+export const ServiceSchema = z.strictObject({
+  ...ref,
+  type: z.string().optional(),
+  selector: z.record(z.string(), z.string()).optional().describe('Absent for services without a selector'),
+});
+export type KubeService = z.infer<typeof ServiceSchema>;
+
+export const EndpointsSchema = z.strictObject({
+  ...ref,
+  kind: z.enum(['Endpoints', 'EndpointSlice']),
+  service: z.string().min(1).describe('The service these endpoints belong to'),
+  ready: z.int().nonnegative(),
+  notReady: z.int().nonnegative(),
+});
+export type KubeEndpoints = z.infer<typeof EndpointsSchema>;
+
+export const NodeSchema = z.strictObject({
+  ...ref,
+  unschedulable: z.boolean(),
+  conditions: z.array(ConditionSchema),
+});
+export type KubeNode = z.infer<typeof NodeSchema>;
+
+export const PersistentVolumeClaimSchema = z.strictObject({
+  ...ref,
+  phase: z.string().optional(),
+  storageClassName: z.string().optional(),
+});
+export type KubePersistentVolumeClaim = z.infer<typeof PersistentVolumeClaimSchema>;
+
+export const HorizontalPodAutoscalerSchema = z.strictObject({
+  ...ref,
+  target: z.string().optional().describe('Kind/name of the scale target'),
+  minReplicas: z.int().nonnegative().optional(),
+  maxReplicas: z.int().nonnegative(),
+  currentReplicas: z.int().nonnegative().optional(),
+  desiredReplicas: z.int().nonnegative().optional(),
+  conditions: z.array(ConditionSchema),
+});
+export type KubeHorizontalPodAutoscaler = z.infer<typeof HorizontalPodAutoscalerSchema>;
+
+export const JobSchema = z.strictObject({
+  ...ref,
+  backoffLimit: z.int().nonnegative().optional(),
+  active: z.int().nonnegative(),
+  succeeded: z.int().nonnegative(),
+  failed: z.int().nonnegative(),
+  conditions: z.array(ConditionSchema),
+});
+export type KubeJob = z.infer<typeof JobSchema>;
+
+export const EventSchema = z.strictObject({
+  at: KubeLocationSchema,
+  shape: z.enum(['core/v1', 'events.k8s.io/v1']),
+  object: z.strictObject({
+    kind: z.string().min(1),
+    namespace: z.string().optional(),
+    name: z.string().min(1),
+    fieldPath: z.string().optional().describe('e.g. spec.containers{app}'),
+  }),
+  type: z.string().optional().describe('Normal or Warning'),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  count: z
+    .int()
+    .positive()
+    .describe('Occurrences, from count, series.count or deprecatedCount; 1 when absent'),
+  firstTime: z.string().optional(),
+  lastTime: z.string().optional(),
+  component: z.string().optional().describe('Who reported it: kubelet, default-scheduler...'),
+});
+export type KubeEvent = z.infer<typeof EventSchema>;
+
+export const KubernetesDataSchema = z.strictObject({
+  objects: z.int().nonnegative().describe('Objects read, of every kind'),
+  pods: z.array(PodSchema),
+  deployments: z.array(DeploymentSchema),
+  services: z.array(ServiceSchema),
+  endpoints: z.array(EndpointsSchema),
+  nodes: z.array(NodeSchema),
+  persistentVolumeClaims: z.array(PersistentVolumeClaimSchema),
+  horizontalPodAutoscalers: z.array(HorizontalPodAutoscalerSchema),
+  jobs: z.array(JobSchema),
+  events: z.array(EventSchema),
+  otherKinds: z
+    .record(z.string(), z.int().positive())
+    .describe('Objects of kinds Faultline does not judge, counted by kind'),
+  notes: z.array(z.string()).describe('What was skipped, counted or assumed'),
+});
+export type KubernetesData = z.infer<typeof KubernetesDataSchema>;
+
+declare module '../../bundle/bundle.js' {
+  interface EvidenceDataByKind {
+    kubernetes: KubernetesData;
+  }
+}

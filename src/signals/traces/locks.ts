@@ -1,0 +1,110 @@
+import { median } from '../../anomaly/order-statistics.js';
+import type { Span } from '../../gather/traces/data.js';
+import {
+  type Add,
+  baselineEnd,
+  iso,
+  MIN_TRACES,
+  ms,
+  percent,
+  RUN,
+  sustainedLevel,
+  type Timed,
+} from './emit.js';
+import { isDbCall, type TraceView, traceSource } from './model.js';
+
+// Waiting for a shared lock: database statements that take a lock (SELECT ... FOR UPDATE / FOR
+// SHARE, LOCK TABLE, advisory locks, MySQL GET_LOCK, Redis SET ... NX) and spans that acquire a
+// distributed lock. A free lock is granted at once, so the time in them is the queue behind the
+// holders; per service and request, against the time of its other database work.
+
+/** Statements that take a lock and wait for it (normalized: literals are `?`, so no value is matched). */
+const LOCK_STATEMENT =
+  /\bfor\s+(?:no\s+key\s+)?(?:update|share)\b|^\s*lock\s+(?:table\s+)?\w|\bpg_advisory_(?:xact_)?lock(?:_shared)?\s*\(|\bget_lock\s*\(|\bsp_getapplock\b|^\s*set\s+\S+\s+\S+\s+(?:\S+\s+){0,3}nx\b/i;
+/** Spans of lock clients acquiring a lock (Redlock, ZooKeeper and etcd recipes, instrumented by hand). */
+const LOCK_SPAN = /^(?:lock[._ ]acquire|acquire[._ ]lock|redlock[._ ]acquire)$/i;
+
+export function isLockWait(span: Span): boolean {
+  if (LOCK_SPAN.test(span.name)) return true;
+  if (!isDbCall(span)) return false;
+  const statement = span.attributes['db.statement'] ?? span.attributes['db.query.text'];
+  return typeof statement === 'string' && LOCK_STATEMENT.test(statement);
+}
+
+/**
+ * Lock waits are compared with at least 1 ms: an uncontended lock is granted in a fraction of one,
+ * and a baseline of 0.2 ms would make an ordinary 2 ms statement a "10× shift".
+ */
+const WAIT_FLOOR_MS = 1;
+
+type Request = Timed<{ trace: TraceView; span: Span }> & { other: number };
+
+export function lockSignals(traces: readonly TraceView[], add: Add): void {
+  const cut = baselineEnd(traces);
+  const byService = new Map<string, { before: Request[]; after: Request[] }>();
+  for (const trace of traces) {
+    const perService = new Map<string, { wait: number; other: number; longest?: Span }>();
+    for (const span of trace.spans) {
+      const lock = isLockWait(span);
+      if (!lock && !isDbCall(span)) continue;
+      const entry = perService.get(span.service) ?? { wait: 0, other: 0 };
+      if (lock) {
+        entry.wait += span.duration;
+        if (!entry.longest || span.duration > entry.longest.duration) entry.longest = span;
+      } else entry.other += span.duration;
+      perService.set(span.service, entry);
+    }
+    for (const [service, { wait, other, longest }] of perService) {
+      if (!longest) continue;
+      const entry = byService.get(service) ?? { before: [], after: [] };
+      const request = { t: trace.start, v: wait, other, item: { trace, span: longest } };
+      (trace.start < cut ? entry.before : entry.after).push(request);
+      byService.set(service, entry);
+    }
+  }
+  for (const [service, { before, after }] of [...byService].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (before.length < MIN_TRACES / 2 || after.length < RUN) continue;
+    after.sort((a, b) => a.t - b.t);
+    const baselineWait = median(before.map((r) => r.v));
+    const baselineShare = waitShare(before);
+    // The worst run of consecutive requests after the baseline: a sustained queue, not one request.
+    let worst: { share: number; run: Request[] } | undefined;
+    for (let i = 0; i + RUN <= after.length; i += RUN / 2) {
+      const run = after.slice(i, i + RUN);
+      const share = waitShare(run);
+      if (!worst || share > worst.share) worst = { share, run };
+    }
+    if (!worst) continue;
+    const longest = worst.run.reduce((a, b) => (b.v > a.v ? b : a));
+    add({
+      name: 'traces.lock.wait.share',
+      subject: service,
+      value: worst.share,
+      unit: 'ratio',
+      explanation: `${service}'s requests spent up to ${percent(worst.share)} of their database time in statements that take a lock (${RUN} requests in a row), against ${percent(baselineShare)} in the first quarter of the window`,
+      sources: [traceSource(longest.item.trace, longest.item.span)],
+    });
+    const floor = Math.max(WAIT_FLOOR_MS, baselineWait);
+    const level = sustainedLevel(after, floor);
+    if (!level) continue;
+    add({
+      name: 'traces.lock.wait.shift',
+      subject: service,
+      value: level.level / floor,
+      unit: 'ratio',
+      ...(level.raisedAt !== undefined ? { onset: iso(level.raisedAt) } : {}),
+      explanation: `${service}'s median time per request in statements that take a lock reached ${ms(level.level)} against ${ms(baselineWait)} in the first quarter of the window, while its other database work took a median of ${ms(median(after.map((r) => r.other)))}`,
+      sources: [traceSource(level.example.item.trace, level.example.item.span)],
+    });
+  }
+}
+
+function waitShare(requests: readonly Request[]): number {
+  let wait = 0;
+  let total = 0;
+  for (const r of requests) {
+    wait += r.v;
+    total += r.v + r.other;
+  }
+  return total > 0 ? wait / total : 0;
+}
