@@ -66,6 +66,8 @@ export {
   metricsFileGatherer,
   prometheusGatherer,
 } from './gather/metrics/index.js';
+export type { FailureChunk, ToolOutputData, ToolOutputGatherOptions } from './gather/tool-output/index.js';
+export { readToolOutput, ToolOutputDataSchema, toolOutputGatherer } from './gather/tool-output/index.js';
 export type { Span, TracesData } from './gather/traces/index.js';
 export { TracesDataSchema, tempoGatherer, tracesFileGatherer } from './gather/traces/index.js';
 export type { AnalyzeOptions, DiagnoseOptions, GatherOptions } from './pipeline/analyze.js';
@@ -76,6 +78,7 @@ export {
   gatherLoadTests,
   readBundle,
   serializeBundle,
+  triage,
 } from './pipeline/analyze.js';
 export type { RunConfig } from './pipeline/config.js';
 export { readRunConfig, resolveWindow } from './pipeline/config.js';
@@ -102,5 +105,7 @@ export { compileSignature } from './signatures/declarative.js';
 export type { SignatureSpec } from './signatures/schema.js';
 export { SignatureSpecSchema } from './signatures/schema.js';
 export type { Signature, SignatureOutcome } from './signatures/signature.js';
+export type { TextPattern, TextSignature } from './signatures/text-schema.js';
+export { TextSignatureSchema, unsafePatternReason } from './signatures/text-schema.js';
 export type { SimulateOptions } from './simulate/simulate.js';
 export { simulate } from './simulate/simulate.js';

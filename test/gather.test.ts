@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { availableKinds, emptyBundle } from '../src/bundle/bundle.js';
 import { GatherError, type Gatherer, gatherInto } from '../src/gather/gatherer.js';
 
-const lines: Gatherer<'tool-output'> = {
-  kind: 'tool-output',
+const lines: Gatherer<'infrastructure-code'> = {
+  kind: 'infrastructure-code',
   name: 'plain-lines',
   async gather(source) {
     if (source.type !== 'file') throw new GatherError('unsupported-format', 'expected a file');
@@ -21,7 +21,7 @@ describe('gatherInto', () => {
       { gatherer: lines, source: { type: 'query', language: 'logql', query: '{app="x"}' } },
       { gatherer: lines, source: { type: 'file', path: 'package.json' } },
     ]);
-    const slot = bundle.evidence['tool-output'] ?? [];
+    const slot = bundle.evidence['infrastructure-code'] ?? [];
     expect(slot.map((s) => s.status)).toEqual(['failed', 'failed', 'loaded']);
     expect(slot[0]).toMatchObject({
       status: 'failed',
@@ -31,7 +31,7 @@ describe('gatherInto', () => {
       status: 'failed',
       error: { code: 'unsupported-format', message: 'expected a file' },
     });
-    expect(availableKinds(bundle)).toEqual(new Set(['tool-output']));
+    expect(availableKinds(bundle)).toEqual(new Set(['infrastructure-code']));
   });
 
   it('counts a kind as available only when a source of it loaded', async () => {

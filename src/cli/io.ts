@@ -13,6 +13,8 @@ export interface Io {
   isTTY: boolean;
   columns: number | undefined;
   env: Record<string, string | undefined>;
+  /** Standard input, for commands that read "-" (triage). */
+  stdin?: () => AsyncIterable<Buffer | string>;
 }
 
 export function processIo(): Io {
@@ -22,6 +24,7 @@ export function processIo(): Io {
     isTTY: Boolean(process.stdout.isTTY),
     columns: process.stdout.columns,
     env: process.env,
+    stdin: () => process.stdin,
   };
 }
 

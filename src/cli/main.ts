@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerK8s } from './commands/k8s.js';
 import { registerLogs } from './commands/logs.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerTriage } from './commands/triage.js';
 import { type Io, processIo } from './io.js';
 
 // The `faultline` command. Only this layer decides what is printed and which exit code CI sees:
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   const globals = () => program.opts<GlobalOptions>();
   registerAnalyze(program, io, globals);
   registerK8s(program, io, globals);
+  registerTriage(program, io, globals);
   registerCatalog(program, io, globals);
   registerSimulate(program, io, globals);
   registerCompare(program, io, globals);

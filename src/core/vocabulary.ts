@@ -157,3 +157,33 @@ export const LOAD_TEST_FORMATS = {
 
 export type LoadTestFormat = keyof typeof LOAD_TEST_FORMATS;
 export const LOAD_TEST_FORMAT_NAMES = Object.keys(LOAD_TEST_FORMATS) as [LoadTestFormat, ...LoadTestFormat[]];
+
+/**
+ * Tools whose failure output Faultline reads (evidence kind `tool-output`). A text signature may
+ * name some of them so that it is judged only on that tool's output.
+ */
+export const TOOLS = {
+  terraform: 'Terraform CLI, plain text (plan, apply, init)',
+  'terraform-json': 'Terraform machine-readable UI (-json lines with @level, @message, diagnostic)',
+  cloudformation:
+    'AWS CloudFormation stack events (describe-stack-events JSON) and aws cloudformation errors',
+  pulumi: 'Pulumi CLI (up, preview, destroy)',
+  kubectl: 'kubectl',
+  helm: 'Helm',
+  docker: 'Docker and BuildKit: build, run, compose',
+  npm: 'npm, yarn and pnpm',
+  pip: 'pip and Python packaging',
+  maven: 'Apache Maven',
+  gradle: 'Gradle',
+  go: 'Go toolchain (go build, go test, go mod)',
+  'github-actions': 'GitHub Actions job logs',
+  'gitlab-ci': 'GitLab CI job logs',
+  jenkins: 'Jenkins console output',
+  aws: 'AWS CLI and SDK errors',
+  jvm: 'JVM stack traces',
+  python: 'Python tracebacks',
+  node: 'Node.js errors and stack traces',
+} as const satisfies Record<string, string>;
+
+export type Tool = keyof typeof TOOLS;
+export const TOOL_NAMES = Object.keys(TOOLS) as [Tool, ...Tool[]];

@@ -11,8 +11,11 @@ import { LoadTestDataSchema } from '../gather/load-test/data.js';
 import type { LoadTestGatherOptions } from '../gather/load-test/gatherer.js';
 import { LogsDataSchema } from '../gather/logs/data.js';
 import { MetricsDataSchema } from '../gather/metrics/data.js';
+import { ToolOutputDataSchema } from '../gather/tool-output/data.js';
+import type { ToolOutputGatherOptions } from '../gather/tool-output/gatherer.js';
 import { TracesDataSchema } from '../gather/traces/data.js';
 import { computeSignals } from '../signals/compute.js';
+import { type CompiledTextSignature, compileTextSignature } from '../signals/tool-output/text-match.js';
 import { compileSignature } from '../signatures/declarative.js';
 import type { Signature } from '../signatures/signature.js';
 import { type EvidenceInputs, gatherEvidence } from './evidence.js';
@@ -51,6 +54,7 @@ export function diagnoseBundle(bundle: EvidenceBundle, options: DiagnoseOptions 
     .filter((s): s is Signature => s !== undefined);
   const { signals, loadTest, errors } = computeSignals(bundle, {
     apdexThresholdMs: options.apdexThresholdMs ?? DEFAULT_APDEX_THRESHOLD_MS,
+    textSignatures: textSignaturesOf(catalog),
   });
   const result = diagnose({
     scenarios: catalog.scenarios,
@@ -62,6 +66,15 @@ export function diagnoseBundle(bundle: EvidenceBundle, options: DiagnoseOptions 
     ...(loadTest ? { loadTest } : {}),
   });
   return { ...result, errors: [...errors, ...result.errors] };
+}
+
+/** The text ways of every scenario, compiled once per diagnosis for the tool-output signals. */
+export function textSignaturesOf(catalog: Catalog): CompiledTextSignature[] {
+  return catalog.scenarios.flatMap((scenario) =>
+    (scenario.signature ?? []).flatMap((spec, way) =>
+      spec.text ? [compileTextSignature(scenario.id, way, spec.text)] : [],
+    ),
+  );
 }
 
 export interface AnalyzeOptions extends GatherOptions, DiagnoseOptions {}
@@ -76,6 +89,35 @@ export async function analyzeEvidence(
 ): Promise<{ bundle: EvidenceBundle; result: DiagnosisResult }> {
   const bundle = await gatherEvidence(inputs, options);
   return { bundle, result: diagnoseBundle(bundle, options) };
+}
+
+/**
+ * Triage of failure output: tool and CI output files ("-" reads `stdin`) → the scenarios they
+ * show, each finding citing the lines that explain the failure. Returns the bundle too.
+ */
+export async function triage(
+  files: readonly string[],
+  options: AnalyzeOptions & ToolOutputGatherOptions = {},
+): Promise<{ bundle: EvidenceBundle; result: DiagnosisResult }> {
+  const bundle = await gatherEvidence({ toolOutput: files }, options);
+  return {
+    bundle,
+    result: diagnoseBundle(bundle, { ...options, catalog: textCatalog(options.catalog ?? loadCatalog()) }),
+  };
+}
+
+/**
+ * The scenarios that failure output can show (those with a text way): a triage report lists
+ * them, not the hundred that need metrics or a load test to be judged.
+ */
+export function textCatalog(catalog: Catalog): Catalog {
+  const scenarios = catalog.scenarios.filter((s) => s.signature?.some((way) => way.text));
+  const ids = new Set(scenarios.map((s) => s.id));
+  return {
+    scenarios,
+    get: (id) => (ids.has(id) ? catalog.get(id) : undefined),
+    ids: () => [...ids].sort(),
+  };
 }
 
 /** Gathers the files and diagnoses them; returns the bundle too, so it can be saved and diagnosed again. */
@@ -133,6 +175,7 @@ const DATA_SCHEMAS = {
   logs: LogsDataSchema,
   traces: TracesDataSchema,
   kubernetes: KubernetesDataSchema,
+  'tool-output': ToolOutputDataSchema,
 } as const;
 
 function issues(file: string, error: z.ZodError) {

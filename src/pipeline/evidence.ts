@@ -9,6 +9,7 @@ import { kubernetesFileGatherer } from '../gather/kubernetes/index.js';
 import { type LoadTestGatherOptions, loadTestGatherer } from '../gather/load-test/gatherer.js';
 import { logsFileGatherer, lokiGatherer } from '../gather/logs/index.js';
 import { type CustomQuery, metricsFileGatherer, prometheusGatherer } from '../gather/metrics/index.js';
+import { type ToolOutputGatherOptions, toolOutputGatherer } from '../gather/tool-output/index.js';
 import { DEFAULT_TRACEQL, tempoGatherer, tracesFileGatherer } from '../gather/traces/index.js';
 import { clipToWindow } from './clip.js';
 
@@ -48,11 +49,15 @@ export interface EvidenceInputs {
   traces?: ReadonlyArray<string | TempoInput>;
   /** Kubernetes object and event dumps: what `kubectl get ... -o json` prints (.gz is fine). */
   kubernetes?: readonly string[];
+  /** Failure output of tools and CI jobs (text, terraform -json, CloudFormation events; "-" is stdin). */
+  toolOutput?: readonly string[];
   /** The incident window, epoch ms; servers are asked about it. */
   window?: { start: number; end: number };
 }
 
-export interface EvidenceGatherOptions extends Pick<LoadTestGatherOptions, 'strict' | 'onProgress'> {
+export interface EvidenceGatherOptions
+  extends Pick<LoadTestGatherOptions, 'strict' | 'onProgress'>,
+    ToolOutputGatherOptions {
   now?: () => Date;
 }
 
@@ -153,6 +158,9 @@ export async function gatherEvidence(
   const kubernetesFile = kubernetesFileGatherer();
   for (const path of inputs.kubernetes ?? [])
     tasks.push({ gatherer: kubernetesFile, source: { type: 'file', path } });
+  const toolOutput = toolOutputGatherer(options.stdin ? { stdin: options.stdin } : {});
+  for (const path of inputs.toolOutput ?? [])
+    tasks.push({ gatherer: toolOutput, source: { type: 'file', path } });
   await gatherInto(bundle, tasks);
   if (inputs.window) clipToWindow(bundle, inputs.window);
   // The window the report shows: the one given, the load test's, or the one servers were asked about.
@@ -168,17 +176,19 @@ function loadTestRange(bundle: EvidenceBundle): { start: number; end: number } |
   return { start: Math.min(...timed.map((d) => d.start)), end: Math.max(...timed.map((d) => d.end)) };
 }
 
-export type EvidenceFileKind = 'load-test' | 'metrics' | 'logs' | 'traces' | 'kubernetes';
+export type EvidenceFileKind = 'load-test' | 'metrics' | 'logs' | 'traces' | 'kubernetes' | 'tool-output';
 
 /**
  * The evidence kind of a file in a fixture or a folder of evidence, from its name: `*.metrics.*`
  * or `metrics*`, `*.logs.*`, `*.log[.gz]` or `logs*`, `*.traces.*` or `traces*`, `*.k8s.*` or
- * `*.kubernetes.*` (kubectl get -o json dumps); anything else is a load-test result (whose format
- * is then recognized from its content).
+ * `*.kubernetes.*` (kubectl get -o json dumps), `*.output.*` or `*.tool.*` (failure output of a
+ * tool or CI job); anything else is a load-test result (whose format is then recognized from its
+ * content).
  */
 export function evidenceKindOfName(path: string): EvidenceFileKind {
   const name = basename(path).toLowerCase();
   if (name.includes('.k8s.') || name.includes('.kubernetes.')) return 'kubernetes';
+  if (name.includes('.output.') || name.includes('.tool.')) return 'tool-output';
   for (const kind of ['metrics', 'logs', 'traces'] as const) {
     if (name.startsWith(kind) || name.includes(`.${kind}.`)) return kind;
   }
@@ -201,6 +211,7 @@ export function inputsOfPath(path: string): EvidenceInputs {
     logs: [] as string[],
     traces: [] as string[],
     kubernetes: [] as string[],
+    toolOutput: [] as string[],
   };
   const slot = {
     'load-test': inputs.loadTests,
@@ -208,6 +219,7 @@ export function inputsOfPath(path: string): EvidenceInputs {
     logs: inputs.logs,
     traces: inputs.traces,
     kubernetes: inputs.kubernetes,
+    'tool-output': inputs.toolOutput,
   };
   for (const file of files) slot[evidenceKindOfName(file)].push(file);
   return inputs;

@@ -10,6 +10,8 @@ import { logSignals } from './logs/signals.js';
 import { metricSignals } from './metrics/signals.js';
 import type { Signal } from './signal.js';
 import { SignalSet } from './signal.js';
+import { toolOutputSignals } from './tool-output/signals.js';
+import type { CompiledTextSignature } from './tool-output/text-match.js';
 import { traceSignals } from './traces/signals.js';
 
 // The signals stage: every signal of a run, computed once from the bundle and shared by all
@@ -32,7 +34,11 @@ function loaded<K extends EvidenceKind>(
 
 export function computeSignals(
   bundle: EvidenceBundle,
-  options: { apdexThresholdMs: number },
+  options: {
+    apdexThresholdMs: number;
+    /** The text ways of the catalog, matched against tool-output evidence. */
+    textSignatures?: readonly CompiledTextSignature[];
+  },
 ): ComputedSignals {
   const signals = new SignalSet();
   const errors: DiagnosisResult['errors'] = [];
@@ -63,5 +69,8 @@ export function computeSignals(
   if (traces.length > 0) family('traces', () => traceSignals(traces));
   const kubernetes = loaded(bundle, 'kubernetes');
   if (kubernetes.length > 0) family('kubernetes', () => kubernetesSignals(kubernetes.map((k) => k.data)));
+  const toolOutput = loaded(bundle, 'tool-output');
+  if (toolOutput.length > 0)
+    family('tool-output', () => toolOutputSignals(toolOutput, options.textSignatures ?? []));
   return { signals, ...(loadTest ? { loadTest } : {}), errors };
 }

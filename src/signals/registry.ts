@@ -2,6 +2,7 @@ import { type EvidenceKind, FAILURE_KIND_NAMES } from '../core/vocabulary.js';
 import { KUBERNETES_SIGNALS } from './kubernetes/definitions.js';
 import { LOGS_SIGNALS } from './logs/definitions.js';
 import { METRICS_SIGNALS } from './metrics/definitions.js';
+import { TOOL_OUTPUT_SIGNALS } from './tool-output/definitions.js';
 import { TRACES_SIGNALS } from './traces/definitions.js';
 
 // Every signal name a signature may read, with what it measures and the evidence kind it is
@@ -115,6 +116,7 @@ export const SIGNALS: readonly SignalDefinition[] = [
   ...LOGS_SIGNALS,
   ...TRACES_SIGNALS,
   ...KUBERNETES_SIGNALS,
+  ...TOOL_OUTPUT_SIGNALS,
 ];
 
 const BY_NAME = new Map(SIGNALS.map((signal) => [signal.name, signal]));

@@ -6,6 +6,7 @@ import { signalDefinition } from '../signals/registry.js';
 import type { Signal, SignalSet } from '../signals/signal.js';
 import { type Condition, leaves, type SignalTest, type SignatureSpec } from './schema.js';
 import type { Signature, SignatureOutcome } from './signature.js';
+import { evaluateTextWay } from './text-way.js';
 
 // Turns the `signature` block of a scenario into a Signature. Confidence is explicit and
 // explainable: a match starts at BASE, rises with how far its required signals are past their
@@ -40,6 +41,7 @@ const CORROBORATION_GAP_MS = 30 * 60_000;
 
 /** The evidence kinds a way reads in its required conditions: all of them must be present to judge it. */
 export function wayEvidence(spec: SignatureSpec): EvidenceKind[] {
+  if (spec.text) return ['tool-output'];
   const kinds = new Set<EvidenceKind>();
   for (const condition of spec.when) {
     for (const leaf of leaves(condition)) {
@@ -53,12 +55,17 @@ export function wayEvidence(spec: SignatureSpec): EvidenceKind[] {
 export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): Signature | undefined {
   const ways = scenario.signature;
   if (!ways) return undefined;
-  const compiled = ways.map((spec) => ({ spec, kinds: wayEvidence(spec) }));
+  const compiled = ways.map((spec, index) => ({
+    spec,
+    kinds: wayEvidence(spec),
+    subject: `${scenario.id}#${index}`,
+  }));
   const reads = new Set<string>();
   for (const { spec } of compiled) {
     for (const condition of [...spec.when, ...spec.support, ...spec.against]) {
       for (const leaf of leaves(condition)) reads.add(leaf.signal);
     }
+    if (spec.text) for (const name of TEXT_WAY_READS) reads.add(name);
   }
   const confirmWith = new Map<string, { evidence: EvidenceKind; what: string }>();
   for (const { spec } of compiled)
@@ -78,14 +85,22 @@ export function compileSignature(scenario: Pick<Scenario, 'id' | 'signature'>): 
  * matched in a different kind of evidence corroborates it. With no match, the closest way tells
  * how near the scenario came; with no way judgeable, the scenario lacks evidence.
  */
+/** The signals a text way reads (by subject: its scenario and way). */
+const TEXT_WAY_READS = ['tool-output.outcome', 'tool-output.text.match', 'tool-output.text.pattern'];
+
 function evaluateWays(
-  ways: ReadonlyArray<{ spec: SignatureSpec; kinds: EvidenceKind[] }>,
+  ways: ReadonlyArray<{ spec: SignatureSpec; kinds: EvidenceKind[]; subject: string }>,
   signals: SignalSet,
   available: ReadonlySet<EvidenceKind> | undefined,
 ): SignatureOutcome {
   const judged = ways
     .filter((w) => !available || w.kinds.every((kind) => available.has(kind)))
-    .map((w) => ({ kinds: w.kinds, outcome: evaluate(w.spec, signals) }));
+    .map((w) => ({
+      kinds: w.kinds,
+      outcome: w.spec.text
+        ? evaluateTextWay(w.spec.text, w.subject, signals, w.spec.minConfidence)
+        : evaluate(w.spec, signals),
+    }));
   const decided = judged.filter((j) => !j.outcome.insufficient);
   if (decided.length === 0) {
     const reasons = [...new Set(judged.map((j) => j.outcome.insufficient as string))];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVIDENCE_KIND_NAMES } from '../core/vocabulary.js';
+import { TextSignatureSchema } from './text-schema.js';
 
 // The declarative signature of a scenario, written in its scenario.yaml: which signals, in which
 // combination, make the scenario likely, which raise confidence and which rule it out. Users add
@@ -79,8 +80,11 @@ export const SignatureSpecSchema = z
       ),
     when: z
       .array(ConditionSchema)
-      .min(1, 'expected at least one condition')
-      .describe('All must hold for a match'),
+      .default([])
+      .describe('All must hold for a match; a text way has `text` instead'),
+    text: TextSignatureSchema.optional().describe(
+      'A text way: recognizes the scenario from failure output (evidence kind tool-output) instead of signals',
+    ),
     support: z.array(ConditionSchema).default([]).describe('Each that holds raises confidence'),
     against: z
       .array(ConditionSchema)
@@ -103,7 +107,24 @@ export const SignatureSpecSchema = z
       .default(0.5)
       .describe('A match whose confidence, after against conditions, stays below this is not reported'),
   })
-  .describe('How the scenario is recognized from signals');
+  .superRefine((spec, ctx) => {
+    if (spec.text && (spec.when.length > 0 || spec.support.length > 0 || spec.against.length > 0)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a text way has its own match, support and against patterns; write signal conditions in another way',
+        path: ['text'],
+      });
+    }
+    if (!spec.text && spec.when.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected at least one condition (or a text way)',
+        path: ['when'],
+      });
+    }
+  })
+  .describe('How the scenario is recognized from signals, or from failure text');
 export type SignatureSpec = z.infer<typeof SignatureSpecSchema>;
 
 /**

@@ -162,6 +162,8 @@ describe('evidence kinds of fixture and folder files', () => {
         'k6.json',
         'prod.k8s.json.gz',
         'events.kubernetes.json',
+        'positive-lock.output.txt',
+        'negative-x.tool.log',
       ].map(evidenceKindOfName),
     ).toEqual([
       'metrics',
@@ -174,12 +176,22 @@ describe('evidence kinds of fixture and folder files', () => {
       'load-test',
       'kubernetes',
       'kubernetes',
+      'tool-output',
+      'tool-output',
     ]);
   });
 
   it('sorts the files of a folder into their kinds', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-evidence-'));
-    for (const name of ['metrics.prom', 'app.log', 'traces.json', 'run.jtl', 'shop.k8s.json', 'README.md'])
+    for (const name of [
+      'metrics.prom',
+      'app.log',
+      'traces.json',
+      'run.jtl',
+      'shop.k8s.json',
+      'job.output.txt',
+      'README.md',
+    ])
       writeFileSync(join(dir, name), '');
     expect(inputsOfPath(dir)).toEqual({
       loadTests: [join(dir, 'run.jtl')],
@@ -187,6 +199,7 @@ describe('evidence kinds of fixture and folder files', () => {
       logs: [join(dir, 'app.log')],
       traces: [join(dir, 'traces.json')],
       kubernetes: [join(dir, 'shop.k8s.json')],
+      toolOutput: [join(dir, 'job.output.txt')],
     });
   });
 });

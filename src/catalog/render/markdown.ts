@@ -119,6 +119,7 @@ export function signatureWaysMarkdown(ways: SignatureWays): string {
 
 /** The signature as prose: what must hold, what raises confidence, what rules the scenario out. */
 export function signatureMarkdown(spec: SignatureSpec): string {
+  if (spec.text) return textWayMarkdown(spec);
   const lines = [
     `Judged ${spec.scope === 'endpoint' ? 'per endpoint and for the whole run' : 'for the whole run'}. It matches when all of these hold:`,
     '',
@@ -133,6 +134,30 @@ export function signatureMarkdown(spec: SignatureSpec): string {
       '',
       ...spec.against.map((c) => `- ${conditionText(c)}`),
     );
+  if (spec.confirmWith.length) {
+    lines.push(
+      '',
+      'Confirm with:',
+      '',
+      ...spec.confirmWith.map((c) => `- ${c.evidence}: ${escapeText(c.what)}`),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** A text way as prose: which tools, which lines must appear, which raise or lower confidence. */
+function textWayMarkdown(spec: SignatureSpec): string {
+  const text = spec.text as NonNullable<SignatureSpec['text']>;
+  const pattern = (p: { pattern: string; reason: string; ignoreCase: boolean }) =>
+    `- ${inlineCode(p.pattern)}${p.ignoreCase ? ' (any case)' : ''} — ${escapeText(p.reason)}`;
+  const lines = [
+    `Judged on failure output${text.tools.length ? ` of ${text.tools.join(', ')}` : ''} that did not end in success. It matches when one failure chunk has a line for each of these patterns${text.keywords.length ? ` and the words ${text.keywords.map(inlineCode).join(', ')}` : ''}:`,
+    '',
+    ...text.match.map(pattern),
+  ];
+  if (text.support.length) lines.push('', 'Raising confidence:', '', ...text.support.map(pattern));
+  if (text.against.length)
+    lines.push('', 'Pointing elsewhere (lowering confidence):', '', ...text.against.map(pattern));
   if (spec.confirmWith.length) {
     lines.push(
       '',

@@ -113,6 +113,21 @@ export function scenarioPage(s: CatalogScenario, style: Style, width: number): s
     };
     for (const spec of s.signature) {
       if (s.signature.length > 1) out.push(`  ${style.bold(`from ${wayEvidence(spec).join(' and ')}:`)}`);
+      if (spec.text) {
+        const text = spec.text;
+        const patterns = (label: string, list: ReadonlyArray<{ pattern: string; reason: string }>) => {
+          if (list.length === 0) return;
+          out.push(`  ${style.bold(label)}`);
+          for (const p of list)
+            out.push(wrap(`${style.cyan(p.pattern)}: ${p.reason}`, width, '  • ', '    '));
+        };
+        patterns(
+          `lines of one failure chunk${text.tools.length ? ` (${text.tools.join(', ')})` : ''}:`,
+          text.match,
+        );
+        patterns('raised by:', text.support);
+        patterns('ruled out by:', text.against);
+      }
       conditions(`all of (judged ${spec.scope === 'endpoint' ? 'per subject' : 'for the run'}):`, spec.when);
       conditions('raised by:', spec.support);
       conditions('ruled out by:', spec.against);

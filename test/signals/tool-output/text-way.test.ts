@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/catalog/loader.js';
+import { readToolOutput } from '../../../src/gather/tool-output/gatherer.js';
+import { triage } from '../../../src/pipeline/analyze.js';
+import { compileTextSignature, matchText } from '../../../src/signals/tool-output/text-match.js';
+import { TextSignatureSchema } from '../../../src/signatures/text-schema.js';
+
+const read = (text: string) => readToolOutput('test', Readable.from([Buffer.from(text)]));
+const signature = (spec: unknown) => compileTextSignature('s', 0, TextSignatureSchema.parse(spec));
+
+describe('text signature matching', () => {
+  it('matches a Terraform message wrapped across two boxed lines, citing the first', async () => {
+    const data = await read(
+      "╷\n│ Error: Failed to install provider\n│ \n│ Error while installing hashicorp/aws v5.40.0: the current package doesn't match any of the\n│ checksums previously recorded in the dependency lock file\n╵\n",
+    );
+    const match = matchText(
+      signature({
+        match: [{ pattern: "doesn't match any of the checksums previously recorded", reason: 'r' }],
+      }),
+      data,
+    );
+    expect(match?.match[0]?.line).toBe(4);
+  });
+
+  it('does not join lines that are not one wrapped diagnostic', async () => {
+    const data = await read('Error: first half of a\nsecond half of a message\n');
+    const match = matchText(signature({ match: [{ pattern: 'of a second half', reason: 'r' }] }), data);
+    expect(match).toBeUndefined();
+  });
+
+  it('needs every match pattern and keyword in one chunk', async () => {
+    const data = await read('Error: alpha\n\n\n\n' + 'x\n'.repeat(30) + 'Error: beta\n');
+    const both = signature({
+      match: [
+        { pattern: 'alpha', reason: 'r' },
+        { pattern: 'beta', reason: 'r' },
+      ],
+    });
+    expect(matchText(both, data)).toBeUndefined();
+    const keyword = signature({ match: [{ pattern: 'alpha', reason: 'r' }], keywords: ['BETA'] });
+    expect(matchText(keyword, data)).toBeUndefined();
+    const one = signature({ match: [{ pattern: 'beta', reason: 'r' }], keywords: ['BETA'] });
+    expect(matchText(one, data)?.chunks).toBe(1);
+  });
+
+  it('never matches output that ends in success', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-triage-'));
+    const file = join(dir, 'apply.output.txt');
+    const lock = [
+      '╷',
+      '│ Error: Error acquiring the state lock',
+      '│ Lock Info:',
+      '│   ID:        5e2b1f0c-7d0a-8c4e-9b41-2f6d1a3c9e70',
+      '╵',
+    ].join('\n');
+    const catalog = loadCatalog();
+    writeFileSync(file, `${lock}\n`);
+    const failed = await triage([file], { catalog, now: () => new Date(0) });
+    expect(failed.result.findings[0]).toMatchObject({
+      scenarioId: 'terraform-state-lock-held',
+      status: 'matched',
+    });
+    writeFileSync(
+      file,
+      `${lock}\nRetrying...\nApply complete! Resources: 1 added, 0 changed, 0 destroyed.\n`,
+    );
+    const succeeded = await triage([file], { catalog, now: () => new Date(0) });
+    const finding = succeeded.result.findings.find((f) => f.scenarioId === 'terraform-state-lock-held');
+    expect(finding?.status).toBe('not-matched');
+    expect(finding?.loweredBy.map((c) => c.signal)).toContain('tool-output.outcome');
+  });
+});
