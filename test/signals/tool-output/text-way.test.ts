@@ -33,7 +33,7 @@ describe('text signature matching', () => {
   });
 
   it('needs every match pattern and keyword in one chunk', async () => {
-    const data = await read('Error: alpha\n\n\n\n' + 'x\n'.repeat(30) + 'Error: beta\n');
+    const data = await read(`Error: alpha\n\n\n\n${'x\n'.repeat(30)}Error: beta\n`);
     const both = signature({
       match: [
         { pattern: 'alpha', reason: 'r' },
