@@ -828,6 +828,24 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bcritical error detected; halting\b/,
     ],
   },
+  {
+    id: 'session-state-missing',
+    title: 'requests arrived at a backend that does not hold their session',
+    scenarios: ['sticky-session-failure'],
+    patterns: [
+      // engine.io (Socket.IO): HTTP 400 {"code":1,"message":"Session ID unknown"}
+      /\bSession ID unknown\b/,
+      // csurf (Express): ForbiddenError: invalid csrf token (code EBADCSRFTOKEN); Spring Security:
+      // Invalid CSRF token found for http://...; Laravel: CSRF token mismatch.
+      /\binvalid csrf token\b/i,
+      /\bEBADCSRFTOKEN\b/,
+      /\bCSRF token mismatch\b/i,
+      // Django (django.security.csrf): Forbidden (CSRF token from POST incorrect.): /checkout/
+      /\bForbidden \(CSRF (?:token|cookie)\b/,
+      // Spring Security OAuth2 login: the authorization request was saved in another instance's session
+      /\[authorization_request_not_found\]/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

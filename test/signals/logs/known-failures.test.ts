@@ -593,6 +593,23 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     match: ['critical error detected; halting'],
     miss: ['retriable error', 'compaction available and planned'],
   },
+  'session-state-missing': {
+    match: [
+      '400 {"code":1,"message":"Session ID unknown"}',
+      'ForbiddenError: invalid csrf token',
+      'Invalid CSRF token found for http://shop.example/checkout',
+      'err.code=EBADCSRFTOKEN',
+      'CSRF token mismatch.',
+      'Forbidden (CSRF token from POST incorrect.): /checkout/',
+      'Forbidden (CSRF cookie not set.): /cart/add/',
+      '[authorization_request_not_found] ',
+    ],
+    miss: [
+      'CSRF token issued for session 4f2a',
+      'session 9c1e expired after 30 minutes of inactivity',
+      'Forbidden: /admin/ (permission denied)',
+    ],
+  },
 };
 
 describe('known failure families', () => {
