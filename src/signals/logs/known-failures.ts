@@ -828,6 +828,36 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bcritical error detected; halting\b/,
     ],
   },
+  {
+    id: 'function-timed-out',
+    title: 'a serverless function ran until its platform timeout stopped it',
+    scenarios: ['function-timeout'],
+    patterns: [
+      // AWS Lambda: 2024-03-12T14:11:03.412Z f2704689-7aa3-4af3-ac88-857c01c4bd45 Task timed out after 30.03 seconds
+      /\bTask timed out after \d{1,4}\.\d{2} seconds\b/,
+      // Lambda's REPORT line of an invocation stopped at its limit ends in "Status: timeout"; the
+      // invoke error is {"errorType":"Sandbox.Timedout", ...}
+      /\bBilled Duration: \d{1,7} ms\b[^\n]{0,200}\bStatus: timeout\b/,
+      /\bSandbox\.Timedout\b/,
+      // Azure Functions host: Timeout value of 00:05:00 exceeded by function 'Functions.Resize' (Id: '...'). Initiating cancellation.
+      // (the exception form: Timeout value of 00:05:00 was exceeded by function: Functions.Resize)
+      /\bTimeout value of \d{2}:\d{2}:\d{2} (?:was )?exceeded by function\b/,
+      // Google Cloud Functions: Function execution took 60003 ms, finished with status: 'timeout'
+      /\bfinished with status: 'timeout'/,
+    ],
+  },
+  {
+    id: 'function-throttled',
+    title: 'a serverless platform refused invocations over its concurrency limit',
+    scenarios: ['serverless-throttling'],
+    patterns: [
+      // AWS Lambda's throttle reasons in the TooManyRequestsException body:
+      // {"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}
+      /\b(?:ReservedFunctionConcurrentInvocationLimitExceeded|ConcurrentInvocationLimitExceeded|ReservedFunctionInvocationRateLimitExceeded|FunctionInvocationRateLimitExceeded)\b/,
+      // botocore: An error occurred (TooManyRequestsException) when calling the Invoke operation (reached max retries: 4): Rate Exceeded.
+      /\(TooManyRequestsException\) when calling the Invoke(?:WithResponseStream|Async)? operation\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -593,6 +593,31 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
     match: ['critical error detected; halting'],
     miss: ['retriable error', 'compaction available and planned'],
   },
+  'function-timed-out': {
+    match: [
+      '2024-03-12T14:11:03.412Z f2704689-7aa3-4af3-ac88-857c01c4bd45 Task timed out after 30.03 seconds',
+      'REPORT RequestId: f2704689-7aa3-4af3-ac88-857c01c4bd45\tDuration: 30000.00 ms\tBilled Duration: 30000 ms\tMemory Size: 512 MB\tMax Memory Used: 187 MB\tStatus: timeout',
+      '{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: 327ec045 Error: Task timed out after 3.00 seconds"}',
+      "Timeout value of 00:05:00 exceeded by function 'Functions.ResizeImage' (Id: 'b2d1dd72-80e2-412b-a22e-3b4558f378b4'). Initiating cancellation.",
+      "Function execution took 60003 ms, finished with status: 'timeout'",
+    ],
+    miss: [
+      'REPORT RequestId: f2704689-7aa3-4af3-ac88-857c01c4bd45\tDuration: 2811.52 ms\tBilled Duration: 2812 ms\tMemory Size: 512 MB\tMax Memory Used: 187 MB',
+      'Function execution took 812 ms, finished with status code: 200',
+      'Task timed out waiting for lock',
+    ],
+  },
+  'function-throttled': {
+    match: [
+      'TooManyRequestsException: Rate Exceeded. {"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}',
+      'Reason: ConcurrentInvocationLimitExceeded',
+      'botocore.errorfactory.TooManyRequestsException: An error occurred (TooManyRequestsException) when calling the Invoke operation (reached max retries: 4): Rate Exceeded.',
+    ],
+    miss: [
+      'An error occurred (ThrottlingException) when calling the PutMetricData operation (reached max retries: 4): Rate exceeded',
+      'GET /api/orders HTTP/1.1 429 Too Many Requests',
+    ],
+  },
 };
 
 describe('known failure families', () => {
