@@ -858,6 +858,48 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\(TooManyRequestsException\) when calling the Invoke(?:WithResponseStream|Async)? operation\b/,
     ],
   },
+  {
+    id: 'log-parse-failed',
+    title: 'a log pipeline could not parse the records it received',
+    scenarios: ['log-parsing-errors'],
+    patterns: [
+      // Fluent Bit: [ warn] [parser:k8s-nginx] invalid time format %d/%b/%Y:%H:%M:%S %z for '2024-03-12T14:11:02Z'
+      /\[parser:[\w.-]{1,64}\] invalid time format\b/i,
+      // Fluentd: dump an error event: error_class=Fluent::Plugin::Parser::ParserError error="pattern not matched with data '...'"
+      // and in_tail's own: pattern not matched: "..."
+      /\bpattern not matched with data\b/,
+      /\bpattern not matched: "/,
+      // Logstash: Could not index event to Elasticsearch. {:status=>400, ... "type"=>"mapper_parsing_exception",
+      // "reason"=>"failed to parse field [status] of type [long] in document with id '...'"
+      /\bmapper_parsing_exception\b/,
+      /\bfailed to parse field \[[^\]]{1,200}\] of type \[/,
+      // Logstash json filter: Error parsing json {:source=>"message", :raw=>"...", :exception=>#<LogStash::Json::ParserError: ...>}
+      /\bError parsing json\b/,
+      // Events tagged by failed Logstash filters
+      /\b_(?:grokparsefailure|jsonparsefailure|dateparsefailure)\b/,
+      // Vector remap: Mapping failed with event. error="function call error for \"parse_json\" at (4:28): unable to parse json: ..."
+      /\bfunction call error for \\?"parse_[a-z_]{1,30}\\?" at \(/,
+      // Loki's parser stages label the lines they failed on
+      /\b(?:JSONParserErr|LogfmtParserErr)\b/,
+    ],
+  },
+  {
+    id: 'log-store-unreachable',
+    title: 'a log shipper could not deliver to the log store, which refused or did not answer',
+    scenarios: ['log-pipeline-failure'],
+    patterns: [
+      // Fluent Bit out_es/out_http: [error] [output:es:es.0] HTTP status=503 URI=/_bulk, response: ...
+      /\[output:[\w.-]{1,40}:[\w.-]{1,40}\] HTTP status=(?:5\d\d|429) URI=/,
+      // Fluent Bit, no connection to the store: [error] [output:es:es.0] no upstream connections available
+      /\bno upstream connections available\b/,
+      // Promtail / Grafana Alloy loki.write: msg="error sending batch, will retry" status=503 error="server returned HTTP status 503 ..."
+      // and, once retries run out, msg="final error sending batch"
+      /\berror sending batch, will retry\b/,
+      /\bfinal error sending batch\b/,
+      // Elasticsearch bulk rejections: es_rejected_execution_exception (write thread pool queue full)
+      /\bes_rejected_execution_exception\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

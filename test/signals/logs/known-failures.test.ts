@@ -618,6 +618,33 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'GET /api/orders HTTP/1.1 429 Too Many Requests',
     ],
   },
+  'log-parse-failed': {
+    match: [
+      "[2024/03/12 14:11:02] [ warn] [parser:k8s-nginx] invalid time format %d/%b/%Y:%H:%M:%S %z for '2024-03-12T14:11:02Z'",
+      '#0 dump an error event: error_class=Fluent::Plugin::Parser::ParserError error="pattern not matched with data \'GET /x\'" location=nil tag="app"',
+      'Could not index event to Elasticsearch. {:status=>400, :response=>{"index"=>{"error"=>{"type"=>"mapper_parsing_exception", "reason"=>"failed to parse field [status] of type [long] in document with id \'x\'"}}}}',
+      'Error parsing json {:source=>"message", :raw=>"plain text", :exception=>#<LogStash::Json::ParserError: Unrecognized token>}',
+      'Mapping failed with event. error="function call error for \\"parse_json\\" at (4:28): unable to parse json: expected value at line 1 column 1"',
+      '{"tags":["_grokparsefailure"],"message":"x"}',
+    ],
+    miss: [
+      'parsed 1200 records in 3 ms',
+      '[2024/03/12 14:11:02] [ info] [parser] loading parsers file /fluent-bit/etc/parsers.conf',
+    ],
+  },
+  'log-store-unreachable': {
+    match: [
+      '[2024/03/12 14:11:02] [error] [output:es:es.0] HTTP status=503 URI=/_bulk, response:',
+      '[2024/03/12 14:11:02] [error] [output:loki:loki.0] no upstream connections available',
+      'level=warn ts=2024-03-12T14:11:02.1Z caller=client.go:419 component=client host=loki:3100 msg="error sending batch, will retry" status=503 tenant= error="server returned HTTP status 503 Service Unavailable (503): "',
+      'level=error caller=client.go:430 component=client host=loki:3100 msg="final error sending batch" status=500',
+      '"type":"es_rejected_execution_exception","reason":"rejected execution of coordinating operation"',
+    ],
+    miss: [
+      "[2024/03/12 14:11:02] [ warn] [engine] failed to flush chunk '1-1710252000.1.flb', retry in 9 seconds: task_id=0, input=tail.0 > output=es.0 (out_id=0)",
+      '[2024/03/12 14:11:02] [ info] [output:es:es.0] worker #0 started',
+    ],
+  },
 };
 
 describe('known failure families', () => {
