@@ -900,6 +900,19 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\bes_rejected_execution_exception\b/,
     ],
   },
+  {
+    id: 'flag-evaluation-failed',
+    title: 'feature flag evaluations failed and served the default value',
+    scenarios: ['feature-flag-misconfiguration'],
+    patterns: [
+      // LaunchDarkly server and client SDKs: Unknown feature flag "new-checkout"; returning default value
+      /\bUnknown feature flag "[^"]{1,200}"; returning default value\b/,
+      // OpenFeature SDKs (Java, Swift: "... with key new-checkout due to exception ..."; Python: "...with key: 'x'")
+      /\bUnable to correctly evaluate flag with key\b/,
+      // OpenFeature error codes an evaluation reports with the default it served
+      /\b(?:FLAG_NOT_FOUND|TYPE_MISMATCH|PROVIDER_NOT_READY)\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

@@ -645,6 +645,15 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       '[2024/03/12 14:11:02] [ info] [output:es:es.0] worker #0 started',
     ],
   },
+  'flag-evaluation-failed': {
+    match: [
+      'Unknown feature flag "new-checkout"; returning default value',
+      'Unable to correctly evaluate flag with key new-checkout due to exception flag: new-checkout not found',
+      "Unable to correctly evaluate flag with key: 'new-checkout'",
+      '{"flagKey":"new-checkout","errorCode":"FLAG_NOT_FOUND","value":false,"reason":"ERROR"}',
+    ],
+    miss: ['Evaluated flag new-checkout: variant on', 'feature flag store initialized with 42 flags'],
+  },
 };
 
 describe('known failure families', () => {
