@@ -846,6 +846,91 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
       /\[authorization_request_not_found\]/,
     ],
   },
+  {
+    id: 'function-timed-out',
+    title: 'a serverless function ran until its platform timeout stopped it',
+    scenarios: ['function-timeout'],
+    patterns: [
+      // AWS Lambda: 2024-03-12T14:11:03.412Z f2704689-7aa3-4af3-ac88-857c01c4bd45 Task timed out after 30.03 seconds
+      /\bTask timed out after \d{1,4}\.\d{2} seconds\b/,
+      // Lambda's REPORT line of an invocation stopped at its limit ends in "Status: timeout"; the
+      // invoke error is {"errorType":"Sandbox.Timedout", ...}
+      /\bBilled Duration: \d{1,7} ms\b[^\n]{0,200}\bStatus: timeout\b/,
+      /\bSandbox\.Timedout\b/,
+      // Azure Functions host: Timeout value of 00:05:00 exceeded by function 'Functions.Resize' (Id: '...'). Initiating cancellation.
+      // (the exception form: Timeout value of 00:05:00 was exceeded by function: Functions.Resize)
+      /\bTimeout value of \d{2}:\d{2}:\d{2} (?:was )?exceeded by function\b/,
+      // Google Cloud Functions: Function execution took 60003 ms, finished with status: 'timeout'
+      /\bfinished with status: 'timeout'/,
+    ],
+  },
+  {
+    id: 'function-throttled',
+    title: 'a serverless platform refused invocations over its concurrency limit',
+    scenarios: ['serverless-throttling'],
+    patterns: [
+      // AWS Lambda's throttle reasons in the TooManyRequestsException body:
+      // {"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}
+      /\b(?:ReservedFunctionConcurrentInvocationLimitExceeded|ConcurrentInvocationLimitExceeded|ReservedFunctionInvocationRateLimitExceeded|FunctionInvocationRateLimitExceeded)\b/,
+      // botocore: An error occurred (TooManyRequestsException) when calling the Invoke operation (reached max retries: 4): Rate Exceeded.
+      /\(TooManyRequestsException\) when calling the Invoke(?:WithResponseStream|Async)? operation\b/,
+    ],
+  },
+  {
+    id: 'log-parse-failed',
+    title: 'a log pipeline could not parse the records it received',
+    scenarios: ['log-parsing-errors'],
+    patterns: [
+      // Fluent Bit: [ warn] [parser:k8s-nginx] invalid time format %d/%b/%Y:%H:%M:%S %z for '2024-03-12T14:11:02Z'
+      /\[parser:[\w.-]{1,64}\] invalid time format\b/i,
+      // Fluentd: dump an error event: error_class=Fluent::Plugin::Parser::ParserError error="pattern not matched with data '...'"
+      // and in_tail's own: pattern not matched: "..."
+      /\bpattern not matched with data\b/,
+      /\bpattern not matched: "/,
+      // Logstash: Could not index event to Elasticsearch. {:status=>400, ... "type"=>"mapper_parsing_exception",
+      // "reason"=>"failed to parse field [status] of type [long] in document with id '...'"
+      /\bmapper_parsing_exception\b/,
+      /\bfailed to parse field \[[^\]]{1,200}\] of type \[/,
+      // Logstash json filter: Error parsing json {:source=>"message", :raw=>"...", :exception=>#<LogStash::Json::ParserError: ...>}
+      /\bError parsing json\b/,
+      // Events tagged by failed Logstash filters
+      /\b_(?:grokparsefailure|jsonparsefailure|dateparsefailure)\b/,
+      // Vector remap: Mapping failed with event. error="function call error for \"parse_json\" at (4:28): unable to parse json: ..."
+      /\bfunction call error for \\?"parse_[a-z_]{1,30}\\?" at \(/,
+      // Loki's parser stages label the lines they failed on
+      /\b(?:JSONParserErr|LogfmtParserErr)\b/,
+    ],
+  },
+  {
+    id: 'log-store-unreachable',
+    title: 'a log shipper could not deliver to the log store, which refused or did not answer',
+    scenarios: ['log-pipeline-failure'],
+    patterns: [
+      // Fluent Bit out_es/out_http: [error] [output:es:es.0] HTTP status=503 URI=/_bulk, response: ...
+      /\[output:[\w.-]{1,40}:[\w.-]{1,40}\] HTTP status=(?:5\d\d|429) URI=/,
+      // Fluent Bit, no connection to the store: [error] [output:es:es.0] no upstream connections available
+      /\bno upstream connections available\b/,
+      // Promtail / Grafana Alloy loki.write: msg="error sending batch, will retry" status=503 error="server returned HTTP status 503 ..."
+      // and, once retries run out, msg="final error sending batch"
+      /\berror sending batch, will retry\b/,
+      /\bfinal error sending batch\b/,
+      // Elasticsearch bulk rejections: es_rejected_execution_exception (write thread pool queue full)
+      /\bes_rejected_execution_exception\b/,
+    ],
+  },
+  {
+    id: 'flag-evaluation-failed',
+    title: 'feature flag evaluations failed and served the default value',
+    scenarios: ['feature-flag-misconfiguration'],
+    patterns: [
+      // LaunchDarkly server and client SDKs: Unknown feature flag "new-checkout"; returning default value
+      /\bUnknown feature flag "[^"]{1,200}"; returning default value\b/,
+      // OpenFeature SDKs (Java, Swift: "... with key new-checkout due to exception ..."; Python: "...with key: 'x'")
+      /\bUnable to correctly evaluate flag with key\b/,
+      // OpenFeature error codes an evaluation reports with the default it served
+      /\b(?:FLAG_NOT_FOUND|TYPE_MISMATCH|PROVIDER_NOT_READY)\b/,
+    ],
+  },
 ];
 
 /** The families whose patterns match a text. */

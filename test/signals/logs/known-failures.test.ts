@@ -610,6 +610,67 @@ const EXAMPLES: Record<string, { match: string[]; miss: string[] }> = {
       'Forbidden: /admin/ (permission denied)',
     ],
   },
+  'function-timed-out': {
+    match: [
+      '2024-03-12T14:11:03.412Z f2704689-7aa3-4af3-ac88-857c01c4bd45 Task timed out after 30.03 seconds',
+      'REPORT RequestId: f2704689-7aa3-4af3-ac88-857c01c4bd45\tDuration: 30000.00 ms\tBilled Duration: 30000 ms\tMemory Size: 512 MB\tMax Memory Used: 187 MB\tStatus: timeout',
+      '{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: 327ec045 Error: Task timed out after 3.00 seconds"}',
+      "Timeout value of 00:05:00 exceeded by function 'Functions.ResizeImage' (Id: 'b2d1dd72-80e2-412b-a22e-3b4558f378b4'). Initiating cancellation.",
+      "Function execution took 60003 ms, finished with status: 'timeout'",
+    ],
+    miss: [
+      'REPORT RequestId: f2704689-7aa3-4af3-ac88-857c01c4bd45\tDuration: 2811.52 ms\tBilled Duration: 2812 ms\tMemory Size: 512 MB\tMax Memory Used: 187 MB',
+      'Function execution took 812 ms, finished with status code: 200',
+      'Task timed out waiting for lock',
+    ],
+  },
+  'function-throttled': {
+    match: [
+      'TooManyRequestsException: Rate Exceeded. {"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}',
+      'Reason: ConcurrentInvocationLimitExceeded',
+      'botocore.errorfactory.TooManyRequestsException: An error occurred (TooManyRequestsException) when calling the Invoke operation (reached max retries: 4): Rate Exceeded.',
+    ],
+    miss: [
+      'An error occurred (ThrottlingException) when calling the PutMetricData operation (reached max retries: 4): Rate exceeded',
+      'GET /api/orders HTTP/1.1 429 Too Many Requests',
+    ],
+  },
+  'log-parse-failed': {
+    match: [
+      "[2024/03/12 14:11:02] [ warn] [parser:k8s-nginx] invalid time format %d/%b/%Y:%H:%M:%S %z for '2024-03-12T14:11:02Z'",
+      '#0 dump an error event: error_class=Fluent::Plugin::Parser::ParserError error="pattern not matched with data \'GET /x\'" location=nil tag="app"',
+      'Could not index event to Elasticsearch. {:status=>400, :response=>{"index"=>{"error"=>{"type"=>"mapper_parsing_exception", "reason"=>"failed to parse field [status] of type [long] in document with id \'x\'"}}}}',
+      'Error parsing json {:source=>"message", :raw=>"plain text", :exception=>#<LogStash::Json::ParserError: Unrecognized token>}',
+      'Mapping failed with event. error="function call error for \\"parse_json\\" at (4:28): unable to parse json: expected value at line 1 column 1"',
+      '{"tags":["_grokparsefailure"],"message":"x"}',
+    ],
+    miss: [
+      'parsed 1200 records in 3 ms',
+      '[2024/03/12 14:11:02] [ info] [parser] loading parsers file /fluent-bit/etc/parsers.conf',
+    ],
+  },
+  'log-store-unreachable': {
+    match: [
+      '[2024/03/12 14:11:02] [error] [output:es:es.0] HTTP status=503 URI=/_bulk, response:',
+      '[2024/03/12 14:11:02] [error] [output:loki:loki.0] no upstream connections available',
+      'level=warn ts=2024-03-12T14:11:02.1Z caller=client.go:419 component=client host=loki:3100 msg="error sending batch, will retry" status=503 tenant= error="server returned HTTP status 503 Service Unavailable (503): "',
+      'level=error caller=client.go:430 component=client host=loki:3100 msg="final error sending batch" status=500',
+      '"type":"es_rejected_execution_exception","reason":"rejected execution of coordinating operation"',
+    ],
+    miss: [
+      "[2024/03/12 14:11:02] [ warn] [engine] failed to flush chunk '1-1710252000.1.flb', retry in 9 seconds: task_id=0, input=tail.0 > output=es.0 (out_id=0)",
+      '[2024/03/12 14:11:02] [ info] [output:es:es.0] worker #0 started',
+    ],
+  },
+  'flag-evaluation-failed': {
+    match: [
+      'Unknown feature flag "new-checkout"; returning default value',
+      'Unable to correctly evaluate flag with key new-checkout due to exception flag: new-checkout not found',
+      "Unable to correctly evaluate flag with key: 'new-checkout'",
+      '{"flagKey":"new-checkout","errorCode":"FLAG_NOT_FOUND","value":false,"reason":"ERROR"}',
+    ],
+    miss: ['Evaluated flag new-checkout: variant on', 'feature flag store initialized with 42 flags'],
+  },
 };
 
 describe('known failure families', () => {
