@@ -189,6 +189,10 @@ export const METRIC_ROLES = {
     unit: 'invocations',
     description: 'Invocations of an edge function replica in one Region that failed, per CloudWatch period',
   },
+  'edge-fn.duration': {
+    unit: 's',
+    description: 'Mean run time of an edge function replica in one Region per period',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

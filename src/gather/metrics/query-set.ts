@@ -638,6 +638,15 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
       selector: 'dimension_FunctionName=~"us-east-1\\\\..+"',
     }),
   ),
+  // Lambda reports Duration in milliseconds.
+  q(
+    'lambda-edge.duration',
+    'edge-fn.duration',
+    'cloudwatch',
+    'max by (instance, dimension_FunctionName, region) (aws_lambda_duration_average{dimension_FunctionName=~"us-east-1\\\\..+"}) / 1000',
+    ['aws_lambda_duration_average'],
+    ['instance', 'dimension_FunctionName', 'region'],
+  ),
 ];
 
 /** HorizontalPodAutoscaler replicas, limit and ScalingActive=False from kube-state-metrics, per HPA. */

@@ -114,6 +114,7 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'waf.allowed': ['dimension_WebACL'],
   'edge-fn.invocations': ['dimension_FunctionName', 'region'],
   'edge-fn.errors': ['dimension_FunctionName', 'region'],
+  'edge-fn.duration': ['dimension_FunctionName', 'region'],
 };
 
 /**
@@ -148,6 +149,10 @@ export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
   'db.xid-age',
   'disk.io-utilization',
   ...CONDITION_ROLES,
+  // Per-period averages of CloudWatch: a function exported per version and in total is one rate.
+  'cdn.cache-hit-rate',
+  'cdn.5xx-rate',
+  'edge-fn.duration',
 ]);
 
 /** Roles where the worst member is the subject's value: the busiest device, the oldest database. */
@@ -446,4 +451,12 @@ export const ROLE_RULES: readonly RoleRule[] = [
     dimension_FunctionName: 'us-east-1\\..+',
   }),
   g('aws_lambda_errors_sum', 'edge-fn.errors', 'cloudwatch', { dimension_FunctionName: 'us-east-1\\..+' }),
+  {
+    metric: 'aws_lambda_duration_average',
+    role: 'edge-fn.duration',
+    kind: 'gauge',
+    exporter: 'cloudwatch',
+    labels: { dimension_FunctionName: 'us-east-1\\..+' },
+    scale: 0.001,
+  },
 ];

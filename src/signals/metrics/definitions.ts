@@ -528,4 +528,9 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     "A distribution's 5xxErrorRate at its highest 5-minute level minus its baseline, in ratio points",
   ),
+  metrics(
+    'metrics.edge-fn.duration.rise',
+    's',
+    "An edge function replica's mean Duration at its slowest 5-minute level minus its baseline, in seconds",
+  ),
 ];

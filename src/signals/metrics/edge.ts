@@ -150,6 +150,25 @@ function edgeFunctionSignals(index: SeriesIndex): Signal[] {
       }),
     );
   }
+  for (const duration of index.all('edge-fn.duration')) {
+    // A tenth of a second: every viewer request on the behavior waits for the function, cache hits
+    // included, so 100 ms more is time to first byte users notice; a function's own run time
+    // wandering by a few milliseconds is not.
+    const shift = shiftOf(duration.samples, baselineEnd, { direction: 'up', minEffect: 0.1 });
+    if (!shift) continue;
+    const onset = shift.change?.onset;
+    out.push(
+      metricSignal({
+        name: 'metrics.edge-fn.duration.rise',
+        about: duration,
+        value: Math.max(0, shift.effect),
+        unit: 's',
+        window: spanOf(shift.change, index.window),
+        onset,
+        explanation: `The edge function ran ${Math.round(shift.extreme.value * 1000)} ms on average at its slowest 5-minute level (around ${clock(shift.extreme.at)}), against ${Math.round(shift.baseline * 1000)} ms in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+      }),
+    );
+  }
   for (const rate of index.all('cdn.5xx-rate')) {
     // One point more of viewer requests answered 5xx by the distribution: an incident for any SLO
     // of 99% or better, whoever produced the error.

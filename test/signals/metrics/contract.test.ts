@@ -180,6 +180,12 @@ const EVERYTHING: SeriesSpec[] = [
       noise: 0.05,
     }),
   ),
+  {
+    role: 'edge-fn.duration',
+    subject: 'instance=yace:5000,dimension_FunctionName=us-east-1.auth,region=eu-west-1',
+    value: () => 0.005,
+    noise: 0.1,
+  },
 ];
 
 describe('metric signals contract', () => {

@@ -118,3 +118,32 @@ describe('edge function signals', () => {
     expect(find(signals, 'metrics.edge-fn.errors.rise', fn('us-east-1')).onset).toBeUndefined();
   });
 });
+
+describe('edge function duration', () => {
+  const signals = signalsOf(
+    [
+      {
+        role: 'edge-fn.duration',
+        subject: fn('ap-northeast-1'),
+        value: (m) => 0.005 + 0.3 * from80(m),
+        noise: 0.1,
+      },
+      {
+        role: 'edge-fn.duration',
+        subject: fn('us-east-1'),
+        value: (m) => 0.005 + 0.004 * from80(m),
+        noise: 0.1,
+      },
+    ],
+    { minutes: 180, stepS: 60, seed: 3104 },
+  );
+
+  it('measures seconds added to every invocation, not a few milliseconds', () => {
+    expect(value(signals, 'metrics.edge-fn.duration.rise', fn('ap-northeast-1'))).toBeGreaterThan(0.25);
+    expect(
+      Math.abs(onsetMinute(signals, 'metrics.edge-fn.duration.rise', fn('ap-northeast-1')) - 80),
+    ).toBeLessThan(4);
+    expect(value(signals, 'metrics.edge-fn.duration.rise', fn('us-east-1'))).toBeLessThan(0.01);
+    expect(find(signals, 'metrics.edge-fn.duration.rise', fn('us-east-1')).onset).toBeUndefined();
+  });
+});
