@@ -533,4 +533,9 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     's',
     "An edge function replica's mean Duration at its slowest 5-minute level minus its baseline, in seconds",
   ),
+  metrics(
+    'metrics.cdn.cache-hit.dips',
+    'count',
+    "Separate times a distribution's CacheHitRate (3-minute medians) fell more than 15 points under the window's median and came back: purges of the cache",
+  ),
 ];

@@ -3,7 +3,7 @@ import type { Signal } from '../signal.js';
 import { clock, metricSignal, pct } from './emit.js';
 import { baselineOf, type Shift, shiftOf } from './measures.js';
 import { pair, RATE_WINDOW_MS, spanOf, windowedShare } from './pairing.js';
-import { rollingMean, type Samples, sliceTime } from './samples.js';
+import { MINUTE_MS, rollingMean, rollingMedian, type Samples, sliceTime, stretches } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
 
 // The CDN edge as CloudWatch reports it through the exporter: a distribution's cache hit rate
@@ -32,13 +32,58 @@ function growthAt(samples: Samples, shift: Shift, baselineEnd: number): number {
   return base !== undefined && base > 0 && Number.isFinite(then) ? then / base : 1;
 }
 
-function cacheHitSignals(index: SeriesIndex): Signal[] {
+/** How long a lower hit rate must hold to be a low hit ratio rather than a refill after a purge. */
+const SUSTAINED_DROP_MS = 20 * MINUTE_MS;
+/** Hit-rate levels are read as 3-minute medians: three CloudWatch periods, so one odd period cannot make a dip. */
+const DIP_SPAN_MS = 3 * MINUTE_MS;
+/**
+ * A dip is the hit rate 15 points under its usual level: beyond what content mix and time of day
+ * move it, and what a purge of the whole cache does until it refills.
+ */
+const DIP_DEPTH = 0.15;
+
+/**
+ * Separate times the hit rate fell well under its usual level and came back: each purge of the
+ * cache empties it and it refills. The usual level is the median of the whole window, which dips
+ * lasting minutes in hours do not move.
+ */
+function cacheHitDips(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
+  for (const hit of index.all('cdn.cache-hit-rate')) {
+    const level = rollingMedian(hit.samples, DIP_SPAN_MS);
+    if (level.values.length === 0) continue;
+    const usual = median(level.values);
+    const dips = stretches(level, (v) => v < usual - DIP_DEPTH);
+    const first = dips[0];
+    const last = dips[dips.length - 1];
+    out.push(
+      metricSignal({
+        name: 'metrics.cdn.cache-hit.dips',
+        about: hit,
+        value: dips.length,
+        unit: 'count',
+        window: first && last ? { start: first.start, end: last.end } : index.window,
+        onset: first?.start,
+        explanation: `The distribution's cache hit rate fell more than ${pct(DIP_DEPTH)} under its usual ${pct(usual)} ${dips.length} separate time(s)${first ? `, first at ${clock(first.start)}` : ''}.`,
+      }),
+    );
+  }
+  return out;
+}
+
+function cacheHitSignals(index: SeriesIndex): Signal[] {
+  const out: Signal[] = [...cacheHitDips(index)];
   const baselineEnd = index.baselineEnd();
   for (const hit of index.all('cdn.cache-hit-rate')) {
     // Ten points of hit rate: a distribution's hit rate moves a few points with the content mix
-    // and time of day; ten points less is a tenth more of all requests going to the origin.
-    const shift = shiftOf(hit.samples, baselineEnd, { direction: 'down', minEffect: 0.1 });
+    // and time of day; ten points less is a tenth more of all requests going to the origin. Held
+    // for 20 minutes: after a purge the cache refills within about ten minutes, so only a drop
+    // that lasts longer is the cache failing to keep what it serves.
+    const shift = shiftOf(hit.samples, baselineEnd, {
+      direction: 'down',
+      minEffect: 0.1,
+      spanMs: SUSTAINED_DROP_MS,
+    });
     if (!shift) continue;
     const onset = shift.change?.onset;
     const window = spanOf(shift.change, index.window);

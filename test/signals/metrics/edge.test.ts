@@ -147,3 +147,31 @@ describe('edge function duration', () => {
     expect(find(signals, 'metrics.edge-fn.duration.rise', fn('us-east-1')).onset).toBeUndefined();
   });
 });
+
+describe('CDN cache purges', () => {
+  const refill = (at: readonly number[]) => (m: number) =>
+    Math.max(0, ...at.map((p) => (m >= p ? Math.exp(-(m - p) / 5) : 0)));
+  const many = refill([20, 60, 100, 140]);
+  const once = refill([100]);
+  const signals = signalsOf(
+    [
+      ...distribution(
+        'PURGED',
+        () => 120_000,
+        (m) => 0.9 - 0.6 * many(m),
+      ),
+      ...distribution(
+        'RELEASE',
+        () => 120_000,
+        (m) => 0.9 - 0.6 * once(m),
+      ),
+    ],
+    { minutes: 180, stepS: 60, seed: 3105 },
+  );
+
+  it('counts each purge the cache refilled from, and does not read refills as a low hit ratio', () => {
+    expect(value(signals, 'metrics.cdn.cache-hit.dips', dist('PURGED'))).toBe(4);
+    expect(value(signals, 'metrics.cdn.cache-hit.dips', dist('RELEASE'))).toBe(1);
+    expect(value(signals, 'metrics.cdn.cache-hit.drop', dist('PURGED'))).toBeLessThan(0.15);
+  });
+});
