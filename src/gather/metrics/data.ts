@@ -159,6 +159,40 @@ export const METRIC_ROLES = {
     unit: 'bitmask',
     description: 'NVML clocks event (throttle) reasons of a GPU, as the bit mask NVML reports',
   },
+  // CDN edge through the CloudWatch exporter (YACE): CloudFront distributions, WAF web ACLs and
+  // Lambda@Edge replicas; counts are the Sum of one CloudWatch period.
+  'cdn.requests': {
+    unit: 'requests',
+    description: 'Viewer requests a CDN distribution served per CloudWatch period',
+  },
+  'cdn.cache-hit-rate': {
+    unit: 'ratio',
+    description: 'Share of cacheable requests a CDN distribution answered from its cache, 0–1',
+  },
+  'cdn.5xx-rate': {
+    unit: 'ratio',
+    description: 'Share of viewer requests a CDN distribution answered 5xx, 0–1',
+  },
+  'waf.blocked': {
+    unit: 'requests',
+    description: 'Requests a WAF web ACL blocked per CloudWatch period (all rules)',
+  },
+  'waf.allowed': {
+    unit: 'requests',
+    description: 'Requests a WAF web ACL allowed per CloudWatch period (all rules)',
+  },
+  'edge-fn.invocations': {
+    unit: 'invocations',
+    description: 'Invocations of an edge function replica in one Region per CloudWatch period',
+  },
+  'edge-fn.errors': {
+    unit: 'invocations',
+    description: 'Invocations of an edge function replica in one Region that failed, per CloudWatch period',
+  },
+  'edge-fn.duration': {
+    unit: 's',
+    description: 'Mean run time of an edge function replica in one Region per period',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

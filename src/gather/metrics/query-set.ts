@@ -597,6 +597,56 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   // NVIDIA DCGM exporter: MiB and percent brought to bytes and ratios, one series per GPU (and
   // the pod using it, when the exporter maps GPUs to pods).
   ...dcgm(),
+  // CDN edge through the CloudWatch exporter (YACE): CloudFront rates are percentages, brought to
+  // ratios; WAF web ACL totals are the Rule="ALL" series; Lambda@Edge replicas per Region.
+  gauge('cloudfront.requests', 'cdn.requests', 'cloudwatch', 'aws_cloudfront_requests_sum', [
+    'instance',
+    'dimension_DistributionId',
+  ]),
+  ...(
+    [
+      ['cloudfront.cache-hit-rate', 'cdn.cache-hit-rate', 'aws_cloudfront_cache_hit_rate_average'],
+      ['cloudfront.5xx-rate', 'cdn.5xx-rate', 'aws_cloudfront_5xx_error_rate_average'],
+    ] as const
+  ).map(([id, role, metric]) =>
+    q(
+      id,
+      role,
+      'cloudwatch',
+      `max by (instance, dimension_DistributionId) (${metric}) / 100`,
+      [metric],
+      ['instance', 'dimension_DistributionId'],
+    ),
+  ),
+  ...(
+    [
+      ['wafv2.blocked', 'waf.blocked', 'aws_wafv2_blocked_requests_sum'],
+      ['wafv2.allowed', 'waf.allowed', 'aws_wafv2_allowed_requests_sum'],
+    ] as const
+  ).map(([id, role, metric]) =>
+    gauge(id, role, 'cloudwatch', metric, ['instance', 'dimension_WebACL'], {
+      selector: 'dimension_Rule=~"A(LL|ll)"',
+    }),
+  ),
+  ...(
+    [
+      ['lambda-edge.invocations', 'edge-fn.invocations', 'aws_lambda_invocations_sum'],
+      ['lambda-edge.errors', 'edge-fn.errors', 'aws_lambda_errors_sum'],
+    ] as const
+  ).map(([id, role, metric]) =>
+    gauge(id, role, 'cloudwatch', metric, ['instance', 'dimension_FunctionName', 'region'], {
+      selector: 'dimension_FunctionName=~"us-east-1\\\\..+"',
+    }),
+  ),
+  // Lambda reports Duration in milliseconds.
+  q(
+    'lambda-edge.duration',
+    'edge-fn.duration',
+    'cloudwatch',
+    'max by (instance, dimension_FunctionName, region) (aws_lambda_duration_average{dimension_FunctionName=~"us-east-1\\\\..+"}) / 1000',
+    ['aws_lambda_duration_average'],
+    ['instance', 'dimension_FunctionName', 'region'],
+  ),
 ];
 
 /** HorizontalPodAutoscaler replicas, limit and ScalingActive=False from kube-state-metrics, per HPA. */

@@ -105,6 +105,16 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'gpu.pcie-tx': ['gpu'],
   'gpu.pcie-link-gen': ['gpu'],
   'gpu.pcie-link-width': ['gpu'],
+  // One exporter reports every distribution, web ACL and edge function replica of an account; an
+  // edge function runs as one replica per Region, named by the exporter's region label.
+  'cdn.requests': ['dimension_DistributionId'],
+  'cdn.cache-hit-rate': ['dimension_DistributionId'],
+  'cdn.5xx-rate': ['dimension_DistributionId'],
+  'waf.blocked': ['dimension_WebACL'],
+  'waf.allowed': ['dimension_WebACL'],
+  'edge-fn.invocations': ['dimension_FunctionName', 'region'],
+  'edge-fn.errors': ['dimension_FunctionName', 'region'],
+  'edge-fn.duration': ['dimension_FunctionName', 'region'],
 };
 
 /**
@@ -139,6 +149,10 @@ export const NON_ADDITIVE_ROLES: ReadonlySet<MetricRole> = new Set<MetricRole>([
   'db.xid-age',
   'disk.io-utilization',
   ...CONDITION_ROLES,
+  // Per-period averages of CloudWatch: a function exported per version and in total is one rate.
+  'cdn.cache-hit-rate',
+  'cdn.5xx-rate',
+  'edge-fn.duration',
 ]);
 
 /** Roles where the worst member is the subject's value: the busiest device, the oldest database. */
@@ -413,4 +427,36 @@ export const ROLE_RULES: readonly RoleRule[] = [
   mean('vllm:time_per_output_token_seconds', 'llm.inter-token-latency', 'vllm'),
   mean('tgi_request_mean_time_per_token_duration', 'llm.inter-token-latency', 'tgi'),
   mean('vllm:time_to_first_token_seconds', 'llm.ttft', 'vllm'),
+  // CDN edge through the CloudWatch exporter (YACE): CloudFront reports its rates in percent (to
+  // ratios here); WAF counts of the whole web ACL are the series whose Rule dimension is ALL; the
+  // Lambda@Edge replicas are the functions named us-east-1.<name> in every Region they ran in.
+  g('aws_cloudfront_requests_sum', 'cdn.requests', 'cloudwatch'),
+  {
+    metric: 'aws_cloudfront_cache_hit_rate_average',
+    role: 'cdn.cache-hit-rate',
+    kind: 'gauge',
+    exporter: 'cloudwatch',
+    scale: 0.01,
+  },
+  {
+    metric: 'aws_cloudfront_5xx_error_rate_average',
+    role: 'cdn.5xx-rate',
+    kind: 'gauge',
+    exporter: 'cloudwatch',
+    scale: 0.01,
+  },
+  g('aws_wafv2_blocked_requests_sum', 'waf.blocked', 'cloudwatch', { dimension_Rule: 'A(LL|ll)' }),
+  g('aws_wafv2_allowed_requests_sum', 'waf.allowed', 'cloudwatch', { dimension_Rule: 'A(LL|ll)' }),
+  g('aws_lambda_invocations_sum', 'edge-fn.invocations', 'cloudwatch', {
+    dimension_FunctionName: 'us-east-1\\..+',
+  }),
+  g('aws_lambda_errors_sum', 'edge-fn.errors', 'cloudwatch', { dimension_FunctionName: 'us-east-1\\..+' }),
+  {
+    metric: 'aws_lambda_duration_average',
+    role: 'edge-fn.duration',
+    kind: 'gauge',
+    exporter: 'cloudwatch',
+    labels: { dimension_FunctionName: 'us-east-1\\..+' },
+    scale: 0.001,
+  },
 ];

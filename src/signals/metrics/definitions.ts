@@ -492,4 +492,50 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio/h',
     'The same for map memory per managed endpoint: growth the endpoints do not explain',
   ),
+  // CDN edge (CloudFront, WAF, Lambda@Edge through the CloudWatch exporter)
+  metrics(
+    'metrics.cdn.cache-hit.drop',
+    'ratio',
+    "A distribution's baseline CacheHitRate minus its lowest 5-minute level after the baseline, in ratio points",
+  ),
+  metrics(
+    'metrics.cdn.origin-fetches.shift',
+    'ratio',
+    'Requests that missed the cache (Requests × (1 − CacheHitRate)) at the lowest hit rate over their baseline: how much more the origin had to serve',
+  ),
+  metrics(
+    'metrics.cdn.requests.shift',
+    'ratio',
+    "A distribution's viewer requests at its lowest hit rate over their baseline: near 1 when traffic was steady",
+  ),
+  metrics(
+    'metrics.waf.blocked-share.rise',
+    'ratio',
+    "Highest 5-minute share of a web ACL's requests blocked (BlockedRequests over Blocked + Allowed, Rule ALL) minus its baseline share, in ratio points",
+  ),
+  metrics(
+    'metrics.waf.requests.shift',
+    'ratio',
+    "A web ACL's requests (blocked and allowed) at the highest blocked share over their baseline: near 1 when the blocks came out of unchanged traffic, well above 1 in an attack",
+  ),
+  metrics(
+    'metrics.edge-fn.errors.rise',
+    'ratio',
+    "Highest 5-minute share of an edge function replica's invocations that failed (Lambda Errors over Invocations, per Region) minus its baseline share",
+  ),
+  metrics(
+    'metrics.cdn.5xx.rise',
+    'ratio',
+    "A distribution's 5xxErrorRate at its highest 5-minute level minus its baseline, in ratio points",
+  ),
+  metrics(
+    'metrics.edge-fn.duration.rise',
+    's',
+    "An edge function replica's mean Duration at its slowest 5-minute level minus its baseline, in seconds",
+  ),
+  metrics(
+    'metrics.cdn.cache-hit.dips',
+    'count',
+    "Separate times a distribution's CacheHitRate (3-minute medians) fell more than 15 points under the window's median and came back: purges of the cache",
+  ),
 ];

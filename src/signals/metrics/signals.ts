@@ -7,6 +7,7 @@ import { capacitySignals } from './capacity.js';
 import { cpuSignals } from './cpu.js';
 import { databaseSignals } from './database.js';
 import { ebpfSignals } from './ebpf.js';
+import { edgeSignals } from './edge.js';
 import { errorBudgetSignals } from './error-budget.js';
 import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
@@ -47,6 +48,7 @@ const AREAS = [
   gpuSignals,
   llmSignals,
   ebpfSignals,
+  edgeSignals,
 ] as const;
 
 /**

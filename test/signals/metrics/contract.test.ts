@@ -156,6 +156,36 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'node.shim-processes', subject: 'instance=pe:9256,node=n', value: () => 29, missing: 0 },
   { role: 'bpf.map-memory', subject: 'namespace=kube-system,pod=cilium-a', value: () => 92e6, noise: 0.002 },
   { role: 'bpf.endpoints', subject: 'namespace=kube-system,pod=cilium-a', value: () => 30, missing: 0 },
+  ...(['cdn.requests', 'cdn.cache-hit-rate', 'cdn.5xx-rate'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_DistributionId=E2QWRUHAPOMQZL',
+      value: () => [60_000, 0.9, 0.002][i] as number,
+      absNoise: [3000, 0.01, 0.0005][i] as number,
+    }),
+  ),
+  ...(['waf.blocked', 'waf.allowed'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_WebACL=shop-edge',
+      value: () => [300, 59_000][i] as number,
+      noise: 0.05,
+    }),
+  ),
+  ...(['edge-fn.invocations', 'edge-fn.errors'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_FunctionName=us-east-1.auth,region=eu-west-1',
+      value: () => [20_000, 4][i] as number,
+      noise: 0.05,
+    }),
+  ),
+  {
+    role: 'edge-fn.duration',
+    subject: 'instance=yace:5000,dimension_FunctionName=us-east-1.auth,region=eu-west-1',
+    value: () => 0.005,
+    noise: 0.1,
+  },
 ];
 
 describe('metric signals contract', () => {
