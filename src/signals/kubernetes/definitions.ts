@@ -173,4 +173,9 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'rejections',
     'Every namespace in the dump: pod or object creations refused with "exceeded quota" (FailedCreate events)',
   ),
+  k8s(
+    'k8s.namespace.admission-webhook-failures',
+    'failures',
+    'Every namespace in the dump: pod or object creations that failed because the API server could not call an admission webhook ("failed calling webhook", FailedCreate events); a webhook that answered and denied is not counted',
+  ),
 ];

@@ -1,5 +1,6 @@
 import type { KubernetesData } from '../../gather/kubernetes/data.js';
 import type { Signal } from '../signal.js';
+import { admissionSignals } from './admission.js';
 import { clusterOf } from './cluster.js';
 import { claimSignals, nodeSignals, serviceSignals } from './infrastructure.js';
 import { podSignals } from './pods.js';
@@ -19,5 +20,6 @@ export function kubernetesSignals(dumps: readonly KubernetesData[]): Signal[] {
     ...nodeSignals(cluster),
     ...claimSignals(cluster),
     ...serviceSignals(cluster),
+    ...admissionSignals(cluster),
   ];
 }

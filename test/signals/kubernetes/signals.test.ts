@@ -522,4 +522,27 @@ describe('kubernetes signals', () => {
     const list = kubernetesSignals([a, b, a]);
     expect(value(list, 'k8s.pod.unschedulable', 'Pod/shop/p')).toBe(4);
   });
+
+  it('count creations failed for an unreachable admission webhook, not those a webhook denied', () => {
+    const list = signals(
+      event(
+        'ReplicaSet',
+        'web-5d8f',
+        'FailedCreate',
+        'Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": context deadline exceeded',
+        7,
+      ),
+      event(
+        'ReplicaSet',
+        'api-77c2',
+        'FailedCreate',
+        'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [require-owner] you must provide labels: {"owner"}',
+        5,
+      ),
+    );
+    expect(value(list, 'k8s.namespace.admission-webhook-failures', 'Namespace/shop')).toBe(7);
+    const failed = list.find((s) => s.name === 'k8s.namespace.admission-webhook-failures');
+    expect(failed?.explanation).toContain('validate.kyverno.svc-fail');
+    expect(failed?.onset).toBe('2024-03-12T14:00:00.000Z');
+  });
 });
