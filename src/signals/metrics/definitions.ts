@@ -492,4 +492,10 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio/h',
     'The same for map memory per managed endpoint: growth the endpoints do not explain',
   ),
+  // Service-mesh proxies
+  metrics(
+    'metrics.mesh.proxy-failures.rise',
+    'ratio',
+    'Every calling pod and destination service of a mesh: highest 5-minute share of requests its proxy failed by itself (istio_requests_total with Envoy flag NR, NC, UH, UF or URX) minus its baseline share, in ratio points',
+  ),
 ];

@@ -14,6 +14,7 @@ import { kubernetesSignals } from './kubernetes.js';
 import { llmSignals } from './llm.js';
 import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
+import { meshSignals } from './mesh.js';
 import { networkSignals } from './network.js';
 import { networkVolumeSignals } from './network-volume.js';
 import { observabilitySignals } from './observability.js';
@@ -47,6 +48,7 @@ const AREAS = [
   gpuSignals,
   llmSignals,
   ebpfSignals,
+  meshSignals,
 ] as const;
 
 /**

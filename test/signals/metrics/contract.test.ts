@@ -156,6 +156,18 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'node.shim-processes', subject: 'instance=pe:9256,node=n', value: () => 29, missing: 0 },
   { role: 'bpf.map-memory', subject: 'namespace=kube-system,pod=cilium-a', value: () => 92e6, noise: 0.002 },
   { role: 'bpf.endpoints', subject: 'namespace=kube-system,pod=cilium-a', value: () => 30, missing: 0 },
+  {
+    role: 'mesh.requests',
+    subject: 'namespace=shop,pod=frontend-a,destination_service=reviews.shop.svc.cluster.local',
+    value: () => 20,
+    noise: 0.05,
+  },
+  {
+    role: 'mesh.proxy-failures',
+    subject: 'namespace=shop,pod=frontend-a,destination_service=reviews.shop.svc.cluster.local',
+    value: () => 0.01,
+    noise: 0.2,
+  },
 ];
 
 describe('metric signals contract', () => {
