@@ -4,6 +4,7 @@ import { admissionSignals } from './admission.js';
 import { clusterOf } from './cluster.js';
 import { claimSignals, nodeSignals, serviceSignals } from './infrastructure.js';
 import { podSignals } from './pods.js';
+import { progressiveRolloutSignals } from './rollouts.js';
 import { autoscalerSignals, deploymentSignals, jobSignals, quotaSignals } from './workloads.js';
 
 // Every Kubernetes signal of a run, from all its dumps together: pods, controllers, nodes,
@@ -21,5 +22,6 @@ export function kubernetesSignals(dumps: readonly KubernetesData[]): Signal[] {
     ...claimSignals(cluster),
     ...serviceSignals(cluster),
     ...admissionSignals(cluster),
+    ...progressiveRolloutSignals(cluster),
   ];
 }
