@@ -133,6 +133,36 @@ export const JobSchema = z.strictObject({
 });
 export type KubeJob = z.infer<typeof JobSchema>;
 
+/**
+ * A progressive-delivery object: an Argo Rollouts Rollout or a Flagger Canary, reduced to the
+ * status fields that say whether it advances, waits by design, or was stopped by its analysis.
+ */
+export const ProgressiveRolloutSchema = z.strictObject({
+  ...ref,
+  kind: z.enum(['Rollout', 'Canary']).describe('Argo Rollouts Rollout, or Flagger Canary'),
+  phase: z
+    .string()
+    .optional()
+    .describe(
+      'status.phase: Healthy, Progressing, Paused, Degraded (Argo); Progressing, Failed, Succeeded... (Flagger)',
+    ),
+  message: z.string().optional().describe('status.message (Argo)'),
+  abort: z.boolean().describe('Argo status.abort: the update was aborted back to the stable version'),
+  pauseReasons: z
+    .array(z.string())
+    .describe('Argo status.pauseConditions[].reason, e.g. CanaryPauseStep, InconclusiveAnalysisRun'),
+  currentStepIndex: z.int().nonnegative().optional().describe('Argo status.currentStepIndex'),
+  steps: z
+    .array(z.string())
+    .describe('Argo spec.strategy.canary.steps, each as its kind and argument, e.g. "setWeight 20", "pause"'),
+  failedChecks: z.int().nonnegative().optional().describe('Flagger status.failedChecks'),
+  failureThreshold: z.int().positive().optional().describe('Flagger spec.analysis.threshold'),
+  canaryWeight: z.int().nonnegative().optional().describe('Flagger status.canaryWeight'),
+  lastTransitionTime: z.string().optional().describe('Flagger status.lastTransitionTime'),
+  conditions: z.array(ConditionSchema),
+});
+export type KubeProgressiveRollout = z.infer<typeof ProgressiveRolloutSchema>;
+
 export const EventSchema = z.strictObject({
   at: KubeLocationSchema,
   shape: z.enum(['core/v1', 'events.k8s.io/v1']),
@@ -166,6 +196,7 @@ export const KubernetesDataSchema = z.strictObject({
   horizontalPodAutoscalers: z.array(HorizontalPodAutoscalerSchema),
   jobs: z.array(JobSchema),
   events: z.array(EventSchema),
+  progressiveRollouts: z.array(ProgressiveRolloutSchema),
   otherKinds: z
     .record(z.string(), z.int().positive())
     .describe('Objects of kinds Faultline does not judge, counted by kind'),

@@ -2,7 +2,14 @@ import { maskSecrets } from '../../core/mask.js';
 import type { SourcePointer } from '../../core/source-pointer.js';
 import { GatherError } from '../gatherer.js';
 import { type InputFile, openInput } from '../load-test/input.js';
-import type { ContainerStatus, KubeCondition, KubeEvent, KubePod, KubernetesData } from './data.js';
+import type {
+  ContainerStatus,
+  KubeCondition,
+  KubeEvent,
+  KubePod,
+  KubeProgressiveRollout,
+  KubernetesData,
+} from './data.js';
 import { jsonErrorOffset } from './json-position.js';
 
 // Reads what `kubectl get ... -o json` prints: a List of objects (kind List, or a typed list such
@@ -48,6 +55,7 @@ export function readKubernetesJson(path: string, content: string): KubernetesDat
     horizontalPodAutoscalers: [],
     jobs: [],
     events: [],
+    progressiveRollouts: [],
     otherKinds: {},
     notes: [],
   };
@@ -224,6 +232,18 @@ class Reader {
       case 'Event':
         this.data.events.push(this.event(value, path, apiVersion));
         return;
+      case 'Rollout':
+      case 'Canary':
+        // Other groups have kinds of these names (Knative, Kruise...): only these two are read.
+        if (
+          (kind === 'Rollout' && apiVersion.startsWith('argoproj.io/')) ||
+          (kind === 'Canary' && apiVersion.startsWith('flagger.app/'))
+        ) {
+          this.data.progressiveRollouts.push(this.progressive(value, kind, base, path));
+          return;
+        }
+        this.data.otherKinds[kind] = (this.data.otherKinds[kind] ?? 0) + 1;
+        return;
       default:
         this.data.otherKinds[kind] = (this.data.otherKinds[kind] ?? 0) + 1;
     }
@@ -271,6 +291,55 @@ class Reader {
       conditions: this.conditions(status.conditions, this.join(path, 'status.conditions')),
       containers,
       livenessProbes,
+    };
+  }
+
+  progressive(
+    value: Json,
+    kind: 'Rollout' | 'Canary',
+    base: Pick<KubeProgressiveRollout, 'namespace' | 'name' | 'at'>,
+    path: string,
+  ): KubeProgressiveRollout {
+    const spec = objectOr(value.spec);
+    const status = objectOr(value.status);
+    const statusPath = this.join(path, 'status');
+    const pauseReasons = arrayOr(status.pauseConditions).flatMap((c) => {
+      const reason = optionalString(objectOr(c).reason);
+      return reason ? [reason] : [];
+    });
+    const steps = arrayOr(objectOr(objectOr(spec.strategy).canary).steps).map((step) => {
+      const [name, argument] = Object.entries(objectOr(step))[0] ?? ['unknown', undefined];
+      if (name === 'pause') {
+        const duration = objectOr(argument).duration;
+        // A pause without a duration waits for someone to promote the rollout.
+        return duration === undefined ? 'pause' : `pause ${String(duration)}`;
+      }
+      return typeof argument === 'number' || typeof argument === 'string' ? `${name} ${argument}` : name;
+    });
+    const currentStepIndex = this.optionalCount(status, 'currentStepIndex', statusPath);
+    const failedChecks = this.optionalCount(status, 'failedChecks', statusPath);
+    const canaryWeight = this.optionalCount(status, 'canaryWeight', statusPath);
+    const threshold = this.optionalCount(
+      objectOr(spec.analysis),
+      'threshold',
+      this.join(path, 'spec.analysis'),
+    );
+    return {
+      ...base,
+      kind,
+      abort: status.abort === true,
+      pauseReasons,
+      steps,
+      ...compact({
+        phase: optionalString(status.phase),
+        message: text(status.message),
+        currentStepIndex,
+        failedChecks,
+        failureThreshold: threshold !== undefined && threshold > 0 ? threshold : undefined,
+        canaryWeight,
+        lastTransitionTime: optionalString(status.lastTransitionTime),
+      }),
+      conditions: this.conditions(status.conditions, this.join(path, 'status.conditions')),
     };
   }
 

@@ -108,6 +108,17 @@ export const METRIC_ROLES = {
     unit: 'requests',
     description: "5xx responses of the load balancer's targets per CloudWatch period",
   },
+  // Service-mesh client proxies (Istio standard metrics, reported by the calling side's proxy)
+  'mesh.requests': {
+    unit: 'per-second',
+    description:
+      'Requests a mesh client proxy sent to one destination service per second (istio_requests_total, reporter source)',
+  },
+  'mesh.proxy-failures': {
+    unit: 'per-second',
+    description:
+      'Requests the mesh client proxy failed itself per second, flagged by Envoy as no route (NR), no cluster (NC), no healthy upstream (UH), upstream connection failure (UF) or retries exhausted (URX)',
+  },
   // Kubernetes nodes and pods (kube-state-metrics, node exporter on the node)
   'node.memory-pressure': {
     unit: 'flag',

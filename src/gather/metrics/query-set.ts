@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GatherError } from '../gatherer.js';
 import { METRIC_ROLE_NAMES, type MetricRole } from './data.js';
-import { EXPORTERS, type Exporter } from './role-rules.js';
+import { EXPORTERS, type Exporter, MESH_ROUTING_FLAGS } from './role-rules.js';
 
 // The default query set: PromQL that aggregates on the server what the role rules
 // (role-rules.ts) do for files, so Faultline never pulls raw high-cardinality series it does not
@@ -60,6 +60,7 @@ export const CustomQuerySchema = z.strictObject({
 const POD = ['namespace', 'pod'];
 const INSTANCE = ['instance', 'job'];
 const HOST = ['instance'];
+const MESH = ['namespace', 'pod', 'destination_service'];
 const by = (labels: readonly string[]) => `by (${labels.join(', ')})`;
 /** Containers of pods, not the pod-level cgroup (container="") or the pause container. */
 const CONTAINERS = 'container!="",container!="POD"';
@@ -647,6 +648,14 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
     ['aws_lambda_duration_average'],
     ['instance', 'dimension_FunctionName', 'region'],
   ),
+  // Service meshes: requests per calling pod and destination service, as the caller's proxy
+  // reports them, and those its proxy failed with a routing or upstream-reachability flag.
+  rate('istio.requests', 'mesh.requests', 'istio', 'istio_requests_total', MESH, {
+    selector: 'reporter="source"',
+  }),
+  rate('istio.proxy-failures', 'mesh.proxy-failures', 'istio', 'istio_requests_total', MESH, {
+    selector: `reporter="source",response_flags=~"${MESH_ROUTING_FLAGS}"`,
+  }),
 ];
 
 /** HorizontalPodAutoscaler replicas, limit and ScalingActive=False from kube-state-metrics, per HPA. */

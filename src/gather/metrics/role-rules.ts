@@ -35,6 +35,7 @@ export const EXPORTERS = [
   'kubelet',
   'process-exporter',
   'cilium',
+  'istio',
 ] as const;
 export type Exporter = (typeof EXPORTERS)[number];
 
@@ -85,6 +86,9 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'lb.requests': ['dimension_LoadBalancer'],
   'lb.own-5xx': ['dimension_LoadBalancer'],
   'lb.target-5xx': ['dimension_LoadBalancer'],
+  // One client proxy calls many services: a broken route to one must not hide in the sum of all.
+  'mesh.requests': ['destination_service'],
+  'mesh.proxy-failures': ['destination_service'],
   'node.memory-pressure': ['node'],
   'node.disk-pressure': ['node'],
   'node.pid-pressure': ['node'],
@@ -201,6 +205,13 @@ const httpCounts = (metric: string, status: string, exporter: Exporter): RoleRul
 const MIB = 1024 * 1024;
 const NOT_LOOPBACK = { device: '(?!lo$).*' };
 const REAL_FILESYSTEMS = { fstype: '(?!tmpfs|overlay|squashfs).*' };
+/**
+ * Envoy response flags (comma-separated when several) that say the proxy could not route or reach
+ * the destination: NR no route, NC no cluster, UH no healthy upstream, UF upstream connection
+ * failure, URX retries or connect attempts exhausted. Flags of timeouts (UT), overflow (UO),
+ * rate limits (RL) and the caller hanging up (DC) name other failures; "-" is no flag at all.
+ */
+export const MESH_ROUTING_FLAGS = '(?:[A-Z]+,)*(?:NR|NC|UH|UF|URX)(?:,[A-Z]+)*';
 
 /**
  * In order of preference: for one role and subject, the first rule that has data wins (a host's
@@ -459,4 +470,11 @@ export const ROLE_RULES: readonly RoleRule[] = [
     labels: { dimension_FunctionName: 'us-east-1\\..+' },
     scale: 0.001,
   },
+  // Service meshes: Istio's standard request counter as the calling proxy reports it (the called
+  // side never sees a request its caller's proxy could not route), and its share failed by the proxy.
+  c('istio_requests_total', 'mesh.requests', 'istio', { reporter: 'source' }),
+  c('istio_requests_total', 'mesh.proxy-failures', 'istio', {
+    reporter: 'source',
+    response_flags: MESH_ROUTING_FLAGS,
+  }),
 ];

@@ -18,6 +18,7 @@ export interface Cluster {
   horizontalPodAutoscalers: KubernetesData['horizontalPodAutoscalers'];
   jobs: KubernetesData['jobs'];
   events: KubeEvent[];
+  progressiveRollouts: KubernetesData['progressiveRollouts'];
   /** Events about one object, by kind, namespace and name. */
   eventsOf(kind: string, namespace: string | undefined, name: string): KubeEvent[];
 }
@@ -80,6 +81,17 @@ export function clusterOf(dumps: readonly KubernetesData[]): Cluster {
       'Job',
     ),
     events: [...events.values()],
+    // A Rollout and a Canary may share a name: each kind is kept apart.
+    progressiveRollouts: [
+      ...once(
+        dumps.map((d) => d.progressiveRollouts.filter((r) => r.kind === 'Rollout')),
+        'Rollout',
+      ),
+      ...once(
+        dumps.map((d) => d.progressiveRollouts.filter((r) => r.kind === 'Canary')),
+        'Canary',
+      ),
+    ],
     eventsOf: (kind, namespace, name) => byObject.get(subjectOf(kind, namespace, name)) ?? [],
   };
 }

@@ -173,4 +173,14 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'rejections',
     'Every namespace in the dump: pod or object creations refused with "exceeded quota" (FailedCreate events)',
   ),
+  k8s(
+    'k8s.namespace.admission-webhook-failures',
+    'failures',
+    'Every namespace in the dump: pod or object creations that failed because the API server could not call an admission webhook ("failed calling webhook", FailedCreate events); a webhook that answered and denied is not counted',
+  ),
+  k8s(
+    'k8s.rollout.halted',
+    'boolean',
+    'Every Argo Rollouts Rollout and Flagger Canary: 1 when its guardrails stopped it: aborted (RolloutAborted), past its progress deadline, paused for an inconclusive analysis, a Canary in phase Failed or with two or more failed checks; 0 when it advances or waits at a pause step',
+  ),
 ];

@@ -1,8 +1,10 @@
 import type { KubernetesData } from '../../gather/kubernetes/data.js';
 import type { Signal } from '../signal.js';
+import { admissionSignals } from './admission.js';
 import { clusterOf } from './cluster.js';
 import { claimSignals, nodeSignals, serviceSignals } from './infrastructure.js';
 import { podSignals } from './pods.js';
+import { progressiveRolloutSignals } from './rollouts.js';
 import { autoscalerSignals, deploymentSignals, jobSignals, quotaSignals } from './workloads.js';
 
 // Every Kubernetes signal of a run, from all its dumps together: pods, controllers, nodes,
@@ -19,5 +21,7 @@ export function kubernetesSignals(dumps: readonly KubernetesData[]): Signal[] {
     ...nodeSignals(cluster),
     ...claimSignals(cluster),
     ...serviceSignals(cluster),
+    ...admissionSignals(cluster),
+    ...progressiveRolloutSignals(cluster),
   ];
 }

@@ -538,4 +538,10 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'count',
     "Separate times a distribution's CacheHitRate (3-minute medians) fell more than 15 points under the window's median and came back: purges of the cache",
   ),
+  // Service-mesh proxies
+  metrics(
+    'metrics.mesh.proxy-failures.rise',
+    'ratio',
+    'Every calling pod and destination service of a mesh: highest 5-minute share of requests its proxy failed by itself (istio_requests_total with Envoy flag NR, NC, UH, UF or URX) minus its baseline share, in ratio points',
+  ),
 ];

@@ -15,6 +15,7 @@ import { kubernetesSignals } from './kubernetes.js';
 import { llmSignals } from './llm.js';
 import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
+import { meshSignals } from './mesh.js';
 import { networkSignals } from './network.js';
 import { networkVolumeSignals } from './network-volume.js';
 import { observabilitySignals } from './observability.js';
@@ -49,6 +50,7 @@ const AREAS = [
   llmSignals,
   ebpfSignals,
   edgeSignals,
+  meshSignals,
 ] as const;
 
 /**

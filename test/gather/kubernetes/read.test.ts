@@ -272,4 +272,62 @@ describe('kubectl get -o json reader', () => {
       conditions: [{ type: 'ScalingActive', reason: 'FailedGetResourceMetric' }],
     });
   });
+
+  it('keeps the status of Argo Rollouts and Flagger Canaries, and counts other kinds of those names', () => {
+    const list = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Rollout',
+          metadata: { name: 'checkout', namespace: 'shop' },
+          spec: {
+            strategy: {
+              canary: {
+                steps: [{ setWeight: 20 }, { pause: {} }, { pause: { duration: '10m' } }, { analysis: {} }],
+              },
+            },
+          },
+          status: {
+            phase: 'Paused',
+            message: 'CanaryPauseStep',
+            currentStepIndex: 1,
+            pauseConditions: [{ reason: 'CanaryPauseStep', startTime: '2024-03-12T14:00:00Z' }],
+            conditions: [{ type: 'Progressing', status: 'Unknown', reason: 'RolloutPaused' }],
+          },
+        },
+        {
+          apiVersion: 'flagger.app/v1beta1',
+          kind: 'Canary',
+          metadata: { name: 'payments', namespace: 'shop' },
+          spec: { analysis: { threshold: 5 } },
+          status: { phase: 'Failed', failedChecks: 5, canaryWeight: 0 },
+        },
+        {
+          apiVersion: 'apps.kruise.io/v1alpha1',
+          kind: 'Rollout',
+          metadata: { name: 'other', namespace: 'shop' },
+        },
+      ],
+    };
+    const data = readKubernetesJson('rollouts.json', JSON.stringify(list));
+    expect(KubernetesDataSchema.parse(data)).toEqual(data);
+    expect(data.progressiveRollouts).toEqual([
+      expect.objectContaining({
+        kind: 'Rollout',
+        phase: 'Paused',
+        abort: false,
+        currentStepIndex: 1,
+        steps: ['setWeight 20', 'pause', 'pause 10m', 'analysis'],
+        pauseReasons: ['CanaryPauseStep'],
+      }),
+      expect.objectContaining({ kind: 'Canary', phase: 'Failed', failedChecks: 5, failureThreshold: 5 }),
+    ]);
+    expect(data.otherKinds).toEqual({ Rollout: 1 });
+    const bad = { ...list, items: [{ ...list.items[1], status: { failedChecks: -1 } }] };
+    expect(() => readKubernetesJson('bad.json', JSON.stringify(bad))).toThrow(
+      /failedChecks of items\[0\]\.status/,
+    );
+  });
 });

@@ -522,4 +522,78 @@ describe('kubernetes signals', () => {
     const list = kubernetesSignals([a, b, a]);
     expect(value(list, 'k8s.pod.unschedulable', 'Pod/shop/p')).toBe(4);
   });
+
+  it('count creations failed for an unreachable admission webhook, not those a webhook denied', () => {
+    const list = signals(
+      event(
+        'ReplicaSet',
+        'web-5d8f',
+        'FailedCreate',
+        'Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": context deadline exceeded',
+        7,
+      ),
+      event(
+        'ReplicaSet',
+        'api-77c2',
+        'FailedCreate',
+        'Error creating: admission webhook "validation.gatekeeper.sh" denied the request: [require-owner] you must provide labels: {"owner"}',
+        5,
+      ),
+    );
+    expect(value(list, 'k8s.namespace.admission-webhook-failures', 'Namespace/shop')).toBe(7);
+    const failed = list.find((s) => s.name === 'k8s.namespace.admission-webhook-failures');
+    expect(failed?.explanation).toContain('validate.kyverno.svc-fail');
+    expect(failed?.onset).toBe('2024-03-12T14:00:00.000Z');
+  });
+
+  it('tell rollouts stopped by their analysis from ones waiting at a pause step or advancing', () => {
+    const argo = (name: string, status: Json): Json => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name, namespace: 'shop' },
+      spec: { strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } } },
+      status,
+    });
+    const flagger = (name: string, status: Json): Json => ({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name, namespace: 'shop' },
+      spec: { analysis: { threshold: 5 } },
+      status,
+    });
+    const list = signals(
+      argo('aborted', {
+        phase: 'Degraded',
+        abort: true,
+        conditions: [
+          {
+            type: 'Progressing',
+            status: 'False',
+            reason: 'RolloutAborted',
+            message: 'Rollout aborted update to revision 3: Metric "success-rate" assessed Failed',
+            lastTransitionTime: '2024-03-12T14:20:00Z',
+          },
+        ],
+      }),
+      argo('inconclusive', { phase: 'Paused', pauseConditions: [{ reason: 'InconclusiveAnalysisRun' }] }),
+      argo('waiting', {
+        phase: 'Paused',
+        currentStepIndex: 1,
+        pauseConditions: [{ reason: 'CanaryPauseStep' }],
+      }),
+      flagger('failed', { phase: 'Failed', failedChecks: 5 }),
+      flagger('halting', { phase: 'Progressing', failedChecks: 3, canaryWeight: 10 }),
+      flagger('advancing', { phase: 'Progressing', failedChecks: 1, canaryWeight: 30 }),
+    );
+    expect(value(list, 'k8s.rollout.halted', 'Rollout/shop/aborted')).toBe(1);
+    expect(list.find((s) => s.subject === 'Rollout/shop/aborted')?.onset).toBe('2024-03-12T14:20:00.000Z');
+    expect(value(list, 'k8s.rollout.halted', 'Rollout/shop/inconclusive')).toBe(1);
+    expect(value(list, 'k8s.rollout.halted', 'Rollout/shop/waiting')).toBe(0);
+    expect(list.find((s) => s.subject === 'Rollout/shop/waiting')?.explanation).toContain(
+      'step 1 of 2 (pause)',
+    );
+    expect(value(list, 'k8s.rollout.halted', 'Canary/shop/failed')).toBe(1);
+    expect(value(list, 'k8s.rollout.halted', 'Canary/shop/halting')).toBe(1);
+    expect(value(list, 'k8s.rollout.halted', 'Canary/shop/advancing')).toBe(0);
+  });
 });

@@ -186,6 +186,18 @@ const EVERYTHING: SeriesSpec[] = [
     value: () => 0.005,
     noise: 0.1,
   },
+  {
+    role: 'mesh.requests',
+    subject: 'namespace=shop,pod=frontend-a,destination_service=reviews.shop.svc.cluster.local',
+    value: () => 20,
+    noise: 0.05,
+  },
+  {
+    role: 'mesh.proxy-failures',
+    subject: 'namespace=shop,pod=frontend-a,destination_service=reviews.shop.svc.cluster.local',
+    value: () => 0.01,
+    noise: 0.2,
+  },
 ];
 
 describe('metric signals contract', () => {
