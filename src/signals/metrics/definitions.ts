@@ -492,4 +492,10 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio/h',
     'The same for map memory per managed endpoint: growth the endpoints do not explain',
   ),
+  // Load balancer target health
+  metrics(
+    'metrics.lb.healthy-share',
+    'ratio',
+    "Share of a target group's registered targets passing health checks at its lowest 5-minute level (the worst target group of a load balancer); onset where it fell below half",
+  ),
 ];

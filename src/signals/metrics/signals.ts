@@ -1,5 +1,6 @@
 import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
+import { backendHealthSignals } from './backend-health.js';
 import { batchWindowSignals } from './batch-windows.js';
 import { cacheSignals } from './cache.js';
 import { cacheMissSignals } from './cache-misses.js';
@@ -47,6 +48,7 @@ const AREAS = [
   gpuSignals,
   llmSignals,
   ebpfSignals,
+  backendHealthSignals,
 ] as const;
 
 /**

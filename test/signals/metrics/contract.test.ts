@@ -156,6 +156,14 @@ const EVERYTHING: SeriesSpec[] = [
   { role: 'node.shim-processes', subject: 'instance=pe:9256,node=n', value: () => 29, missing: 0 },
   { role: 'bpf.map-memory', subject: 'namespace=kube-system,pod=cilium-a', value: () => 92e6, noise: 0.002 },
   { role: 'bpf.endpoints', subject: 'namespace=kube-system,pod=cilium-a', value: () => 30, missing: 0 },
+  ...(['lb.healthy-hosts', 'lb.unhealthy-hosts'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_LoadBalancer=app/shop/1,dimension_TargetGroup=targetgroup/web/1',
+      value: () => [6, 0][i] as number,
+      missing: 0,
+    }),
+  ),
 ];
 
 describe('metric signals contract', () => {
