@@ -498,4 +498,10 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     "Share of a target group's registered targets passing health checks at its lowest 5-minute level (the worst target group of a load balancer); onset where it fell below half",
   ),
+  // Deployments scaling up
+  metrics(
+    'metrics.deployment.scale-up-lag',
+    'min',
+    "Longest time a Deployment's available replicas stayed short of its desired count after the desired count rose (kube-state-metrics); 0 when every scale-up was available by the next samples; onset where that scale-up began",
+  ),
 ];

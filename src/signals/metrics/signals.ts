@@ -22,6 +22,7 @@ import { payloadSignals } from './payload.js';
 import { poolSignals } from './pools.js';
 import { queueSignals } from './queues.js';
 import { runtimeSignals } from './runtime.js';
+import { scaleUpSignals } from './scale-up.js';
 import { type MetricsSource, SeriesIndex } from './series-index.js';
 
 export type { MetricsSource } from './series-index.js';
@@ -49,6 +50,7 @@ const AREAS = [
   llmSignals,
   ebpfSignals,
   backendHealthSignals,
+  scaleUpSignals,
 ] as const;
 
 /**

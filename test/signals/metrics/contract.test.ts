@@ -164,6 +164,14 @@ const EVERYTHING: SeriesSpec[] = [
       missing: 0,
     }),
   ),
+  ...(['deployment.desired-replicas', 'deployment.available-replicas'] as const).map(
+    (role): SeriesSpec => ({
+      role,
+      subject: 'instance=ksm:8080,namespace=shop,deployment=a',
+      value: () => 4,
+      missing: 0,
+    }),
+  ),
 ];
 
 describe('metric signals contract', () => {
