@@ -12,6 +12,7 @@ import { errorBudgetSignals } from './error-budget.js';
 import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
 import { kubernetesSignals } from './kubernetes.js';
+import { latencyInstabilitySignals } from './latency-instability.js';
 import { llmSignals } from './llm.js';
 import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
@@ -51,6 +52,7 @@ const AREAS = [
   ebpfSignals,
   backendHealthSignals,
   scaleUpSignals,
+  latencyInstabilitySignals,
 ] as const;
 
 /**
