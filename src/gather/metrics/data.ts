@@ -204,6 +204,26 @@ export const METRIC_ROLES = {
     unit: 's',
     description: 'Mean run time of an edge function replica in one Region per period',
   },
+  // Load balancer target health (CloudWatch exporter, one series per target group)
+  'lb.healthy-hosts': {
+    unit: 'targets',
+    description:
+      'Targets of a load balancer target group passing health checks (HealthyHostCount, period minimum)',
+  },
+  'lb.unhealthy-hosts': {
+    unit: 'targets',
+    description:
+      'Targets of a load balancer target group failing health checks (UnHealthyHostCount, period maximum)',
+  },
+  // Deployments (kube-state-metrics)
+  'deployment.desired-replicas': {
+    unit: 'replicas',
+    description: 'Replicas a Deployment asks for (spec.replicas)',
+  },
+  'deployment.available-replicas': {
+    unit: 'replicas',
+    description: 'Replicas of a Deployment available (ready for minReadySeconds) to serve',
+  },
 } as const satisfies Record<string, { unit: string; description: string }>;
 
 export type MetricRole = keyof typeof METRIC_ROLES;

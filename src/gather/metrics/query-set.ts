@@ -656,6 +656,57 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   rate('istio.proxy-failures', 'mesh.proxy-failures', 'istio', 'istio_requests_total', MESH, {
     selector: `reporter="source",response_flags=~"${MESH_ROUTING_FLAGS}"`,
   }),
+  // Application Load Balancer target health per target group (CloudWatch exporter): the period's
+  // fewest healthy and most unhealthy targets, else the averages.
+  ...(
+    [
+      ['alb.healthy-hosts', 'lb.healthy-hosts', 'aws_applicationelb_healthy_host_count_minimum', 'min', []],
+      [
+        'alb.healthy-hosts-average',
+        'lb.healthy-hosts',
+        'aws_applicationelb_healthy_host_count_average',
+        'min',
+        ['alb.healthy-hosts'],
+      ],
+      [
+        'alb.unhealthy-hosts',
+        'lb.unhealthy-hosts',
+        'aws_applicationelb_un_healthy_host_count_maximum',
+        'max',
+        [],
+      ],
+      [
+        'alb.unhealthy-hosts-average',
+        'lb.unhealthy-hosts',
+        'aws_applicationelb_un_healthy_host_count_average',
+        'max',
+        ['alb.unhealthy-hosts'],
+      ],
+    ] as const
+  ).map(([id, role, metric, aggregate, fallbackOf]) =>
+    gauge(id, role, 'cloudwatch', metric, ['instance', 'dimension_LoadBalancer', 'dimension_TargetGroup'], {
+      aggregate,
+      selector: 'dimension_TargetGroup!=""',
+      ...(fallbackOf.length > 0 ? { fallbackOf: [...fallbackOf] } : {}),
+    }),
+  ),
+  // Deployment replicas asked for and available (kube-state-metrics), per Deployment.
+  gauge(
+    'kube.deployment-desired-replicas',
+    'deployment.desired-replicas',
+    'kube-state-metrics',
+    'kube_deployment_spec_replicas',
+    ['namespace', 'deployment'],
+    { aggregate: 'max' },
+  ),
+  gauge(
+    'kube.deployment-available-replicas',
+    'deployment.available-replicas',
+    'kube-state-metrics',
+    'kube_deployment_status_replicas_available',
+    ['namespace', 'deployment'],
+    { aggregate: 'max' },
+  ),
 ];
 
 /** HorizontalPodAutoscaler replicas, limit and ScalingActive=False from kube-state-metrics, per HPA. */

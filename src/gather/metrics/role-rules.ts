@@ -119,6 +119,11 @@ export const ROLE_EXTRA_SUBJECT_LABELS: Partial<Record<MetricRole, string[]>> = 
   'edge-fn.invocations': ['dimension_FunctionName', 'region'],
   'edge-fn.errors': ['dimension_FunctionName', 'region'],
   'edge-fn.duration': ['dimension_FunctionName', 'region'],
+  // Target health is reported per target group of a load balancer.
+  'lb.healthy-hosts': ['dimension_LoadBalancer', 'dimension_TargetGroup'],
+  'lb.unhealthy-hosts': ['dimension_LoadBalancer', 'dimension_TargetGroup'],
+  'deployment.desired-replicas': ['namespace', 'deployment'],
+  'deployment.available-replicas': ['namespace', 'deployment'],
 };
 
 /**
@@ -142,6 +147,10 @@ const CONDITION_ROLES: readonly MetricRole[] = [
   'gpu.pcie-tx',
   'gpu.pcie-link-gen',
   'gpu.pcie-link-width',
+  'lb.healthy-hosts',
+  'lb.unhealthy-hosts',
+  'deployment.desired-replicas',
+  'deployment.available-replicas',
 ];
 
 /** Roles whose per-subject values are not summed but averaged (a share, a latency) or maxed (up). */
@@ -477,4 +486,22 @@ export const ROLE_RULES: readonly RoleRule[] = [
     reporter: 'source',
     response_flags: MESH_ROUTING_FLAGS,
   }),
+  // Application Load Balancer target health through the CloudWatch exporter (YACE), per target
+  // group: the period's Minimum of healthy targets and Maximum of unhealthy ones (the worst of the
+  // period), else their Averages when only those statistics are exported.
+  g('aws_applicationelb_healthy_host_count_minimum', 'lb.healthy-hosts', 'cloudwatch', {
+    dimension_TargetGroup: '.+',
+  }),
+  g('aws_applicationelb_healthy_host_count_average', 'lb.healthy-hosts', 'cloudwatch', {
+    dimension_TargetGroup: '.+',
+  }),
+  g('aws_applicationelb_un_healthy_host_count_maximum', 'lb.unhealthy-hosts', 'cloudwatch', {
+    dimension_TargetGroup: '.+',
+  }),
+  g('aws_applicationelb_un_healthy_host_count_average', 'lb.unhealthy-hosts', 'cloudwatch', {
+    dimension_TargetGroup: '.+',
+  }),
+  // Deployment replicas asked for and available (kube-state-metrics).
+  g('kube_deployment_spec_replicas', 'deployment.desired-replicas', 'kube-state-metrics'),
+  g('kube_deployment_status_replicas_available', 'deployment.available-replicas', 'kube-state-metrics'),
 ];

@@ -544,4 +544,27 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Every calling pod and destination service of a mesh: highest 5-minute share of requests its proxy failed by itself (istio_requests_total with Envoy flag NR, NC, UH, UF or URX) minus its baseline share, in ratio points',
   ),
+  // Load balancer target health
+  metrics(
+    'metrics.lb.healthy-share',
+    'ratio',
+    "Share of a target group's registered targets passing health checks at its lowest 5-minute level (the worst target group of a load balancer); onset where it fell below half",
+  ),
+  // Deployments scaling up
+  metrics(
+    'metrics.deployment.scale-up-lag',
+    'min',
+    "Longest time a Deployment's available replicas stayed short of its desired count after the desired count rose (kube-state-metrics); 0 when every scale-up was available by the next samples; onset where that scale-up began",
+  ),
+  // Latency that cannot be relied on
+  metrics(
+    'metrics.http.latency.instability',
+    'ratio',
+    'Median move of the server latency (p99, else mean) between consecutive 5-minute medians, over its median level: large only when the level keeps moving, not for one step or a few episodes (an hour of data at least)',
+  ),
+  metrics(
+    'metrics.http.latency.spread',
+    'ratio',
+    'The 10th to 90th percentile range of the 5-minute median latency over its median level (an hour of data at least)',
+  ),
 ];

@@ -1,5 +1,6 @@
 import { METRIC_ROLES } from '../../gather/metrics/data.js';
 import type { Signal } from '../signal.js';
+import { backendHealthSignals } from './backend-health.js';
 import { batchWindowSignals } from './batch-windows.js';
 import { cacheSignals } from './cache.js';
 import { cacheMissSignals } from './cache-misses.js';
@@ -12,6 +13,7 @@ import { errorBudgetSignals } from './error-budget.js';
 import { gpuSignals } from './gpu.js';
 import { httpSignals } from './http.js';
 import { kubernetesSignals } from './kubernetes.js';
+import { latencyInstabilitySignals } from './latency-instability.js';
 import { llmSignals } from './llm.js';
 import { loadBalancerSignals } from './load-balancer.js';
 import { memorySignals } from './memory.js';
@@ -23,6 +25,7 @@ import { payloadSignals } from './payload.js';
 import { poolSignals } from './pools.js';
 import { queueSignals } from './queues.js';
 import { runtimeSignals } from './runtime.js';
+import { scaleUpSignals } from './scale-up.js';
 import { type MetricsSource, SeriesIndex } from './series-index.js';
 
 export type { MetricsSource } from './series-index.js';
@@ -51,6 +54,9 @@ const AREAS = [
   ebpfSignals,
   edgeSignals,
   meshSignals,
+  backendHealthSignals,
+  scaleUpSignals,
+  latencyInstabilitySignals,
 ] as const;
 
 /**

@@ -198,6 +198,22 @@ const EVERYTHING: SeriesSpec[] = [
     value: () => 0.01,
     noise: 0.2,
   },
+  ...(['lb.healthy-hosts', 'lb.unhealthy-hosts'] as const).map(
+    (role, i): SeriesSpec => ({
+      role,
+      subject: 'instance=yace:5000,dimension_LoadBalancer=app/shop/1,dimension_TargetGroup=targetgroup/web/1',
+      value: () => [6, 0][i] as number,
+      missing: 0,
+    }),
+  ),
+  ...(['deployment.desired-replicas', 'deployment.available-replicas'] as const).map(
+    (role): SeriesSpec => ({
+      role,
+      subject: 'instance=ksm:8080,namespace=shop,deployment=a',
+      value: () => 4,
+      missing: 0,
+    }),
+  ),
 ];
 
 describe('metric signals contract', () => {
