@@ -1,17 +1,8 @@
 import { median } from '../../anomaly/order-statistics.js';
 import type { Span } from '../../gather/traces/data.js';
-import {
-  type Add,
-  baselineEnd,
-  iso,
-  MIN_TRACES,
-  ms,
-  percent,
-  RUN,
-  sustainedLevel,
-  type Timed,
-} from './emit.js';
+import { type Add, iso, MIN_TRACES, ms, percent, RUN, sustainedLevel } from './emit.js';
 import { isDbCall, type TraceView, traceSource } from './model.js';
+import { type WaitRequest, waitShare, waitsByService } from './waits.js';
 
 // Waiting for a shared lock: database statements that take a lock (SELECT ... FOR UPDATE / FOR
 // SHARE, LOCK TABLE, advisory locks, MySQL GET_LOCK, Redis SET ... NX) and spans that acquire a
@@ -37,38 +28,14 @@ export function isLockWait(span: Span): boolean {
  */
 const WAIT_FLOOR_MS = 1;
 
-type Request = Timed<{ trace: TraceView; span: Span }> & { other: number };
-
 export function lockSignals(traces: readonly TraceView[], add: Add): void {
-  const cut = baselineEnd(traces);
-  const byService = new Map<string, { before: Request[]; after: Request[] }>();
-  for (const trace of traces) {
-    const perService = new Map<string, { wait: number; other: number; longest?: Span }>();
-    for (const span of trace.spans) {
-      const lock = isLockWait(span);
-      if (!lock && !isDbCall(span)) continue;
-      const entry = perService.get(span.service) ?? { wait: 0, other: 0 };
-      if (lock) {
-        entry.wait += span.duration;
-        if (!entry.longest || span.duration > entry.longest.duration) entry.longest = span;
-      } else entry.other += span.duration;
-      perService.set(span.service, entry);
-    }
-    for (const [service, { wait, other, longest }] of perService) {
-      if (!longest) continue;
-      const entry = byService.get(service) ?? { before: [], after: [] };
-      const request = { t: trace.start, v: wait, other, item: { trace, span: longest } };
-      (trace.start < cut ? entry.before : entry.after).push(request);
-      byService.set(service, entry);
-    }
-  }
-  for (const [service, { before, after }] of [...byService].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const { service, before, after } of waitsByService(traces, isLockWait)) {
     if (before.length < MIN_TRACES / 2 || after.length < RUN) continue;
     after.sort((a, b) => a.t - b.t);
     const baselineWait = median(before.map((r) => r.v));
     const baselineShare = waitShare(before);
     // The worst run of consecutive requests after the baseline: a sustained queue, not one request.
-    let worst: { share: number; run: Request[] } | undefined;
+    let worst: { share: number; run: WaitRequest[] } | undefined;
     for (let i = 0; i + RUN <= after.length; i += RUN / 2) {
       const run = after.slice(i, i + RUN);
       const share = waitShare(run);
@@ -93,18 +60,8 @@ export function lockSignals(traces: readonly TraceView[], add: Add): void {
       value: level.level / floor,
       unit: 'ratio',
       ...(level.raisedAt !== undefined ? { onset: iso(level.raisedAt) } : {}),
-      explanation: `${service}'s median time per request in statements that take a lock reached ${ms(level.level)} against ${ms(baselineWait)} in the first quarter of the window, while its other database work took a median of ${ms(median(after.map((r) => r.other)))}`,
+      explanation: `${service}'s median time per request in statements that take a lock reached ${ms(level.level)} against ${ms(baselineWait)} in the first quarter of the window, while its other database work took a median of ${ms(median(after.map((r) => r.work)))}`,
       sources: [traceSource(level.example.item.trace, level.example.item.span)],
     });
   }
-}
-
-function waitShare(requests: readonly Request[]): number {
-  let wait = 0;
-  let total = 0;
-  for (const r of requests) {
-    wait += r.v;
-    total += r.v + r.other;
-  }
-  return total > 0 ? wait / total : 0;
 }

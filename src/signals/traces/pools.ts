@@ -1,17 +1,7 @@
 import { median } from '../../anomaly/order-statistics.js';
-import type { Span } from '../../gather/traces/data.js';
-import {
-  type Add,
-  baselineEnd,
-  iso,
-  MIN_TRACES,
-  ms,
-  percent,
-  RUN,
-  sustainedLevel,
-  type Timed,
-} from './emit.js';
-import { isDbCall, isPoolWait, type TraceView, traceSource } from './model.js';
+import { type Add, iso, MIN_TRACES, ms, percent, RUN, sustainedLevel } from './emit.js';
+import { isPoolWait, type TraceView, traceSource } from './model.js';
+import { type WaitRequest, waitShare, waitsByService } from './waits.js';
 
 // Waiting for a database connection: where instrumentations record a pool handing out a
 // connection (node-postgres' pg-pool.connect, generic-pool.acquire), the time a service's requests
@@ -24,38 +14,14 @@ import { isDbCall, isPoolWait, type TraceView, traceSource } from './model.js';
  */
 const WAIT_FLOOR_MS = 1;
 
-type Request = Timed<{ trace: TraceView; span: Span }> & { query: number };
-
 export function poolSignals(traces: readonly TraceView[], add: Add): void {
-  const cut = baselineEnd(traces);
-  const byService = new Map<string, { before: Request[]; after: Request[] }>();
-  for (const trace of traces) {
-    const perService = new Map<string, { wait: number; query: number; longest?: Span }>();
-    for (const s of trace.spans) {
-      const pool = isPoolWait(s);
-      if (!pool && !isDbCall(s)) continue;
-      const entry = perService.get(s.service) ?? { wait: 0, query: 0 };
-      if (pool) {
-        entry.wait += s.duration;
-        if (!entry.longest || s.duration > entry.longest.duration) entry.longest = s;
-      } else entry.query += s.duration;
-      perService.set(s.service, entry);
-    }
-    for (const [service, { wait, query, longest }] of perService) {
-      if (!longest) continue;
-      const entry = byService.get(service) ?? { before: [], after: [] };
-      const request = { t: trace.start, v: wait, query, item: { trace, span: longest } };
-      (trace.start < cut ? entry.before : entry.after).push(request);
-      byService.set(service, entry);
-    }
-  }
-  for (const [service, { before, after }] of [...byService].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+  for (const { service, before, after } of waitsByService(traces, isPoolWait)) {
     if (before.length < MIN_TRACES / 2 || after.length < RUN) continue;
     const baselineWait = median(before.map((r) => r.v));
     const baselineShare = waitShare(before);
     // The worst run of consecutive requests after the baseline: a sustained exhaustion, not one
     // request that waited.
-    let worst: { share: number; run: Request[] } | undefined;
+    let worst: { share: number; run: WaitRequest[] } | undefined;
     for (let i = 0; i + RUN <= after.length; i += RUN / 2) {
       const run = after.slice(i, i + RUN);
       const share = waitShare(run);
@@ -84,14 +50,4 @@ export function poolSignals(traces: readonly TraceView[], add: Add): void {
       sources: [traceSource(level.example.item.trace, level.example.item.span)],
     });
   }
-}
-
-function waitShare(requests: readonly Request[]): number {
-  let wait = 0;
-  let total = 0;
-  for (const r of requests) {
-    wait += r.v;
-    total += r.v + r.query;
-  }
-  return total > 0 ? wait / total : 0;
 }
