@@ -115,11 +115,17 @@ export function renderTerminal(input: DiagnosisResult, options: TerminalOptions 
 
   if (groups.insufficient.length) {
     heading(`NOT ENOUGH EVIDENCE (${groups.insufficient.length})`);
-    const rankWidth = rankColumnWidth(groups.insufficient);
+    // A terminal shows them grouped by what they lack, by id: with one kind of evidence most of
+    // the catalog lands here, and a line pair each would bury the findings (JSON, Markdown and
+    // HTML keep every one in full).
+    const byNeed = new Map<string, string[]>();
     for (const f of groups.insufficient) {
-      const rank = `#${f.rank}`.padEnd(rankWidth);
-      out.push(`  ${style.bold(rank)} ${f.title}  ${style.dim(f.scenarioId)}`);
-      out.push(`${' '.repeat(rankWidth + 3)}${style.yellow(needsText(f))}`);
+      const need = needsText(f);
+      byNeed.set(need, [...(byNeed.get(need) ?? []), f.scenarioId]);
+    }
+    for (const [need, ids] of byNeed) {
+      out.push(`  ${style.yellow(`${need} (${ids.length})`)}`);
+      out.push(style.dim(wrap(ids.join(', '), width, '    ')));
     }
   }
 

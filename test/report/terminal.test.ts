@@ -83,8 +83,8 @@ describe('renderTerminal', () => {
     expect(notMatched).toContain('#4 Retry storm  retry-storm · 18%');
     expect(notMatched).toContain('request rate fell 36% when errors rose');
     const insufficient = section(text, 'NOT ENOUGH EVIDENCE (3)');
-    expect(insufficient).toContain('#10 Database deadlocks between transactions  database-deadlock');
-    expect(insufficient).toContain('not enough evidence: needs metrics, logs');
+    expect(insufficient).toContain('not enough evidence: needs metrics, logs (');
+    expect(insufficient).toMatch(/^ {4}.*database-deadlock/m);
     expect(text).toContain('✗ metrics promql up on http://127.0.0.1:9090 — connection-failed');
     expect(text).toContain('! signatures thread-starvation: signal latency.queueing.ratio');
     expect(text).toContain('• results.jtl: 3 lines could not be read');
