@@ -2,7 +2,7 @@ import { median } from '../../anomaly/order-statistics.js';
 import type { Span } from '../../gather/traces/data.js';
 import { type Add, iso, MIN_TRACES, ms, percent, RUN, sustainedLevel } from './emit.js';
 import { isDbCall, type TraceView, traceSource } from './model.js';
-import { type WaitRequest, waitShare, waitsByService } from './waits.js';
+import { waitShare, waitsByService, worstRun } from './waits.js';
 
 // Waiting for a shared lock: database statements that take a lock (SELECT ... FOR UPDATE / FOR
 // SHARE, LOCK TABLE, advisory locks, MySQL GET_LOCK, Redis SET ... NX) and spans that acquire a
@@ -34,22 +34,15 @@ export function lockSignals(traces: readonly TraceView[], add: Add): void {
     after.sort((a, b) => a.t - b.t);
     const baselineWait = median(before.map((r) => r.v));
     const baselineShare = waitShare(before);
-    // The worst run of consecutive requests after the baseline: a sustained queue, not one request.
-    let worst: { share: number; run: WaitRequest[] } | undefined;
-    for (let i = 0; i + RUN <= after.length; i += RUN / 2) {
-      const run = after.slice(i, i + RUN);
-      const share = waitShare(run);
-      if (!worst || share > worst.share) worst = { share, run };
-    }
+    const worst = worstRun(after);
     if (!worst) continue;
-    const longest = worst.run.reduce((a, b) => (b.v > a.v ? b : a));
     add({
       name: 'traces.lock.wait.share',
       subject: service,
       value: worst.share,
       unit: 'ratio',
       explanation: `${service}'s requests spent up to ${percent(worst.share)} of their database time in statements that take a lock (${RUN} requests in a row), against ${percent(baselineShare)} in the first quarter of the window`,
-      sources: [traceSource(longest.item.trace, longest.item.span)],
+      sources: [traceSource(worst.longest.item.trace, worst.longest.item.span)],
     });
     const floor = Math.max(WAIT_FLOOR_MS, baselineWait);
     const level = sustainedLevel(after, floor);

@@ -1,7 +1,7 @@
 import { median } from '../../anomaly/order-statistics.js';
 import { type Add, iso, MIN_TRACES, ms, percent, RUN, sustainedLevel } from './emit.js';
 import { isPoolWait, type TraceView, traceSource } from './model.js';
-import { type WaitRequest, waitShare, waitsByService } from './waits.js';
+import { waitShare, waitsByService, worstRun } from './waits.js';
 
 // Waiting for a database connection: where instrumentations record a pool handing out a
 // connection (node-postgres' pg-pool.connect, generic-pool.acquire), the time a service's requests
@@ -19,23 +19,15 @@ export function poolSignals(traces: readonly TraceView[], add: Add): void {
     if (before.length < MIN_TRACES / 2 || after.length < RUN) continue;
     const baselineWait = median(before.map((r) => r.v));
     const baselineShare = waitShare(before);
-    // The worst run of consecutive requests after the baseline: a sustained exhaustion, not one
-    // request that waited.
-    let worst: { share: number; run: WaitRequest[] } | undefined;
-    for (let i = 0; i + RUN <= after.length; i += RUN / 2) {
-      const run = after.slice(i, i + RUN);
-      const share = waitShare(run);
-      if (!worst || share > worst.share) worst = { share, run };
-    }
+    const worst = worstRun(after);
     if (!worst) continue;
-    const longest = worst.run.reduce((a, b) => (b.v > a.v ? b : a));
     add({
       name: 'traces.pool.wait.share',
       subject: service,
       value: worst.share,
       unit: 'ratio',
       explanation: `${service}'s requests spent up to ${percent(worst.share)} of their database time waiting for a pooled connection (${RUN} requests in a row), against ${percent(baselineShare)} in the first quarter of the window`,
-      sources: [traceSource(longest.item.trace, longest.item.span)],
+      sources: [traceSource(worst.longest.item.trace, worst.longest.item.span)],
     });
     const floor = Math.max(WAIT_FLOOR_MS, baselineWait);
     const level = sustainedLevel(after, floor);

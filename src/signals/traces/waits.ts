@@ -1,5 +1,5 @@
 import type { Span } from '../../gather/traces/data.js';
-import { baselineEnd, type Timed } from './emit.js';
+import { baselineEnd, RUN, type Timed } from './emit.js';
 import { isDbCall, type TraceView } from './model.js';
 
 // Time requests spend waiting (for a pooled connection, for a lock) against the time of their
@@ -54,4 +54,21 @@ export function waitShare(requests: readonly WaitRequest[]): number {
     total += r.v + r.work;
   }
   return total > 0 ? wait / total : 0;
+}
+
+/**
+ * The run of RUN consecutive requests (stepping by half a run) whose share of database time spent
+ * waiting is highest, and its longest wait: a sustained queue, not one request that waited.
+ */
+export function worstRun(
+  requests: readonly WaitRequest[],
+): { share: number; longest: WaitRequest } | undefined {
+  let worst: { share: number; run: readonly WaitRequest[] } | undefined;
+  for (let i = 0; i + RUN <= requests.length; i += RUN / 2) {
+    const run = requests.slice(i, i + RUN);
+    const share = waitShare(run);
+    if (!worst || share > worst.share) worst = { share, run };
+  }
+  if (!worst) return undefined;
+  return { share: worst.share, longest: worst.run.reduce((a, b) => (b.v > a.v ? b : a)) };
 }
