@@ -310,7 +310,7 @@ export const ROLE_RULES: readonly RoleRule[] = [
   g('pg_stat_activity_count', 'db.connections', 'postgres'),
   g('pg_settings_max_connections', 'db.connections.max', 'postgres'),
   c('pg_stat_database_deadlocks', 'db.deadlocks', 'postgres'),
-  // Blocked queries count only waiting lock requests; all locks held is the fallback.
+  // Blocked queries count only waiting lock requests (a custom postgres_exporter query).
   g('pg_blocked_queries', 'db.locks-waiting', 'postgres'),
   // postgres_exporter counts every lock of pg_locks with a database, granted or not, by mode;
   // only the modes that block ordinary reads or writes say something about waiting.
