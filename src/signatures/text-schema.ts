@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOOL_NAMES } from '../core/vocabulary.js';
+import { KNOWN_FAILURES } from '../logs/known-failures.js';
 
 // The text way of a signature: how a scenario is recognized from failure output (evidence kind
 // `tool-output`) by the lines that explain the failure. Patterns are data in scenario.yaml and
@@ -114,13 +115,22 @@ export function unsafePatternReason(source: string): string | undefined {
   return undefined;
 }
 
+const FAMILY_IDS = KNOWN_FAILURES.map((family) => family.id) as [string, ...string[]];
+
 export const TextPatternSchema = z
   .strictObject({
     pattern: z
       .string()
       .min(1)
+      .optional()
       .describe(
         'A regular expression matched against each line of the failure output, with ANSI colours and CI timestamps removed; ^ and $ anchor at the line. Bounded repetition only ({1,80}, not + or *), no repeated groups, no backreferences or lookarounds',
+      ),
+    family: z
+      .enum(FAMILY_IDS)
+      .optional()
+      .describe(
+        'Instead of a pattern: a known failure family (the messages real software writes for it, shared with log analysis; `faultline catalog signals` lists them as logs.known.<family>); a line hits when any of its messages does',
       ),
     ignoreCase: z.boolean().default(false),
     weight: z
@@ -134,10 +144,27 @@ export const TextPatternSchema = z
     reason: text.describe('What the line shows, shown with the finding'),
   })
   .superRefine((value, ctx) => {
-    const reason = unsafePatternReason(value.pattern);
+    if ((value.pattern === undefined) === (value.family === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected either a pattern or a family, not both or neither' });
+      return;
+    }
+    if (value.family !== undefined && value.ignoreCase)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'ignoreCase applies to a pattern, not to a family',
+        path: ['ignoreCase'],
+      });
+    const reason = value.pattern === undefined ? undefined : unsafePatternReason(value.pattern);
     if (reason) ctx.addIssue({ code: 'custom', message: `unsafe pattern: ${reason}`, path: ['pattern'] });
   });
 export type TextPattern = z.infer<typeof TextPatternSchema>;
+
+/** How a pattern of a text way reads in the catalog's pages: its expression, or the family it names. */
+export function describeTextPattern(pattern: TextPattern): string {
+  return pattern.family !== undefined
+    ? `known failure family ${pattern.family}`
+    : (pattern.pattern as string);
+}
 
 export const TextSignatureSchema = z
   .strictObject({

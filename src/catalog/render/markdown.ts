@@ -6,6 +6,7 @@ import {
   type SignatureSpec,
   type SignatureWays,
 } from '../../signatures/schema.js';
+import type { TextPattern } from '../../signatures/text-schema.js';
 import type { Catalog, CatalogScenario } from '../loader.js';
 import { SCENARIO_FILE } from '../schema.js';
 import type { SeedCoverage } from '../seeds.js';
@@ -148,8 +149,8 @@ export function signatureMarkdown(spec: SignatureSpec): string {
 /** A text way as prose: which tools, which lines must appear, which raise or lower confidence. */
 function textWayMarkdown(spec: SignatureSpec): string {
   const text = spec.text as NonNullable<SignatureSpec['text']>;
-  const pattern = (p: { pattern: string; reason: string; ignoreCase: boolean }) =>
-    `- ${inlineCode(p.pattern)}${p.ignoreCase ? ' (any case)' : ''} — ${escapeText(p.reason)}`;
+  const pattern = (p: TextPattern) =>
+    `- ${p.family !== undefined ? `the known failure family ${inlineCode(p.family)}` : inlineCode(p.pattern as string)}${p.ignoreCase ? ' (any case)' : ''} — ${escapeText(p.reason)}`;
   const lines = [
     `Judged on failure output${text.tools.length ? ` of ${text.tools.join(', ')}` : ''} that did not end in success. It matches when one failure chunk has a line for each of these patterns${text.keywords.length ? ` and the words ${text.keywords.map(inlineCode).join(', ')}` : ''}:`,
     '',

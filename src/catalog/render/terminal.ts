@@ -1,6 +1,7 @@
 import type { Severity } from '../../core/vocabulary.js';
 import { wayEvidence } from '../../signatures/declarative.js';
 import { type Condition, formatTest } from '../../signatures/schema.js';
+import { describeTextPattern, type TextPattern } from '../../signatures/text-schema.js';
 import type { CatalogScenario } from '../loader.js';
 import type { SearchHit } from '../search.js';
 
@@ -115,11 +116,11 @@ export function scenarioPage(s: CatalogScenario, style: Style, width: number): s
       if (s.signature.length > 1) out.push(`  ${style.bold(`from ${wayEvidence(spec).join(' and ')}:`)}`);
       if (spec.text) {
         const text = spec.text;
-        const patterns = (label: string, list: ReadonlyArray<{ pattern: string; reason: string }>) => {
+        const patterns = (label: string, list: readonly TextPattern[]) => {
           if (list.length === 0) return;
           out.push(`  ${style.bold(label)}`);
           for (const p of list)
-            out.push(wrap(`${style.cyan(p.pattern)}: ${p.reason}`, width, '  • ', '    '));
+            out.push(wrap(`${style.cyan(describeTextPattern(p))}: ${p.reason}`, width, '  • ', '    '));
         };
         patterns(
           `lines of one failure chunk${text.tools.length ? ` (${text.tools.join(', ')})` : ''}:`,

@@ -1,4 +1,5 @@
 import type { Tool } from '../../core/vocabulary.js';
+import { saysKnownFailure } from '../../logs/known-failures.js';
 
 // What one line of tool output says, after the decoration CI systems add is removed: which tool
 // wrote it, whether it marks a failure or a success, and whether it is an error line worth citing.
@@ -202,7 +203,13 @@ export function isSuccessMarker(line: string): boolean {
   return SUCCESS_MARKERS.some((marker) => marker.test(line));
 }
 
+/**
+ * Whether a failure chunk starts at this line: a failure marker, an error word, or a message of a
+ * known failure family that carries no error word ("Reason: OOMKilled", "connect: no route to
+ * host", "accept4: too many open files").
+ */
 export function isErrorLine(line: string): boolean {
   if (isFailureMarker(line)) return true;
-  return ERROR_WORDS.test(line) && !NONE_REPORTED.test(line);
+  if (ERROR_WORDS.test(line)) return !NONE_REPORTED.test(line);
+  return saysKnownFailure(line);
 }

@@ -1,12 +1,14 @@
 import type { FailureChunk, ToolOutputData } from '../../gather/tool-output/data.js';
 import type { TextPattern, TextSignature } from '../../signatures/text-schema.js';
+import { KNOWN_FAILURES } from '../../logs/known-failures.js';
 
 // Matching a text signature against the failure chunks of one output. Each pattern is tried on
 // each kept line once, and lines are bounded in length, so the work is linear in the output kept.
 
 export interface CompiledPattern {
   spec: TextPattern;
-  regex: RegExp;
+  /** Whether one line (or two wrapped lines joined) hits the pattern. */
+  test: (text: string) => boolean;
 }
 
 export interface CompiledTextSignature {
@@ -25,10 +27,15 @@ export function compileTextSignature(
   way: number,
   spec: TextSignature,
 ): CompiledTextSignature {
-  const compile = (p: TextPattern): CompiledPattern => ({
-    spec: p,
-    regex: new RegExp(p.pattern, p.ignoreCase ? 'i' : ''),
-  });
+  const compile = (p: TextPattern): CompiledPattern => {
+    if (p.family !== undefined) {
+      const family = KNOWN_FAILURES.find((f) => f.id === p.family);
+      if (!family) throw new Error(`unknown failure family ${p.family}`);
+      return { spec: p, test: (text) => family.patterns.some((regex) => regex.test(text)) };
+    }
+    const regex = new RegExp(p.pattern as string, p.ignoreCase ? 'i' : '');
+    return { spec: p, test: (text) => regex.test(text) };
+  };
   return {
     scenarioId,
     way,
@@ -117,10 +124,10 @@ function hitsIn(
   for (const [i, line] of lines.entries()) {
     const next = lines[i + 1];
     const hit =
-      pattern.regex.test(line.text) ||
+      pattern.test(line.text) ||
       (next !== undefined &&
         wrapped(line.text, next.text) &&
-        pattern.regex.test(joinWrapped(line.text, next.text)));
+        pattern.test(joinWrapped(line.text, next.text)));
     if (!hit) continue;
     hits++;
     first ??= line;

@@ -47,6 +47,20 @@ describe('text signature matching', () => {
     expect(matchText(one, data)?.chunks).toBe(1);
   });
 
+  it('matches a known failure family by any of its messages, and rejects a pattern naming both', async () => {
+    const data = await read(
+      '2024-05-01 10:00:01.123 UTC [123] FATAL:  sorry, too many clients already\n',
+    );
+    const family = signature({ match: [{ family: 'too-many-connections', reason: 'r' }] });
+    expect(matchText(family, data)?.match[0]?.line).toBe(1);
+    const other = signature({ match: [{ family: 'deadlock', reason: 'r' }] });
+    expect(matchText(other, data)).toBeUndefined();
+    expect(() =>
+      TextSignatureSchema.parse({ match: [{ family: 'deadlock', pattern: 'x', reason: 'r' }] }),
+    ).toThrow(/either a pattern or a family/);
+    expect(() => TextSignatureSchema.parse({ match: [{ family: 'no-such-family', reason: 'r' }] })).toThrow();
+  });
+
   it('never matches output that ends in success', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-triage-'));
     const file = join(dir, 'apply.output.txt');

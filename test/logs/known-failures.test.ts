@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../../src/catalog/loader.js';
-import { familiesOf, KNOWN_FAILURES } from '../../../src/signals/logs/known-failures.js';
-import { signalDefinition } from '../../../src/signals/registry.js';
+import { loadCatalog } from '../../src/catalog/loader.js';
+import { familiesOf, KNOWN_FAILURES } from '../../src/logs/known-failures.js';
+import { signalDefinition } from '../../src/signals/registry.js';
 
 // Real messages of each family (from the software's sources and documentation) and the near
 // misses that must not count.

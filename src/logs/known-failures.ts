@@ -5,7 +5,7 @@
 //
 // The patterns are written so that matching stays linear in the text: no `.*` or `.+` (a bounded
 // `.{0,n}` where text varies), no quantified group, alternations of literals only
-// (test/signals/logs/known-failures.test.ts checks this on the pattern sources).
+// (test/logs/known-failures.test.ts checks this on the pattern sources).
 
 export interface KnownFailureFamily {
   /** Signal name suffix: logs.known.<id>. */
@@ -936,4 +936,20 @@ export const KNOWN_FAILURES: readonly KnownFailureFamily[] = [
 /** The families whose patterns match a text. */
 export function familiesOf(text: string): KnownFailureFamily[] {
   return KNOWN_FAILURES.filter((family) => family.patterns.some((pattern) => pattern.test(text)));
+}
+
+// Every family's messages as two expressions (the case-sensitive ones and the others), so that
+// asking whether a line says any known failure is two passes over it, not one per message.
+const combined = (ignoreCase: boolean): RegExp | undefined => {
+  const sources = KNOWN_FAILURES.flatMap((family) =>
+    family.patterns.filter((p) => p.ignoreCase === ignoreCase).map((p) => `(?:${p.source})`),
+  );
+  return sources.length > 0 ? new RegExp(sources.join('|'), ignoreCase ? 'i' : '') : undefined;
+};
+const ANY_CASE_SENSITIVE = combined(false);
+const ANY_IGNORING_CASE = combined(true);
+
+/** Whether a text says a failure of any known family. */
+export function saysKnownFailure(text: string): boolean {
+  return (ANY_CASE_SENSITIVE?.test(text) ?? false) || (ANY_IGNORING_CASE?.test(text) ?? false);
 }
