@@ -103,13 +103,21 @@ export function renderTerminal(input: DiagnosisResult, options: TerminalOptions 
 
   if (groups.notMatched.length) {
     heading(`NOT MATCHED (${groups.notMatched.length})`);
-    const rankWidth = rankColumnWidth(groups.notMatched);
-    for (const f of groups.notMatched) {
+    // Those that something spoke for are shown with why they fell short; those that nothing spoke
+    // for (most of the catalog, when output is triaged) are named on one line, by id.
+    const near = groups.notMatched.filter((f) => f.confidence > 0 || f.raisedBy.length > 0);
+    const clear = groups.notMatched.filter((f) => !near.includes(f));
+    const rankWidth = rankColumnWidth(near);
+    for (const f of near) {
       const rank = `#${f.rank}`.padEnd(rankWidth);
       out.push(
         `  ${style.bold(rank)} ${f.title}  ${style.dim(`${f.scenarioId} · ${formatConfidence(f.confidence)}`)}`,
       );
       out.push(style.dim(wrap(whyNotMatched(f), width, ' '.repeat(rankWidth + 3))));
+    }
+    if (clear.length) {
+      out.push(`  ${style.green(`no sign of (${clear.length})`)}`);
+      out.push(style.dim(wrap(clear.map((f) => f.scenarioId).join(', '), width, '    ')));
     }
   }
 
