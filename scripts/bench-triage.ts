@@ -5,11 +5,15 @@ import { textCatalog, triage } from '../src/pipeline/analyze.js';
 
 // Recognition accuracy of `faultline triage` on the labelled corpus in bench/triage-corpus:
 // top-1 and top-3 per scenario and per category, and false alarms on output of runs that
-// succeeded. Usage: npm run bench:triage [-- --verbose]
+// succeeded; then throughput and peak memory of triage on a large generated CI log read as a
+// stream. Usage: npm run bench:triage [-- --verbose] [-- --stream-mb N] (0 skips the stream)
 
 const CORPUS = join(import.meta.dirname, '..', 'bench', 'triage-corpus');
 const SUCCEEDED = 'succeeded';
 const verbose = process.argv.includes('--verbose');
+const streamAt = process.argv.indexOf('--stream-mb');
+/** Size of the generated log: large enough that memory growing with the input would show. */
+const STREAM_MB = streamAt === -1 ? 1024 : Number(process.argv[streamAt + 1]);
 
 interface Row {
   label: string;
@@ -107,3 +111,65 @@ console.log(
 );
 console.log(`${lines} lines in ${seconds.toFixed(1)} s (catalog load and report assembly included)`);
 if (!existsSync(CORPUS)) process.exitCode = 2;
+if (STREAM_MB > 0) await streamBench(STREAM_MB);
+
+/**
+ * A CI job log of the given size as a stream: build and test chatter with a warning now and then,
+ * an error with a stack trace every few thousand lines (the noise a real log carries), and the
+ * failure at the end. Nothing is written to disk; the lines are made as they are read.
+ */
+async function* ciLog(megabytes: number): AsyncGenerator<Buffer> {
+  const target = megabytes * 1024 * 1024;
+  const chatter = [
+    '2026-11-22T14:02:11.1234567Z [INFO] Compiling 214 source files to /builds/shop/target/classes',
+    '2026-11-22T14:02:11.2234567Z Downloaded from central: https://repo.maven.apache.org/maven2/org/slf4j/slf4j-api/2.0.9/slf4j-api-2.0.9.jar (64 kB at 1.2 MB/s)',
+    '2026-11-22T14:02:11.3234567Z [INFO] Tests run: 12, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.412 s - in com.shop.cart.CartServiceTest',
+    '2026-11-22T14:02:11.4234567Z \u001b[32m✓\u001b[39m renders the checkout summary (31 ms)',
+    '2026-11-22T14:02:11.5234567Z npm warn deprecated inflight@1.0.6: This module is not supported, and leaks memory.',
+  ];
+  const noise = [
+    '2026-11-22T14:02:12.0000000Z WARN  [pool-2-thread-1] c.s.c.RetryingClient - call failed, retrying in 200 ms: java.net.SocketTimeoutException: Read timed out',
+    '2026-11-22T14:02:12.0000000Z \tat java.base/java.net.SocketInputStream.read(SocketInputStream.java:168)',
+    '2026-11-22T14:02:12.0000000Z \tat com.shop.client.RetryingClient.call(RetryingClient.java:88)',
+  ];
+  const end = [
+    '2026-11-22T14:09:40.0000000Z npm error code ERESOLVE',
+    '2026-11-22T14:09:40.0000000Z npm error ERESOLVE unable to resolve dependency tree',
+    '2026-11-22T14:09:40.0000000Z npm error Found: react@18.3.1',
+    '2026-11-22T14:09:40.0000000Z npm error Could not resolve dependency:',
+    '2026-11-22T14:09:40.0000000Z npm error peer react@"^17.0.0" from react-beautiful-dnd@13.1.1',
+    '2026-11-22T14:09:41.0000000Z ##[error]Process completed with exit code 1.',
+  ];
+  let written = 0;
+  let line = 0;
+  while (written < target) {
+    const batch: string[] = [];
+    for (let i = 0; i < 2000; i++, line++) {
+      if (line % 5000 === 4999) batch.push(...noise);
+      else batch.push(chatter[line % chatter.length] as string);
+    }
+    const buffer = Buffer.from(`${batch.join('\n')}\n`);
+    written += buffer.length;
+    yield buffer;
+  }
+  yield Buffer.from(`${end.join('\n')}\n`);
+}
+
+async function streamBench(megabytes: number): Promise<void> {
+  const rssBefore = process.memoryUsage().rss;
+  const start = process.hrtime.bigint();
+  const { bundle, result } = await triage(['-'], {
+    catalog: scenarios,
+    now: () => new Date(0),
+    stdin: () => ciLog(megabytes),
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const source = bundle.evidence['tool-output']?.[0];
+  const read = source?.status === 'loaded' ? source.data : undefined;
+  const top = result.findings.find((f) => f.status === 'matched');
+  // maxRSS is in kibibytes; it is the peak of the whole process, corpus run included.
+  const peak = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `\nStream: ${megabytes} MB of CI log (${read?.lines ?? 0} lines, ${read?.chunks.length ?? 0} failure chunks kept, ${read?.droppedChunks ?? 0} dropped) in ${seconds.toFixed(1)} s = ${(megabytes / seconds).toFixed(0)} MB/s; peak RSS ${peak.toFixed(0)} MB (${(rssBefore / 1048576).toFixed(0)} MB before); first finding: ${top?.scenarioId ?? 'none'}`,
+  );
+}

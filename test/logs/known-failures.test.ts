@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/loader.js';
-import { familiesOf, KNOWN_FAILURES } from '../../src/logs/known-failures.js';
+import { isErrorLine } from '../../src/gather/tool-output/lines.js';
+import { familiesOf, KNOWN_FAILURES, saysKnownFailure } from '../../src/logs/known-failures.js';
 import { signalDefinition } from '../../src/signals/registry.js';
 
 // Real messages of each family (from the software's sources and documentation) and the near
@@ -700,6 +701,20 @@ describe('known failure families', () => {
         ).not.toContain(family.id);
     });
   }
+
+  it('says whether a line names any family exactly as the families do one by one', () => {
+    for (const [id, examples] of Object.entries(EXAMPLES)) {
+      for (const text of examples.match) expect(saysKnownFailure(text), `${id}: ${text}`).toBe(true);
+      for (const text of examples.miss)
+        expect(saysKnownFailure(text), `${id}: ${text}`).toBe(familiesOf(text).length > 0);
+    }
+  });
+
+  it('starts a failure chunk of triaged output at every real message (error word or not)', () => {
+    for (const [id, examples] of Object.entries(EXAMPLES))
+      for (const text of examples.match) expect(isErrorLine(text), `${id}: ${text}`).toBe(true);
+    expect(isErrorLine('[INFO] Compiling 214 source files to /builds/shop/target/classes')).toBe(false);
+  });
 
   it('writes every pattern without constructs that backtrack more than linearly', () => {
     for (const family of KNOWN_FAILURES) {

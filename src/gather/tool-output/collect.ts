@@ -22,6 +22,10 @@ const FIRST_CHUNKS = 20;
 /** Chunks kept from the end: CI jobs end with the error that failed them. */
 const LAST_CHUNKS = 60;
 
+function masked(line: OutputLine): OutputLine {
+  return { line: line.line, text: maskSecrets(line.text) };
+}
+
 export class ChunkCollector {
   readonly #before: OutputLine[] = [];
   #open: { chunk: FailureChunk; afterLeft: number } | undefined;
@@ -47,11 +51,12 @@ export class ChunkCollector {
     if (isFailureMarker(text)) this.#lastFailure = lineNumber;
     else if (isSuccessMarker(text)) this.#lastSuccess = lineNumber;
     const error = options.error ?? isErrorLine(text);
-    const line: OutputLine = { line: lineNumber, text: maskSecrets(text) };
+    // Lines are masked when a chunk keeps them: most lines of a long output are never kept.
+    const line: OutputLine = { line: lineNumber, text };
     if (error) this.#errorLines++;
     const open = this.#open;
     if (open && (error || open.afterLeft > 0) && open.chunk.lines.length < MAX_CHUNK_LINES) {
-      open.chunk.lines.push(line);
+      open.chunk.lines.push(masked(line));
       open.afterLeft = error ? CONTEXT_AFTER : open.afterLeft - 1;
       return;
     }
@@ -62,7 +67,7 @@ export class ChunkCollector {
         chunk: {
           errorLine: lineNumber,
           ...(tool ? { tool } : {}),
-          lines: [...this.#before, line],
+          lines: [...this.#before, line].map(masked),
         },
         afterLeft: CONTEXT_AFTER,
       };

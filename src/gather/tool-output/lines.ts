@@ -36,7 +36,7 @@ export function cleanLine(raw: string): string {
     const tail = line.slice(cr + 1);
     line = tail.trim() === '' ? line.slice(0, cr).slice(line.slice(0, cr).lastIndexOf('\r') + 1) : tail;
   }
-  line = line.replace(GH_DOWNLOAD_PREFIX, '');
+  if (line.includes('\t')) line = line.replace(GH_DOWNLOAD_PREFIX, '');
   line = line.replace(ISO_PREFIX, '').replace(BRACKET_ISO_PREFIX, '').replace(BUILDKIT_STEP_OUTPUT, '');
   if (line.startsWith('section_start:') || line.startsWith('section_end:')) return '';
   return line.length > MAX_KEPT_LINE_CHARS ? line.slice(0, MAX_KEPT_LINE_CHARS) : line;
@@ -210,6 +210,6 @@ export function isSuccessMarker(line: string): boolean {
  */
 export function isErrorLine(line: string): boolean {
   if (isFailureMarker(line)) return true;
-  if (ERROR_WORDS.test(line)) return !NONE_REPORTED.test(line);
+  if (ERROR_WORDS.test(line) && !NONE_REPORTED.test(line)) return true;
   return saysKnownFailure(line);
 }

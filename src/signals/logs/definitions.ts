@@ -1,5 +1,5 @@
-import type { SignalDefinition } from '../registry.js';
 import { KNOWN_FAILURES } from '../../logs/known-failures.js';
+import type { SignalDefinition } from '../registry.js';
 
 // The signals computed from logs evidence, as the registry lists them.
 

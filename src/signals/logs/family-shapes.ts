@@ -1,6 +1,6 @@
 import type { LogTemplate } from '../../gather/logs/data.js';
-import type { Signal } from '../signal.js';
 import { KNOWN_FAILURES, type KnownFailureFamily } from '../../logs/known-failures.js';
+import type { Signal } from '../signal.js';
 import type { FamilyIndex } from './known-signals.js';
 import {
   addInto,

@@ -1,8 +1,8 @@
 import { maskSecrets } from '../../core/mask.js';
 import type { SourcePointer } from '../../core/source-pointer.js';
 import type { LogTemplate } from '../../gather/logs/data.js';
-import type { Signal } from '../signal.js';
 import { KNOWN_FAILURES, type KnownFailureFamily } from '../../logs/known-failures.js';
+import type { Signal } from '../signal.js';
 import { riseOf } from './rise.js';
 import {
   addInto,

@@ -1,6 +1,6 @@
 import type { FailureChunk, ToolOutputData } from '../../gather/tool-output/data.js';
-import type { TextPattern, TextSignature } from '../../signatures/text-schema.js';
 import { KNOWN_FAILURES } from '../../logs/known-failures.js';
+import type { TextPattern, TextSignature } from '../../signatures/text-schema.js';
 
 // Matching a text signature against the failure chunks of one output. Each pattern is tried on
 // each kept line once, and lines are bounded in length, so the work is linear in the output kept.

@@ -48,9 +48,7 @@ describe('text signature matching', () => {
   });
 
   it('matches a known failure family by any of its messages, and rejects a pattern naming both', async () => {
-    const data = await read(
-      '2024-05-01 10:00:01.123 UTC [123] FATAL:  sorry, too many clients already\n',
-    );
+    const data = await read('2024-05-01 10:00:01.123 UTC [123] FATAL:  sorry, too many clients already\n');
     const family = signature({ match: [{ family: 'too-many-connections', reason: 'r' }] });
     expect(matchText(family, data)?.match[0]?.line).toBe(1);
     const other = signature({ match: [{ family: 'deadlock', reason: 'r' }] });
