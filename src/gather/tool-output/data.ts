@@ -41,6 +41,20 @@ export const ToolOutputDataSchema = z.strictObject({
     .int()
     .nonnegative()
     .describe('Chunks between the first and the last ones that were not kept, to bound memory'),
+  encoding: z
+    .enum(['utf-8', 'utf-16le', 'utf-16be'])
+    .optional()
+    .describe(
+      'The encoding the output was read in, when not UTF-8 (UTF-16 is recognized by its byte-order mark or zero bytes)',
+    ),
+  undecodableLines: z
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      'Lines with bytes that are not valid in the encoding; they are read with those bytes replaced by U+FFFD',
+    ),
+  firstUndecodableLine: z.int().positive().optional().describe('The first such line'),
 });
 export type ToolOutputData = z.infer<typeof ToolOutputDataSchema>;
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { SourcePointer } from '../../core/source-pointer.js';
-import { GatherError, type Gatherer } from '../gatherer.js';
+import { GatherError, type Gatherer, PartialData } from '../gatherer.js';
 import { ChunkCollector } from './collect.js';
 import type { ToolOutputData } from './data.js';
 import { cleanLine } from './lines.js';
@@ -10,7 +10,10 @@ import { addTerraformJsonLine, CloudFormationEvents } from './structured.js';
 
 // Reads failure output (a CI job log, terraform or kubectl output, CloudFormation stack events, a
 // docker build) from a file or stdin, gzip or not, as a stream: memory stays bounded by the
-// failure chunks kept, whatever the size of the input. Binary input is refused with a coded error.
+// failure chunks kept, whatever the size of the input. UTF-8 is read, and UTF-16 (what Windows
+// PowerShell writes when output is redirected) is recognized by its byte-order mark or its zero
+// bytes and turned into UTF-8; other binary input is refused with a coded error. What could not be
+// read whole (bytes invalid in the encoding, chunks not kept) is said with the source.
 
 /** The path that means standard input. */
 export const STDIN_PATH = '-';
@@ -25,11 +28,13 @@ const MAX_RAW_LINE_BYTES = 64 * 1024;
 /** Lines read before the format is decided: the first non-blank line decides, this bounds the wait. */
 const HEAD_LINES = 50;
 
-export function toolOutputGatherer(options: ToolOutputGatherOptions = {}): Gatherer<'tool-output'> {
+export function toolOutputGatherer(
+  options: ToolOutputGatherOptions = {},
+): Gatherer<'tool-output', ToolOutputData | PartialData<ToolOutputData>> {
   return {
     kind: 'tool-output',
     name: 'tool-output',
-    async gather(source: SourcePointer): Promise<ToolOutputData> {
+    async gather(source: SourcePointer): Promise<ToolOutputData | PartialData<ToolOutputData>> {
       if (source.type !== 'file')
         throw new GatherError('unsupported-format', 'tool output is read from a file or stdin');
       const path = source.path;
@@ -37,9 +42,25 @@ export function toolOutputGatherer(options: ToolOutputGatherOptions = {}): Gathe
         path === STDIN_PATH
           ? (options.stdin?.() ?? (process.stdin as AsyncIterable<Buffer>))
           : createReadStream(path, { highWaterMark: 256 * 1024 });
-      return readToolOutput(path === STDIN_PATH ? 'stdin' : path, input);
+      const data = await readToolOutput(path === STDIN_PATH ? 'stdin' : path, input);
+      const skipped = skippedOf(data);
+      return skipped ? new PartialData(data, { code: 'partial', message: skipped }) : data;
     },
   };
+}
+
+/** What of an output was not read whole, in words; undefined when all of it was. */
+export function skippedOf(data: ToolOutputData): string | undefined {
+  const parts: string[] = [];
+  if (data.undecodableLines)
+    parts.push(
+      `${data.undecodableLines} line(s) had bytes that are not valid ${data.encoding ?? 'utf-8'} (first at line ${data.firstUndecodableLine}); they are read with those bytes replaced by U+FFFD`,
+    );
+  if (data.droppedChunks > 0)
+    parts.push(
+      `${data.droppedChunks} failure chunk(s) in the middle of the output were not kept (the first and the last ones were), to bound memory`,
+    );
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 type Format = ToolOutputData['format'];
@@ -76,10 +97,16 @@ export async function readToolOutput(
     if (guess) decide(guess);
     else if (head.length >= HEAD_LINES) decide('text');
   };
-  await splitLines(name, input, onLine);
+  const read = await splitLines(name, input, onLine);
   if (!format) decide('text');
   cfn?.flush();
-  return collector.finish(format ?? 'text');
+  return {
+    ...collector.finish(format ?? 'text'),
+    ...(read.encoding !== 'utf-8' ? { encoding: read.encoding } : {}),
+    ...(read.undecodable > 0
+      ? { undecodableLines: read.undecodable, firstUndecodableLine: read.firstUndecodable }
+      : {}),
+  };
 }
 
 /** The format of an output from its first lines; undefined while they cannot tell. */
@@ -97,18 +124,31 @@ function formatOf(head: readonly string[]): Format | undefined {
   return 'text';
 }
 
-/** Splits a byte stream into lines (gzip recognized by its magic bytes), bounded per line. */
+type Encoding = NonNullable<ToolOutputData['encoding']>;
+
+interface ReadStats {
+  encoding: Encoding;
+  /** Lines with bytes invalid in the encoding, and the first of them. */
+  undecodable: number;
+  firstUndecodable?: number;
+}
+
+/**
+ * Splits a byte stream into lines (gzip recognized by its magic bytes, UTF-16 by its byte-order
+ * mark or zero bytes), bounded per line.
+ */
 async function splitLines(
   name: string,
   input: AsyncIterable<Buffer | string>,
   onLine: (line: string) => void,
-): Promise<void> {
+): Promise<ReadStats> {
+  const stats: ReadStats = { encoding: 'utf-8', undecodable: 0 };
   const iterator = input[Symbol.asyncIterator]();
   let first: Buffer | undefined;
   try {
     for (;;) {
       const next = await iterator.next();
-      if (next.done) return;
+      if (next.done) return stats;
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       if (chunk.length > 0) {
         first = chunk;
@@ -130,18 +170,35 @@ async function splitLines(
   const stream: AsyncIterable<Buffer> = gzip ? Readable.from(rest).pipe(createGunzip()) : rest;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  let checked = false;
+  let lineNumber = 0;
+  let decoder: TextDecoder | undefined;
+  const line = (bytes: Buffer): void => {
+    lineNumber++;
+    const text = decode(bytes);
+    // U+FFFD is what the decoder puts for bytes invalid in the encoding (a Latin-1 é, a cut
+    // multi-byte character); a line that has it was read in part.
+    if (text.includes('\ufffd')) {
+      stats.undecodable++;
+      stats.firstUndecodable ??= lineNumber;
+    }
+    onLine(text);
+  };
   try {
-    for await (const chunk of stream) {
-      if (!checked) {
-        rejectBinary(name, chunk);
-        checked = true;
+    for await (const raw of stream) {
+      let chunk = raw;
+      if (lineNumber === 0 && pending.length === 0 && !decoder) {
+        const start = startOf(chunk);
+        stats.encoding = start.encoding;
+        if (start.encoding === 'utf-8') rejectBinary(name, chunk.subarray(start.skip));
+        else decoder = new TextDecoder(start.encoding);
+        chunk = chunk.subarray(start.skip);
       }
+      // UTF-16 becomes UTF-8 here, so that lines are found and decoded one way.
+      if (decoder) chunk = Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');
       let from = 0;
       for (let nl = chunk.indexOf(10, from); nl !== -1; nl = chunk.indexOf(10, from)) {
         const piece = chunk.subarray(from, nl);
-        const bytes = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
-        onLine(decode(bytes));
+        line(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece);
         pending = [];
         pendingBytes = 0;
         from = nl + 1;
@@ -159,7 +216,30 @@ async function splitLines(
       throw new GatherError('parse-error', `${name}: the gzip data is damaged`);
     throw readError(name, error);
   }
-  if (pending.length > 0) onLine(decode(Buffer.concat(pending)));
+  if (pending.length > 0) line(Buffer.concat(pending));
+  return stats;
+}
+
+/**
+ * The encoding of a text from its first bytes, and the bytes of a byte-order mark to skip. Without
+ * a mark, UTF-16 shows as zero bytes in every other position: ASCII text, the bulk of tool output,
+ * has a zero high byte in each character (at odd offsets in little-endian, even in big-endian).
+ */
+function startOf(chunk: Buffer): { encoding: Encoding; skip: number } {
+  if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return { encoding: 'utf-8', skip: 3 };
+  if (chunk[0] === 0xff && chunk[1] === 0xfe) return { encoding: 'utf-16le', skip: 2 };
+  if (chunk[0] === 0xfe && chunk[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
+  const sample = chunk.subarray(0, 512 - (Math.min(chunk.length, 512) % 2));
+  if (sample.length >= 8) {
+    let evenZeros = 0;
+    let oddZeros = 0;
+    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenZeros++ : oddZeros++;
+    const half = sample.length / 2;
+    // Nine in ten: room for a few non-ASCII characters, far above what binary data shows.
+    if (oddZeros >= 0.9 * half && evenZeros === 0) return { encoding: 'utf-16le', skip: 0 };
+    if (evenZeros >= 0.9 * half && oddZeros === 0) return { encoding: 'utf-16be', skip: 0 };
+  }
+  return { encoding: 'utf-8', skip: 0 };
 }
 
 function decode(bytes: Buffer): string {

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GatherError } from '../../../src/gather/gatherer.js';
-import { readToolOutput } from '../../../src/gather/tool-output/gatherer.js';
+import { readToolOutput, skippedOf } from '../../../src/gather/tool-output/gatherer.js';
 
 const read = (text: string | Buffer) => readToolOutput('test', Readable.from([Buffer.from(text)]));
 
@@ -109,5 +109,39 @@ describe('tool output reader', () => {
     expect(data.droppedChunks).toBeGreaterThan(0);
     expect(data.chunks[0]?.errorLine).toBe(1);
     expect(data.chunks[data.chunks.length - 1]?.errorLine).toBe(19_981);
+  });
+
+  it('reads UTF-16 with or without a byte-order mark, as Windows PowerShell writes redirected output', async () => {
+    const text = 'Step 1/3\r\nError: Error acquiring the state lock\r\n';
+    const withMark = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const bigEndian = Buffer.from(text, 'utf16le').swap16();
+    for (const bytes of [
+      withMark,
+      Buffer.from(text, 'utf16le'),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian]),
+    ]) {
+      const data = await read(bytes);
+      expect(data.encoding).toMatch(/^utf-16/);
+      expect(data.chunks[0]).toMatchObject({ errorLine: 2 });
+      expect(data.chunks[0]?.lines.at(-1)?.text).toBe('Error: Error acquiring the state lock');
+      expect(data.undecodableLines).toBeUndefined();
+    }
+    expect(
+      (await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('Error: x\n')]))).chunks[0]
+        ?.lines[0]?.text,
+    ).toBe('Error: x');
+  });
+
+  it('says which lines had bytes invalid in UTF-8, and that the source was read in part', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('ok\nError: caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(' closed\n'),
+    ]);
+    const data = await read(bytes);
+    expect(data).toMatchObject({ undecodableLines: 1, firstUndecodableLine: 2 });
+    expect(data.chunks[0]?.lines.at(-1)?.text).toBe('Error: caf\ufffd closed');
+    expect(skippedOf(data)).toMatch(/1 line\(s\) had bytes that are not valid utf-8 \(first at line 2\)/);
+    expect(skippedOf(await read('Error: fine\n'))).toBeUndefined();
   });
 });
