@@ -166,6 +166,7 @@ const SUCCESS_MARKERS: readonly RegExp[] = [
   /^No changes\. Your infrastructure matches the configuration\./,
   /^Plan: \d{1,6} to add, \d{1,6} to change, \d{1,6} to destroy\.$/,
   /^Terraform has been successfully initialized!/,
+  /^Success! The configuration is valid/,
   /^Finished: SUCCESS/,
   /^Job succeeded$/,
   /^\[INFO\] BUILD SUCCESS/,

@@ -1,0 +1,342 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/loader.js';
+import { triage } from '../../src/pipeline/analyze.js';
+import {
+  answers,
+  has,
+  MARIADB_ARGS,
+  mariadbSession,
+  output,
+  PSQL_ARGS,
+  psqlSession,
+  SqlSession,
+} from '../support/real-output.js';
+
+// Real failure output, produced here by the real software (PostgreSQL 15 and MariaDB 10.11 through
+// their clients, Node.js, the JVM, CPython, javac, rustc, Maven, Terraform, curl, the kernel), is
+// triaged as a user would paste it. Each case skips, with its reason, where the software is not on
+// the machine; .ci/run starts the database servers.
+
+const catalog = loadCatalog();
+const postgres = answers('psql', [...PSQL_ARGS, '-c', 'select 1']);
+const mariadb = answers('mariadb', [...MARIADB_ARGS, '-e', 'select 1']);
+const work = mkdtempSync(join(tmpdir(), 'faultline-real-output-'));
+
+async function topFindings(text: string): Promise<string[]> {
+  const { result } = await triage(['-'], {
+    catalog,
+    now: () => new Date(0),
+    stdin: () => Readable.from([Buffer.from(text)]),
+  });
+  return result.findings.filter((f) => f.status === 'matched').map((f) => f.scenarioId);
+}
+
+interface Case {
+  name: string;
+  /** The scenarios a careful engineer would name first; the first finding must be one of them. */
+  expect: readonly string[];
+  /** Why the case cannot run here, or undefined when it can. */
+  missing: () => string | undefined;
+  produce: () => Promise<string> | string;
+}
+
+const needs =
+  (...commands: string[]) =>
+  () =>
+    commands.find((c) => !has(c)) ? `${commands.find((c) => !has(c))} is not installed` : undefined;
+const needsPostgres = () => (postgres ? undefined : 'PostgreSQL does not answer on 127.0.0.1:5432');
+const needsMariadb = () => (mariadb ? undefined : 'MariaDB does not answer on 127.0.0.1:3306');
+
+/** Two sessions that each lock a row and then want the other's: the server picks a victim. */
+async function deadlock(session: () => SqlSession, table: string, setup: string): Promise<string> {
+  const a = session();
+  const b = session();
+  await a.send(setup);
+  await a.send(`BEGIN; UPDATE ${table} SET v = v + 1 WHERE id = 1;`);
+  await b.send(`BEGIN; UPDATE ${table} SET v = v + 1 WHERE id = 2;`);
+  const first = a.send(`UPDATE ${table} SET v = v + 1 WHERE id = 2;`);
+  const second = b.send(`UPDATE ${table} SET v = v + 1 WHERE id = 1;`);
+  // One statement fails with the deadlock; the other goes on once its lock is free.
+  await Promise.race([first, second]);
+  await Promise.all([a.send('ROLLBACK;'), b.send('ROLLBACK;')]);
+  await Promise.all([first, second]);
+  return `${await a.close()}\n${await b.close()}`;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'PostgreSQL deadlock (psql)',
+    expect: ['database-deadlock'],
+    missing: needsPostgres,
+    produce: () =>
+      deadlock(
+        psqlSession,
+        'fl_deadlock',
+        'DROP TABLE IF EXISTS fl_deadlock; CREATE TABLE fl_deadlock (id int PRIMARY KEY, v int); INSERT INTO fl_deadlock VALUES (1, 0), (2, 0);',
+      ),
+  },
+  {
+    name: 'MariaDB deadlock (mariadb client)',
+    expect: ['database-deadlock'],
+    missing: needsMariadb,
+    produce: () =>
+      deadlock(
+        mariadbSession,
+        'fl_deadlock',
+        'DROP TABLE IF EXISTS fl_deadlock; CREATE TABLE fl_deadlock (id int PRIMARY KEY, v int) ENGINE=InnoDB; INSERT INTO fl_deadlock VALUES (1, 0), (2, 0);',
+      ),
+  },
+  {
+    name: 'PostgreSQL lock timeout',
+    expect: ['shared-resource-lock-contention', 'database-deadlock'],
+    missing: needsPostgres,
+    produce: async () => {
+      const a = psqlSession();
+      const b = psqlSession();
+      await a.send(
+        'DROP TABLE IF EXISTS fl_lock; CREATE TABLE fl_lock (id int PRIMARY KEY, v int); INSERT INTO fl_lock VALUES (1, 0); BEGIN; UPDATE fl_lock SET v = 1 WHERE id = 1;',
+      );
+      await b.send("SET lock_timeout = '200ms'; UPDATE fl_lock SET v = 2 WHERE id = 1;");
+      await a.send('ROLLBACK;');
+      return `${await a.close()}\n${await b.close()}`;
+    },
+  },
+  {
+    name: 'MariaDB lock wait timeout',
+    expect: ['shared-resource-lock-contention', 'database-deadlock'],
+    missing: needsMariadb,
+    produce: async () => {
+      const a = mariadbSession();
+      const b = mariadbSession();
+      await a.send(
+        'DROP TABLE IF EXISTS fl_lock; CREATE TABLE fl_lock (id int PRIMARY KEY, v int) ENGINE=InnoDB; INSERT INTO fl_lock VALUES (1, 0); BEGIN; UPDATE fl_lock SET v = 1 WHERE id = 1;',
+      );
+      await b.send('SET SESSION innodb_lock_wait_timeout = 1; UPDATE fl_lock SET v = 2 WHERE id = 1;');
+      await a.send('ROLLBACK;');
+      return `${await a.close()}\n${await b.close()}`;
+    },
+  },
+  {
+    name: 'PostgreSQL connection limit of a role',
+    expect: ['backend-connection-storm', 'connection-pool-exhaustion'],
+    missing: needsPostgres,
+    produce: async () => {
+      output('psql', [
+        ...PSQL_ARGS,
+        '-c',
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fl_limited') THEN CREATE ROLE fl_limited LOGIN CONNECTION LIMIT 1; END IF; END $$;",
+      ]);
+      const holder = psqlSession();
+      await holder.send('SELECT 1;');
+      // The holder connected as postgres; a second login of the limited role needs one held too.
+      const limited = ['-X', '-q', '-h', '127.0.0.1', '-U', 'fl_limited', '-d', 'test'];
+      const first = new SqlSession('psql', limited, (m) => `\\echo ${m}`);
+      await first.send('SELECT 1;');
+      const refused = output('psql', [...limited, '-c', 'SELECT 1']);
+      await first.close();
+      await holder.close();
+      return refused;
+    },
+  },
+  {
+    name: 'PostgreSQL sequence at its maximum and integer overflow',
+    expect: ['primary-key-overflow'],
+    missing: needsPostgres,
+    produce: () =>
+      output('psql', [
+        ...PSQL_ARGS,
+        '-c',
+        'DROP TABLE IF EXISTS fl_orders; CREATE TABLE fl_orders (id int GENERATED BY DEFAULT AS IDENTITY (MAXVALUE 2) PRIMARY KEY, note text);',
+        '-c',
+        "INSERT INTO fl_orders (note) VALUES ('a'), ('b'), ('c');",
+      ]),
+  },
+  {
+    name: 'PostgreSQL statement timeout',
+    expect: ['slow-query'],
+    missing: needsPostgres,
+    produce: () =>
+      output('psql', [...PSQL_ARGS, '-c', "SET statement_timeout = '100ms'", '-c', 'SELECT pg_sleep(2)']),
+  },
+  {
+    name: 'Node.js out of heap',
+    expect: ['runtime-out-of-memory'],
+    missing: needs('node'),
+    produce: () =>
+      output('node', [
+        '--max-old-space-size=24',
+        '-e',
+        'const kept = []; for (;;) kept.push(new Array(100000).fill(kept.length));',
+      ]),
+  },
+  {
+    name: 'JVM out of heap',
+    expect: ['runtime-out-of-memory'],
+    missing: needs('java'),
+    produce: () => {
+      const file = join(work, 'Hog.java');
+      writeFileSync(
+        file,
+        'import java.util.*;\npublic class Hog {\n  public static void main(String[] a) {\n    List<long[]> kept = new ArrayList<>();\n    for (;;) kept.add(new long[100_000]);\n  }\n}\n',
+      );
+      return output('java', ['-Xmx16m', file]);
+    },
+  },
+  {
+    name: 'CPython MemoryError under an address-space limit',
+    expect: ['runtime-out-of-memory'],
+    missing: needs('python3'),
+    produce: () =>
+      output('python3', [
+        '-c',
+        'import resource\nresource.setrlimit(resource.RLIMIT_AS, (300 << 20, 300 << 20))\nblocks = [bytearray(64 << 20) for _ in range(20)]',
+      ]),
+  },
+  {
+    name: 'Node.js out of file descriptors (EMFILE)',
+    expect: ['file-descriptor-exhaustion'],
+    missing: needs('node', 'sh'),
+    produce: () =>
+      output('sh', [
+        '-c',
+        `ulimit -n 40 && node -e "const fs = require('fs'); const held = []; for (let i = 0; i < 100; i++) held.push(fs.openSync(process.execPath, 'r'));"`,
+      ]),
+  },
+  {
+    name: 'CPython out of file descriptors',
+    expect: ['file-descriptor-exhaustion'],
+    missing: needs('python3', 'sh'),
+    produce: () =>
+      output('sh', ['-c', `ulimit -n 40 && python3 -c "held = [open('/etc/hostname') for _ in range(100)]"`]),
+  },
+  {
+    name: 'curl to a closed port (connection refused)',
+    expect: ['dependency-unavailable', 'network-connectivity-failure', 'connection-timeout'],
+    missing: needs('curl'),
+    produce: () => output('curl', ['-sS', '--max-time', '5', 'http://127.0.0.1:9/health']),
+  },
+  {
+    name: 'Node.js fetch of a name that does not resolve',
+    expect: ['dns-resolution-failure'],
+    missing: needs('node'),
+    produce: () =>
+      output('node', [
+        '-e',
+        "fetch('http://orders.invalid/health').catch((e) => { console.error(e); process.exit(1); })",
+      ]),
+  },
+  {
+    name: 'dd writing to a full device (ENOSPC)',
+    expect: ['disk-space-exhausted'],
+    missing: needs('sh'),
+    produce: () => output('dd', ['if=/dev/zero', 'of=/dev/full', 'bs=1k', 'count=1']),
+  },
+  {
+    name: 'javac type error',
+    expect: ['compilation-error'],
+    missing: needs('javac'),
+    produce: () => {
+      const file = join(work, 'Cart.java');
+      writeFileSync(
+        file,
+        'public class Cart {\n  int total() {\n    String sum = 0;\n    return sum;\n  }\n}\n',
+      );
+      return output('javac', ['-d', work, file]);
+    },
+  },
+  {
+    name: 'rustc borrow error',
+    expect: ['compilation-error'],
+    missing: needs('rustc'),
+    produce: () => {
+      const file = join(work, 'cart.rs');
+      writeFileSync(
+        file,
+        'fn main() {\n    let items = vec![1, 2];\n    let moved = items;\n    println!("{:?} {:?}", items, moved);\n}\n',
+      );
+      return output('rustc', ['--color', 'never', '-o', join(work, 'cart'), file]);
+    },
+  },
+  {
+    name: 'Maven offline build with a dependency not in the local repository',
+    expect: ['dependency-resolution-failure'],
+    missing: needs('mvn'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'mvn-'));
+      writeFileSync(
+        join(dir, 'pom.xml'),
+        '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion><groupId>com.shop</groupId><artifactId>cart</artifactId><version>1.0.0</version><dependencies><dependency><groupId>com.shop.internal</groupId><artifactId>pricing-client</artifactId><version>9.9.9</version></dependency></dependencies></project>',
+      );
+      return output('mvn', ['-o', '-B', '-q', 'compile'], { cwd: dir });
+    },
+  },
+  {
+    name: 'Terraform dependency cycle',
+    expect: ['iac-dependency-cycle'],
+    missing: needs('terraform'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'tf-'));
+      writeFileSync(
+        join(dir, 'main.tf'),
+        'resource "terraform_data" "queue" {\n  input = terraform_data.worker.id\n}\n\nresource "terraform_data" "worker" {\n  input = terraform_data.queue.id\n}\n',
+      );
+      return output(
+        'sh',
+        ['-c', 'terraform init -no-color -input=false >/dev/null && terraform validate -no-color'],
+        {
+          cwd: dir,
+        },
+      );
+    },
+  },
+  {
+    name: 'Terraform reference to an undeclared resource',
+    expect: ['iac-template-invalid'],
+    missing: needs('terraform'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'tf-'));
+      writeFileSync(
+        join(dir, 'main.tf'),
+        'resource "terraform_data" "web" {\n  input = terraform_data.missing.id\n}\n',
+      );
+      return output(
+        'sh',
+        ['-c', 'terraform init -no-color -input=false >/dev/null && terraform validate -no-color'],
+        {
+          cwd: dir,
+        },
+      );
+    },
+  },
+];
+
+afterAll(() => {
+  if (postgres)
+    output('psql', [
+      ...PSQL_ARGS,
+      '-c',
+      'DROP TABLE IF EXISTS fl_deadlock, fl_lock, fl_orders; DROP ROLE IF EXISTS fl_limited;',
+    ]);
+  if (mariadb) output('mariadb', [...MARIADB_ARGS, '-e', 'DROP TABLE IF EXISTS fl_deadlock, fl_lock;']);
+});
+
+describe('triage of real failure output produced on this machine', () => {
+  for (const c of CASES) {
+    const missing = c.missing();
+    it.skipIf(missing !== undefined)(
+      `${c.name} → ${c.expect.join(' or ')}${missing ? ` (skipped: ${missing})` : ''}`,
+      async () => {
+        const text = await c.produce();
+        const findings = await topFindings(text);
+        expect(
+          c.expect,
+          `first finding ${findings[0] ?? 'none'} of ${findings.join(', ') || 'none'} for:\n${text}`,
+        ).toContain(findings[0]);
+      },
+    );
+  }
+});
