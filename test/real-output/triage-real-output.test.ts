@@ -8,12 +8,14 @@ import { triage } from '../../src/pipeline/analyze.js';
 import {
   answers,
   has,
+  localhostCertificate,
   MARIADB_ARGS,
   mariadbSession,
   output,
   PSQL_ARGS,
   psqlSession,
   SqlSession,
+  startUntil,
 } from '../support/real-output.js';
 
 // Real failure output, produced here by the real software (PostgreSQL 15 and MariaDB 10.11 through
@@ -65,6 +67,27 @@ async function deadlock(session: () => SqlSession, table: string, setup: string)
   await Promise.all([a.send('ROLLBACK;'), b.send('ROLLBACK;')]);
   await Promise.all([first, second]);
   return `${await a.close()}\n${await b.close()}`;
+}
+
+/** An OpenSSL test server on a free port with a certificate valid from `start` to `end`. */
+async function withTlsServer(
+  start: string,
+  end: string,
+  client: (port: number, cert: string) => string,
+): Promise<string> {
+  const dir = mkdtempSync(join(work, 'tls-'));
+  const { cert, key } = localhostCertificate(dir, start, end);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = await startUntil(
+    'openssl',
+    ['s_server', '-accept', String(port), '-cert', cert, '-key', key, '-www'],
+    'ACCEPT',
+  );
+  try {
+    return client(port, cert);
+  } finally {
+    server.kill();
+  }
 }
 
 const CASES: Case[] = [
@@ -234,6 +257,81 @@ const CASES: Case[] = [
     expect: ['disk-space-exhausted'],
     missing: needs('sh'),
     produce: () => output('dd', ['if=/dev/zero', 'of=/dev/full', 'bs=1k', 'count=1']),
+  },
+  {
+    name: 'curl to a server whose certificate has expired',
+    expect: ['tls-certificate-expired'],
+    missing: needs('openssl', 'curl'),
+    produce: () =>
+      withTlsServer('20200101000000Z', '20200102000000Z', (port, cert) =>
+        output('curl', ['-sS', '--cacert', cert, `https://localhost:${port}/`]),
+      ),
+  },
+  {
+    name: 'Node.js request to a server whose certificate has expired',
+    expect: ['tls-certificate-expired'],
+    missing: needs('openssl', 'node'),
+    produce: () =>
+      withTlsServer('20200101000000Z', '20200102000000Z', (port) =>
+        output('node', [
+          '-e',
+          `require('https').get('https://localhost:${port}/').on('error', (e) => { console.error(e); process.exit(1); })`,
+        ]),
+      ),
+  },
+  {
+    name: 'curl to a server with a self-signed certificate',
+    expect: ['tls-certificate-chain-invalid'],
+    missing: needs('openssl', 'curl'),
+    produce: () =>
+      withTlsServer('20250101000000Z', '20991231000000Z', (port) =>
+        output('curl', ['-sS', `https://localhost:${port}/`]),
+      ),
+  },
+  {
+    name: 'psql to a port where no server listens',
+    expect: ['dependency-unavailable', 'network-connectivity-failure'],
+    missing: needs('psql'),
+    produce: () => output('psql', ['-X', '-h', '127.0.0.1', '-p', '9', '-U', 'postgres', '-c', 'select 1']),
+  },
+  {
+    name: 'Node.js test runner with a failing test',
+    expect: ['test-failure'],
+    missing: needs('node'),
+    produce: () => {
+      const file = join(work, 'cart.test.mjs');
+      writeFileSync(
+        file,
+        "import test from 'node:test';\nimport assert from 'node:assert/strict';\n\ntest('adds tax to the cart total', () => {\n  assert.equal(Math.round(100 * 1.2), 121);\n});\n\ntest('empty cart is free', () => {\n  assert.equal(0, 0);\n});\n",
+      );
+      return output('node', ['--test', file]);
+    },
+  },
+  {
+    name: 'Python unittest with a failing test',
+    expect: ['test-failure'],
+    missing: needs('python3'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'py-'));
+      writeFileSync(
+        join(dir, 'test_cart.py'),
+        'import unittest\n\nclass CartTest(unittest.TestCase):\n    def test_total_with_tax(self):\n        self.assertEqual(round(100 * 1.2), 121)\n\n    def test_empty(self):\n        self.assertEqual(0, 0)\n',
+      );
+      return output('python3', ['-m', 'unittest', '-v'], { cwd: dir });
+    },
+  },
+  {
+    name: 'npm install of a package the registry does not have',
+    expect: ['dependency-resolution-failure'],
+    missing: needs('npm'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'npm-'));
+      writeFileSync(
+        join(dir, 'package.json'),
+        '{"name":"shop-web","version":"1.0.0","dependencies":{"@faultline-test/no-such-package-4d1c":"^1.0.0"}}',
+      );
+      return output('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir });
+    },
   },
   {
     name: 'javac type error',

@@ -1,4 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Producing real failure output from the real software on this machine: PostgreSQL and MariaDB
 // through their command-line clients, runtimes, compilers and build tools. Each producer returns
@@ -91,3 +93,72 @@ export const mariadbSession = () =>
     ['--force', '--unbuffered', ...MARIADB_ARGS],
     (marker) => `SELECT '${marker}' AS m;`,
   );
+
+/** Starts a long-running program and settles once it has printed `ready` (a server listening). */
+export function startUntil(
+  command: string,
+  args: readonly string[],
+  ready: string,
+  cwd?: string,
+): Promise<ChildProcessWithoutNullStreams> {
+  const child = spawn(command, [...args], { cwd });
+  return new Promise((resolve, reject) => {
+    let printed = '';
+    const take = (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+      if (printed.includes(ready)) resolve(child);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.once('exit', (code) =>
+      reject(new Error(`${command} exited (${code}) before it was ready: ${printed}`)),
+    );
+  });
+}
+
+/**
+ * A certificate for localhost, self-signed, valid only in the given days (OpenSSL's `ca -selfsign`
+ * can date a certificate in the past, which `req -x509` cannot).
+ */
+export function localhostCertificate(dir: string, start: string, end: string): { cert: string; key: string } {
+  writeFileSync(
+    join(dir, 'ca.cnf'),
+    '[ ca ]\ndefault_ca = local\n[ local ]\ndir = .\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = any\ncopy_extensions = copy\n[ any ]\ncommonName = supplied\n',
+  );
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '01\n');
+  const run = (args: string[]) => spawnSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  run([
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'key.pem',
+    '-out',
+    'req.csr',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost',
+  ]);
+  run([
+    'ca',
+    '-batch',
+    '-selfsign',
+    '-keyfile',
+    'key.pem',
+    '-in',
+    'req.csr',
+    '-out',
+    'cert.pem',
+    '-startdate',
+    start,
+    '-enddate',
+    end,
+    '-config',
+    'ca.cnf',
+  ]);
+  return { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+}

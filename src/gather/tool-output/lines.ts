@@ -145,6 +145,9 @@ const FAILURE_MARKERS: readonly RegExp[] = [
   /^ERROR \[/,
   /^(?:FAIL|FAILED)(?:\s|$)/,
   /^--- FAIL: /,
+  // TAP (the Node.js test runner, node-tap, prove): a failed test point and the failure count
+  /^not ok \d{1,6} - /,
+  /^# fail [1-9]/,
   /^panic: /,
   /^fatal: /,
   /^Traceback \(most recent call last\):/,
@@ -182,6 +185,7 @@ const SUCCESS_MARKERS: readonly RegExp[] = [
   /^deployment "[^"]{1,200}" successfully rolled out/,
   /^ok\s{1,8}\S{1,200}\s{1,8}\d/,
   /^PASS$/,
+  /^# fail 0$/,
   /^Tests: {1,4}\d{1,6} passed, \d{1,6} total/,
   /^Successfully (?:created|updated)\/?(?:updated)? stack/,
   /^Update (?:succeeded|complete)/,
