@@ -106,6 +106,7 @@ export type { SignatureSpec } from './signatures/schema.js';
 export { SignatureSpecSchema } from './signatures/schema.js';
 export type { Signature, SignatureOutcome } from './signatures/signature.js';
 export type { TextPattern, TextSignature } from './signatures/text-schema.js';
-export { TextSignatureSchema, unsafePatternReason } from './signatures/text-schema.js';
+export { unsafePatternReason } from './core/safe-pattern.js';
+export { TextSignatureSchema } from './signatures/text-schema.js';
 export type { SimulateOptions } from './simulate/simulate.js';
 export { simulate } from './simulate/simulate.js';

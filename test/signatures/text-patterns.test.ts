@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/loader.js';
 import { readToolOutput } from '../../src/gather/tool-output/gatherer.js';
 import { cleanLine, MAX_KEPT_LINE_CHARS } from '../../src/gather/tool-output/lines.js';
-import { TextPatternSchema, unsafePatternReason } from '../../src/signatures/text-schema.js';
+import { unsafePatternReason } from '../../src/core/safe-pattern.js';
+import { TextPatternSchema } from '../../src/signatures/text-schema.js';
 
 // Text patterns of scenario files must keep matching linear in the size of the output: the schema
 // refuses the constructs that make a backtracking engine blow up, lines are cut to a bounded

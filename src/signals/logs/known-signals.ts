@@ -40,7 +40,7 @@ export class FamilyIndex {
     let families = this.#byTemplate.get(template);
     if (!families) {
       families = KNOWN_FAILURES.filter((family) =>
-        family.patterns.some((pattern) => pattern.test(template.sample) || pattern.test(template.template)),
+        family.matches(template.sample) || family.matches(template.template),
       );
       this.#byTemplate.set(template, families);
     }

@@ -31,7 +31,7 @@ export function compileTextSignature(
     if (p.family !== undefined) {
       const family = KNOWN_FAILURES.find((f) => f.id === p.family);
       if (!family) throw new Error(`unknown failure family ${p.family}`);
-      return { spec: p, test: (text) => family.patterns.some((regex) => regex.test(text)) };
+      return { spec: p, test: (text) => family.matches(text) };
     }
     const regex = new RegExp(p.pattern as string, p.ignoreCase ? 'i' : '');
     return { spec: p, test: (text) => regex.test(text) };
