@@ -28,12 +28,12 @@ export class PartialData<T> {
   ) {}
 }
 
-/** A file gatherer returns its data; a server gatherer may return `PartialData` (R says which). */
 /** The data a gatherer returned, whether whole or partial. */
 export function dataOf<T>(gathered: T | PartialData<T>): T {
   return gathered instanceof PartialData ? gathered.data : gathered;
 }
 
+/** A gatherer returns its data, or `PartialData` when it read only part of its source (R says which). */
 export interface Gatherer<
   K extends EvidenceKind,
   R extends EvidenceData<K> | PartialData<EvidenceData<K>> = EvidenceData<K>,
