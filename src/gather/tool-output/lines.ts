@@ -200,6 +200,23 @@ const ERROR_WORDS =
 /** Error words in lines that report there were none ("0 errors", "Failures: 0"). */
 const NONE_REPORTED = /\b0 (?:errors?|failures?|failed)\b|\b(?:[Ee]rrors?|[Ff]ailures?|[Ff]ailed): 0\b/;
 
+/**
+ * Verdicts of gates that carry no error word: a coverage threshold not met, vulnerabilities found at
+ * high or critical severity. The step fails on them, but what the tool prints next (the summary of
+ * the tests that passed, a blank line, the table of findings) would keep them out of any chunk.
+ */
+const GATE_VERDICTS: readonly RegExp[] = [
+  // Jest: Jest: "global" coverage threshold for lines (80%) not met: 72.4%
+  /coverage threshold for (?:lines|statements|branches|functions) \(\d{1,3}(?:\.\d{1,2})?%\) not met/,
+  // Trivy table summary: Total: 3 (UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 2, CRITICAL: 1)
+  /^Total: \d{1,6} \(.{0,80}\b(?:HIGH|CRITICAL): [1-9]/,
+  // npm audit: "2 critical severity vulnerabilities", "5 vulnerabilities (3 moderate, 2 high)"
+  /^\d{1,6} (?:high|critical) severity vulnerabilit(?:y|ies)$/,
+  /^(?:found )?\d{1,6} vulnerabilit(?:y|ies) \(.{0,60}\b\d{1,6} (?:high|critical)\)$/,
+  // npm audit report entry: Severity: critical
+  /^Severity: (?:high|critical)$/,
+];
+
 export function isFailureMarker(line: string): boolean {
   return FAILURE_MARKERS.some((marker) => marker.test(line));
 }
@@ -209,12 +226,13 @@ export function isSuccessMarker(line: string): boolean {
 }
 
 /**
- * Whether a failure chunk starts at this line: a failure marker, an error word, or a message of a
- * known failure family that carries no error word ("Reason: OOMKilled", "connect: no route to
+ * Whether a failure chunk starts at this line: a failure marker, an error word, a gate's verdict, or
+ * a message of a known failure family that carries no error word ("Reason: OOMKilled", "connect: no route to
  * host", "accept4: too many open files").
  */
 export function isErrorLine(line: string): boolean {
   if (isFailureMarker(line)) return true;
   if (ERROR_WORDS.test(line) && !NONE_REPORTED.test(line)) return true;
+  if (GATE_VERDICTS.some((verdict) => verdict.test(line))) return true;
   return saysKnownFailure(line);
 }
