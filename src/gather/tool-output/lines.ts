@@ -193,10 +193,12 @@ const SUCCESS_MARKERS: readonly RegExp[] = [
 
 /**
  * Error lines: where a failure chunk starts. Wider than the failure markers: a tool's own error
- * wording ("Error:", "ERROR", "failed", "denied", "exception") anywhere in the line.
+ * wording ("Error:", "ERROR", "failed", "denied", "exception") anywhere in the line, and the
+ * Kubernetes reasons that say a failure in one word (FailedScheduling, ProvisioningFailed,
+ * ImagePullBackOff, Evicted) in kubectl's tables and events.
  */
 const ERROR_WORDS =
-  /\b(?:[Ee]rror|ERROR|ERR!|[Ff]ailed|FAILED|[Ff]ailure|FAILURE|[Ff]atal|FATAL|[Dd]enied|[Ee]xception|[Pp]anic|[Rr]efused|[Tt]imed out|[Uu]nable to|[Cc]annot|[Cc]ould not|No space left|\d{1,6} failing|[A-Z][A-Za-z]{1,40}(?:Error|Exception))\b/;
+  /\b(?:[Ee]rror|ERROR|ERR!|[Ff]ailed|FAILED|[Ff]ailure|FAILURE|[Ff]atal|FATAL|[Dd]enied|[Ee]xception|[Pp]anic|[Rr]efused|[Tt]imed out|[Uu]nable to|[Cc]annot|[Cc]ould not|No space left|\d{1,6} failing|[A-Z][A-Za-z]{1,40}(?:Error|Exception)|Failed[A-Z][A-Za-z]{2,30}|[A-Z][a-z]{2,30}Failed|ErrImagePull|ImagePullBackOff|CrashLoopBackOff|BackoffLimitExceeded|ProgressDeadlineExceeded|Evicted)\b/;
 /** Error words in lines that report there were none ("0 errors", "Failures: 0"). */
 const NONE_REPORTED = /\b0 (?:errors?|failures?|failed)\b|\b(?:[Ee]rrors?|[Ff]ailures?|[Ff]ailed): 0\b/;
 
