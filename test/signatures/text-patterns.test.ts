@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/loader.js';
+import { unsafePatternReason } from '../../src/core/safe-pattern.js';
 import { readToolOutput } from '../../src/gather/tool-output/gatherer.js';
 import { cleanLine, MAX_KEPT_LINE_CHARS } from '../../src/gather/tool-output/lines.js';
-import { unsafePatternReason } from '../../src/core/safe-pattern.js';
 import { TextPatternSchema } from '../../src/signatures/text-schema.js';
 
 // Text patterns of scenario files must keep matching linear in the size of the output: the schema

@@ -39,8 +39,8 @@ export class FamilyIndex {
   families(template: LogTemplate): KnownFailureFamily[] {
     let families = this.#byTemplate.get(template);
     if (!families) {
-      families = KNOWN_FAILURES.filter((family) =>
-        family.matches(template.sample) || family.matches(template.template),
+      families = KNOWN_FAILURES.filter(
+        (family) => family.matches(template.sample) || family.matches(template.template),
       );
       this.#byTemplate.set(template, families);
     }
