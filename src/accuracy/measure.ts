@@ -124,7 +124,7 @@ async function simulatedOutcomes(
   return outcomes;
 }
 
-function tabulate(ids: readonly string[], outcomes: FixtureOutcome[]): AccuracyTable {
+export function tabulate(ids: readonly string[], outcomes: FixtureOutcome[]): AccuracyTable {
   const perScenario = ids.map((id): ScenarioAccuracy => {
     const mine = outcomes.filter((o) => o.scenarioId === id);
     const positives = mine.filter((o) => o.expect === 'positive');
@@ -183,4 +183,25 @@ async function judge(
 
 export function matchedIds(result: DiagnosisResult): string[] {
   return result.findings.filter((f) => f.status === 'matched').map((f) => f.scenarioId);
+}
+
+/**
+ * The most common mistakes: for every labelled positive that did not rank first, the label and
+ * what ranked first instead ("nothing" when no scenario matched), with how often, most common first.
+ */
+export function confusion(
+  outcomes: readonly FixtureOutcome[],
+): { expected: string; got: string; count: number }[] {
+  const counts = new Map<string, { expected: string; got: string; count: number }>();
+  for (const outcome of outcomes) {
+    if (outcome.expect !== 'positive' || outcome.rank === 1) continue;
+    const got = outcome.matched[0] ?? 'nothing';
+    const key = `${outcome.scenarioId}\u0000${got}`;
+    const entry = counts.get(key) ?? { expected: outcome.scenarioId, got, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort(
+    (a, b) => b.count - a.count || a.expected.localeCompare(b.expected) || a.got.localeCompare(b.got),
+  );
 }

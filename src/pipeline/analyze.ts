@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { type EvidenceBundle, EvidenceBundleSchema } from '../bundle/bundle.js';
 import { type Catalog, loadCatalog } from '../catalog/loader.js';
@@ -134,11 +135,14 @@ export function serializeBundle(bundle: EvidenceBundle): string {
   return `${JSON.stringify(bundle)}\n`;
 }
 
-/** Reads a saved bundle, checking its shape and the data of each loaded source. */
+/** Reads a saved bundle (gzip-compressed or not), checking its shape and the data of each loaded source. */
 export async function readBundle(path: string): Promise<EvidenceBundle> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    const bytes = await readFile(path);
+    // A recorded bundle is kept gzip-compressed; the two magic bytes tell.
+    const text = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+    raw = JSON.parse(text.toString('utf8'));
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
