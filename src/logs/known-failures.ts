@@ -75,7 +75,16 @@ export function loadFamilies(dir: string): KnownFailureFamily[] {
     .sort();
   return files.map((name) => {
     const path = join(dir, name);
-    const parsed = FamilyFileSchema.safeParse(parse(readFileSync(path, 'utf8')));
+    let raw: unknown;
+    try {
+      raw = parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      const line = (error as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+      throw new Error(
+        `${path}${line ? `:${line}` : ''}: not valid YAML (${(error as Error).message.split('\n')[0]})`,
+      );
+    }
+    const parsed = FamilyFileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new Error(`${path}: ${issue?.path.join('.') || '(file)'}: ${issue?.message ?? 'invalid'}`);
