@@ -198,7 +198,7 @@ const SUCCESS_MARKERS: readonly RegExp[] = [
  * ImagePullBackOff, Evicted) in kubectl's tables and events.
  */
 const ERROR_WORDS =
-  /\b(?:[Ee]rror|ERROR|ERR!|[Ff]ailed|FAILED|[Ff]ailure|FAILURE|[Ff]atal|FATAL|[Dd]enied|[Ee]xception|[Pp]anic|[Rr]efused|[Tt]imed out|[Uu]nable to|[Cc]annot|[Cc]ould not|No space left|\d{1,6} failing|[A-Z][A-Za-z]{1,40}(?:Error|Exception)|Failed[A-Z][A-Za-z]{2,30}|[A-Z][a-z]{2,30}Failed|ErrImagePull|ImagePullBackOff|CrashLoopBackOff|BackoffLimitExceeded|ProgressDeadlineExceeded|Evicted|emerg|crit)\b/;
+  /\b(?:[Ee]rror|ERROR|ERR!|[Ff]ailed|FAILED|[Ff]ailure|FAILURE|[Ff]atal|FATAL|[Dd]enied|[Ee]xception|[Pp]anic|[Rr]efused|[Tt]imed out|[Uu]nable to|[Cc]annot|[Cc]ould not|No space left|\d{1,6} failing|[A-Z][A-Za-z]{1,40}(?:Error|Exception)|Failed[A-Z][A-Za-z]{2,30}|[A-Z][a-z]{2,30}Failed|ErrImagePull|ImagePullBackOff|CrashLoopBackOff|BackoffLimitExceeded|ProgressDeadlineExceeded|Evicted|emerg|crit|UBSAN|Oops)\b/;
 /** Error words in lines that report there were none ("0 errors", "Failures: 0"). */
 const NONE_REPORTED = /\b0 (?:errors?|failures?|failed)\b|\b(?:[Ee]rrors?|[Ff]ailures?|[Ff]ailed): 0\b/;
 
