@@ -11,7 +11,7 @@ import { loadCatalog } from '../src/catalog/loader.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const runsAt = process.argv.indexOf('--runs');
-const RUNS = runsAt === -1 ? join(ROOT, 'bench', 'lab-runs') : process.argv[runsAt + 1];
+const RUNS = (runsAt === -1 ? undefined : process.argv[runsAt + 1]) ?? join(ROOT, 'bench', 'lab-runs');
 /** Print only the totals and the mistakes for the catalog fixtures (they are many). */
 const fixturesSummary = process.argv.includes('--fixtures-summary');
 

@@ -126,6 +126,10 @@ export type KubeHorizontalPodAutoscaler = z.infer<typeof HorizontalPodAutoscaler
 export const JobSchema = z.strictObject({
   ...ref,
   backoffLimit: z.int().nonnegative().optional(),
+  runs: z
+    .string()
+    .optional()
+    .describe("Images, commands and arguments of the job's containers, joined: what the job does"),
   active: z.int().nonnegative(),
   succeeded: z.int().nonnegative(),
   failed: z.int().nonnegative(),

@@ -219,9 +219,11 @@ class Reader {
       case 'Job': {
         const status = objectOr(value.status);
         const backoffLimit = this.optionalCount(objectOr(value.spec), 'backoffLimit', path);
+        const runs = jobRuns(objectOr(objectOr(objectOr(value.spec).template).spec));
         this.data.jobs.push({
           ...base,
           ...(backoffLimit !== undefined ? { backoffLimit } : {}),
+          ...(runs ? { runs } : {}),
           active: this.count(status, 'active', path),
           succeeded: this.count(status, 'succeeded', path),
           failed: this.count(status, 'failed', path),
@@ -576,4 +578,23 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+}
+
+/** Longest text kept of what a job runs: enough for image names and a migration or backup command. */
+const MAX_JOB_RUNS_CHARS = 500;
+
+/** Images, commands and arguments of a pod template's containers (init containers too), joined. */
+function jobRuns(podSpec: Record<string, unknown>): string | undefined {
+  const words: string[] = [];
+  for (const key of ['initContainers', 'containers']) {
+    for (const container of arrayOr(podSpec[key]).map(objectOr)) {
+      for (const field of ['image', 'command', 'args']) {
+        const v = container[field];
+        if (typeof v === 'string') words.push(v);
+        else for (const item of arrayOr(v)) if (typeof item === 'string') words.push(item);
+      }
+    }
+  }
+  const text = words.join(' ').slice(0, MAX_JOB_RUNS_CHARS);
+  return text === '' ? undefined : text;
 }

@@ -129,6 +129,11 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'Every service with a selector: ready endpoints (Endpoints or EndpointSlices; else matching pods that are Ready)',
   ),
   k8s('k8s.node.not-ready', 'boolean', 'Every node: 1 when its Ready condition is not True'),
+  k8s(
+    'k8s.node.unreachable',
+    'boolean',
+    'Every node: 1 when its Ready condition is Unknown (the kubelet stopped posting status, NodeStatusUnknown)',
+  ),
   ...(['memory', 'disk', 'pid'] as const).map((pressure) =>
     k8s(
       `k8s.node.${pressure}-pressure`,
@@ -162,6 +167,13 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'k8s.job.backoff-limit-exceeded',
     'boolean',
     'Every job: 1 when it failed with reason BackoffLimitExceeded (its pods kept failing)',
+  ),
+  ...(['migration', 'backup'] as const).map((purpose) =>
+    k8s(
+      `k8s.job.failed.${purpose}`,
+      'boolean',
+      `Every job: 1 when it failed and its name, images or commands say it is a ${purpose} job`,
+    ),
   ),
   k8s(
     'k8s.pod.missing-config-refs',

@@ -30,6 +30,18 @@ export function nodeSignals(cluster: Cluster): Signal[] {
           : `${s} is Ready`,
         pointer,
       ),
+      // Ready=Unknown is the node controller's verdict when the kubelet stopped posting status
+      // (NodeStatusUnknown): the machine or its kubelet is gone, not a component reporting itself unwell.
+      signal(
+        'k8s.node.unreachable',
+        s,
+        ready?.status === 'Unknown' ? 1 : 0,
+        ready?.status === 'Unknown'
+          ? `${s} stopped posting its status (Ready=Unknown${ready.reason ? `, ${ready.reason}` : ''}${ready.message ? `: ${excerpt(ready.message)}` : ''})`
+          : `${s} posts its status`,
+        pointer,
+        { onset: ready?.status === 'Unknown' ? isoTime(ready.lastTransitionTime) : undefined },
+      ),
     ];
     for (const [pressure, type] of [
       ['memory', 'MemoryPressure'],
@@ -151,4 +163,8 @@ export function serviceSignals(cluster: Cluster): Signal[] {
     }
     return signals;
   });
+}
+
+function isoTime(t: string | undefined): string | undefined {
+  return t && !Number.isNaN(Date.parse(t)) ? new Date(Date.parse(t)).toISOString() : undefined;
 }

@@ -135,9 +135,32 @@ export function jobSignals(cluster: Cluster): Signal[] {
         pointer,
         { onset: backoff ? transition(failed) : undefined },
       ),
+      ...JOB_PURPOSES.map(([purpose, words]) => {
+        const says = words.test(`${j.name} ${j.runs ?? ''}`);
+        const on = isFailed && says;
+        return signal(
+          `k8s.job.failed.${purpose}`,
+          s,
+          on ? 1 : 0,
+          on
+            ? `${s}, a ${purpose} job by its name or command (${excerpt(j.runs ?? j.name)}), failed: ${said(failed)}`
+            : `${s} is not a failed ${purpose} job`,
+          pointer,
+          { onset: on ? transition(failed) : undefined },
+        );
+      }),
     ];
   });
 }
+
+/**
+ * What a job does, told by the words of its name, images and commands: the tools and verbs of
+ * schema migrations and of backups. A failed job of either kind is a failure scenario of its own.
+ */
+const JOB_PURPOSES: ReadonlyArray<[string, RegExp]> = [
+  ['migration', /migrat|flyway|liquibase|alembic|db:migrate|prisma migrate|knex migrate|goose|atlas schema/i],
+  ['backup', /backup|pg_dump|pg_basebackup|mysqldump|mongodump|velero|restic|barman|wal-g|pgbackrest/i],
+];
 
 export function quotaSignals(cluster: Cluster): Signal[] {
   const namespaces = new Set<string>();

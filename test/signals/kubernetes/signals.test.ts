@@ -466,6 +466,57 @@ describe('kubernetes signals', () => {
     expect(value(list, 'k8s.namespace.quota-rejections', 'Namespace/shop')).toBe(11);
   });
 
+  it('tell a node that stopped posting status from one that reports itself not ready', () => {
+    const node = (name: string, ready: Json): Json => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name },
+      spec: {},
+      status: { conditions: [{ type: 'Ready', lastTransitionTime: '2024-03-12T14:00:00Z', ...ready }] },
+    });
+    const list = signals(
+      node('lost', {
+        status: 'Unknown',
+        reason: 'NodeStatusUnknown',
+        message: 'Kubelet stopped posting node status.',
+      }),
+      node('cni', { status: 'False', reason: 'KubeletNotReady', message: 'cni plugin not initialized' }),
+      node('fine', { status: 'True', reason: 'KubeletReady' }),
+    );
+    expect(value(list, 'k8s.node.unreachable', 'Node/lost')).toBe(1);
+    expect(value(list, 'k8s.node.unreachable', 'Node/cni')).toBe(0);
+    expect(value(list, 'k8s.node.not-ready', 'Node/cni')).toBe(1);
+    expect(value(list, 'k8s.node.unreachable', 'Node/fine')).toBe(0);
+    expect(list.find((s) => s.name === 'k8s.node.unreachable' && s.subject === 'Node/lost')?.onset).toBe(
+      '2024-03-12T14:00:00.000Z',
+    );
+  });
+
+  it('tell failed migration and backup jobs by their name, image or command', () => {
+    const job = (name: string, image: string, command: string[], failed: boolean): Json => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'shop' },
+      spec: { backoffLimit: 2, template: { spec: { containers: [{ name: 'main', image, command }] } } },
+      status: failed
+        ? { failed: 3, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] }
+        : { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
+    });
+    const list = signals(
+      job('release-41', 'flyway/flyway:10', ['flyway', 'migrate'], true),
+      job('nightly-29111200', 'postgres:16', ['sh', '-c', 'pg_dump orders > /backup/o.dump'], true),
+      job('report-29111200', 'reports:1', ['node', 'report.js'], true),
+      job('db-backup-29111100', 'postgres:16', ['pg_dump'], false),
+    );
+    expect(value(list, 'k8s.job.failed.migration', 'Job/shop/release-41')).toBe(1);
+    expect(value(list, 'k8s.job.failed.backup', 'Job/shop/release-41')).toBe(0);
+    expect(value(list, 'k8s.job.failed.backup', 'Job/shop/nightly-29111200')).toBe(1);
+    expect(value(list, 'k8s.job.failed.migration', 'Job/shop/report-29111200')).toBe(0);
+    expect(value(list, 'k8s.job.failed.backup', 'Job/shop/report-29111200')).toBe(0);
+    expect(value(list, 'k8s.job.failed', 'Job/shop/report-29111200')).toBe(1);
+    expect(value(list, 'k8s.job.failed.backup', 'Job/shop/db-backup-29111100')).toBe(0);
+  });
+
   it('find services whose selector matches no pod or that have no ready endpoint', () => {
     const service = (name: string, selector: Json): Json => ({
       kind: 'Service',
