@@ -59,6 +59,10 @@ export const PodSchema = z.strictObject({
   nodeName: z.string().optional(),
   conditions: z.array(ConditionSchema),
   containers: z.array(ContainerStatusSchema),
+  ports: z
+    .array(z.strictObject({ name: z.string().optional(), port: z.int().positive() }))
+    .default([])
+    .describe("The containers' declared ports, by number and name: what a service's targetPort can reach"),
   /** Liveness probes declared in the spec, by container name: when they start and how often they fail. */
   livenessProbes: z.record(
     z.string(),
@@ -86,6 +90,10 @@ export const ServiceSchema = z.strictObject({
   ...ref,
   type: z.string().optional(),
   selector: z.record(z.string(), z.string()).optional().describe('Absent for services without a selector'),
+  targetPorts: z
+    .array(z.union([z.int().positive(), z.string().min(1)]))
+    .default([])
+    .describe("Each port's targetPort, a number or a container port's name (the port itself when absent)"),
 });
 export type KubeService = z.infer<typeof ServiceSchema>;
 
@@ -136,6 +144,55 @@ export const JobSchema = z.strictObject({
   conditions: z.array(ConditionSchema),
 });
 export type KubeJob = z.infer<typeof JobSchema>;
+
+export const WorkloadSchema = z.strictObject({
+  ...ref,
+  kind: z.enum(['StatefulSet', 'DaemonSet']),
+  desired: z.int().nonnegative().describe('spec.replicas, or status.desiredNumberScheduled of a DaemonSet'),
+  ready: z.int().nonnegative(),
+  updated: z.int().nonnegative().describe('Pods at the newest revision'),
+  updating: z.boolean().describe('A rollout to a new revision is under way'),
+});
+export type KubeWorkload = z.infer<typeof WorkloadSchema>;
+
+export const CronJobSchema = z.strictObject({
+  ...ref,
+  schedule: z.string(),
+  suspend: z.boolean(),
+  runs: z.string().optional().describe("Images, commands and arguments of its job template's containers"),
+  lastScheduleTime: z.string().optional(),
+  lastSuccessfulTime: z.string().optional(),
+});
+export type KubeCronJob = z.infer<typeof CronJobSchema>;
+
+export const IngressSchema = z.strictObject({
+  ...ref,
+  backends: z.array(z.string().min(1)).describe('Services the rules and default backend send traffic to'),
+  tlsSecrets: z.array(z.string().min(1)),
+});
+export type KubeIngress = z.infer<typeof IngressSchema>;
+
+/** A Secret by name only: its data is never read. */
+export const SecretNameSchema = z.strictObject({ ...ref });
+
+export const DisruptionBudgetSchema = z.strictObject({
+  ...ref,
+  disruptionsAllowed: z.int().nonnegative(),
+  currentHealthy: z.int().nonnegative(),
+  desiredHealthy: z.int().nonnegative(),
+  expectedPods: z.int().nonnegative(),
+});
+export type KubeDisruptionBudget = z.infer<typeof DisruptionBudgetSchema>;
+
+export const NetworkPolicySchema = z.strictObject({
+  ...ref,
+  podSelector: z
+    .record(z.string(), z.string())
+    .describe('matchLabels; empty selects every pod of the namespace'),
+  denyAllIngress: z.boolean().describe('Ingress is a policy type and no ingress rule is given'),
+  denyAllEgress: z.boolean().describe('Egress is a policy type and no egress rule is given'),
+});
+export type KubeNetworkPolicy = z.infer<typeof NetworkPolicySchema>;
 
 /**
  * A progressive-delivery object: an Argo Rollouts Rollout or a Flagger Canary, reduced to the
@@ -201,6 +258,12 @@ export const KubernetesDataSchema = z.strictObject({
   jobs: z.array(JobSchema),
   events: z.array(EventSchema),
   progressiveRollouts: z.array(ProgressiveRolloutSchema),
+  workloads: z.array(WorkloadSchema).default([]),
+  cronJobs: z.array(CronJobSchema).default([]),
+  ingresses: z.array(IngressSchema).default([]),
+  secrets: z.array(SecretNameSchema).default([]),
+  disruptionBudgets: z.array(DisruptionBudgetSchema).default([]),
+  networkPolicies: z.array(NetworkPolicySchema).default([]),
   otherKinds: z
     .record(z.string(), z.int().positive())
     .describe('Objects of kinds Faultline does not judge, counted by kind'),

@@ -56,6 +56,12 @@ export function readKubernetesJson(path: string, content: string): KubernetesDat
     jobs: [],
     events: [],
     progressiveRollouts: [],
+    workloads: [],
+    cronJobs: [],
+    ingresses: [],
+    secrets: [],
+    disruptionBudgets: [],
+    networkPolicies: [],
     otherKinds: {},
     notes: [],
   };
@@ -133,10 +139,20 @@ class Reader {
       case 'Service': {
         const spec = objectOr(value.spec);
         const selector = stringMap(spec.selector);
+        // A port without targetPort sends to the same number (the API's default).
+        const targetPorts = arrayOr(spec.ports)
+          .map(objectOr)
+          .flatMap((port) => {
+            const target = port.targetPort ?? port.port;
+            return typeof target === 'number' || (typeof target === 'string' && target !== '')
+              ? [target]
+              : [];
+          });
         this.data.services.push({
           ...base,
           ...(typeof spec.type === 'string' ? { type: spec.type } : {}),
           ...(selector && Object.keys(selector).length > 0 ? { selector } : {}),
+          targetPorts,
         });
         return;
       }
@@ -231,6 +247,92 @@ class Reader {
         });
         return;
       }
+      case 'StatefulSet':
+      case 'DaemonSet': {
+        const spec = objectOr(value.spec);
+        const status = objectOr(value.status);
+        const daemon = kind === 'DaemonSet';
+        const desired = daemon
+          ? this.count(status, 'desiredNumberScheduled', path)
+          : this.count(spec, 'replicas', path, 1);
+        const updated = this.count(status, daemon ? 'updatedNumberScheduled' : 'updatedReplicas', path);
+        const updating = daemon
+          ? updated < desired
+          : typeof status.updateRevision === 'string' && status.currentRevision !== status.updateRevision;
+        this.data.workloads.push({
+          ...base,
+          kind,
+          desired,
+          ready: this.count(status, daemon ? 'numberReady' : 'readyReplicas', path),
+          updated,
+          updating,
+        });
+        return;
+      }
+      case 'CronJob': {
+        const spec = objectOr(value.spec);
+        const status = objectOr(value.status);
+        const lastScheduleTime = optionalString(status.lastScheduleTime);
+        const lastSuccessfulTime = optionalString(status.lastSuccessfulTime);
+        const runs = jobRuns(objectOr(objectOr(objectOr(objectOr(spec.jobTemplate).spec).template).spec));
+        this.data.cronJobs.push({
+          ...base,
+          schedule: optionalString(spec.schedule) ?? '',
+          suspend: spec.suspend === true,
+          ...(runs ? { runs } : {}),
+          ...(lastScheduleTime ? { lastScheduleTime } : {}),
+          ...(lastSuccessfulTime ? { lastSuccessfulTime } : {}),
+        });
+        return;
+      }
+      case 'Ingress': {
+        const spec = objectOr(value.spec);
+        const backends = new Set<string>();
+        const add = (backend: unknown) => {
+          // networking.k8s.io/v1: backend.service.name; extensions/v1beta1: backend.serviceName.
+          const b = objectOr(backend);
+          const service = optionalString(objectOr(b.service).name) ?? optionalString(b.serviceName);
+          if (service) backends.add(service);
+        };
+        add(spec.defaultBackend ?? spec.backend);
+        for (const rule of arrayOr(spec.rules).map(objectOr))
+          for (const p of arrayOr(objectOr(rule.http).paths)) add(objectOr(p).backend);
+        const tlsSecrets = arrayOr(spec.tls).flatMap((t) => {
+          const secret = optionalString(objectOr(t).secretName);
+          return secret ? [secret] : [];
+        });
+        this.data.ingresses.push({ ...base, backends: [...backends], tlsSecrets });
+        return;
+      }
+      case 'Secret':
+        // Only that it exists: a Secret's data never enters the bundle.
+        this.data.secrets.push({ ...base });
+        return;
+      case 'PodDisruptionBudget': {
+        const status = objectOr(value.status);
+        this.data.disruptionBudgets.push({
+          ...base,
+          disruptionsAllowed: this.count(status, 'disruptionsAllowed', path),
+          currentHealthy: this.count(status, 'currentHealthy', path),
+          desiredHealthy: this.count(status, 'desiredHealthy', path),
+          expectedPods: this.count(status, 'expectedPods', path),
+        });
+        return;
+      }
+      case 'NetworkPolicy': {
+        const spec = objectOr(value.spec);
+        const types = arrayOr(spec.policyTypes).filter((t): t is string => typeof t === 'string');
+        // Without policyTypes the API assumes Ingress, and Egress only when egress rules are given.
+        const ingressType = types.length === 0 || types.includes('Ingress');
+        const egressType = types.includes('Egress');
+        this.data.networkPolicies.push({
+          ...base,
+          podSelector: stringMap(objectOr(spec.podSelector).matchLabels) ?? {},
+          denyAllIngress: ingressType && arrayOr(spec.ingress).length === 0,
+          denyAllEgress: egressType && arrayOr(spec.egress).length === 0,
+        });
+        return;
+      }
       case 'Event':
         this.data.events.push(this.event(value, path, apiVersion));
         return;
@@ -265,6 +367,13 @@ class Reader {
       for (const [index, item] of arrayOr(status[key]).entries())
         containers.push(this.container(item, `${this.join(path, `status.${key}`)}[${index}]`, init, index));
     }
+    const ports: KubePod['ports'] = [];
+    for (const container of arrayOr(spec.containers).map(objectOr))
+      for (const port of arrayOr(container.ports).map(objectOr)) {
+        if (typeof port.containerPort !== 'number' || port.containerPort <= 0) continue;
+        const name = optionalString(port.name);
+        ports.push({ ...(name ? { name } : {}), port: port.containerPort });
+      }
     const livenessProbes: KubePod['livenessProbes'] = {};
     for (const container of arrayOr(spec.containers).map(objectOr)) {
       const probe = objectOr(container.livenessProbe);
@@ -292,6 +401,7 @@ class Reader {
       ...(nodeName ? { nodeName } : {}),
       conditions: this.conditions(status.conditions, this.join(path, 'status.conditions')),
       containers,
+      ports,
       livenessProbes,
     };
   }

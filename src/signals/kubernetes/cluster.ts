@@ -19,6 +19,12 @@ export interface Cluster {
   jobs: KubernetesData['jobs'];
   events: KubeEvent[];
   progressiveRollouts: KubernetesData['progressiveRollouts'];
+  workloads: KubernetesData['workloads'];
+  cronJobs: KubernetesData['cronJobs'];
+  ingresses: KubernetesData['ingresses'];
+  secrets: KubernetesData['secrets'];
+  disruptionBudgets: KubernetesData['disruptionBudgets'];
+  networkPolicies: KubernetesData['networkPolicies'];
   /** Events about one object, by kind, namespace and name. */
   eventsOf(kind: string, namespace: string | undefined, name: string): KubeEvent[];
 }
@@ -92,6 +98,36 @@ export function clusterOf(dumps: readonly KubernetesData[]): Cluster {
         'Canary',
       ),
     ],
+    workloads: [
+      ...once(
+        dumps.map((d) => d.workloads.filter((w) => w.kind === 'StatefulSet')),
+        'StatefulSet',
+      ),
+      ...once(
+        dumps.map((d) => d.workloads.filter((w) => w.kind === 'DaemonSet')),
+        'DaemonSet',
+      ),
+    ],
+    cronJobs: once(
+      dumps.map((d) => d.cronJobs),
+      'CronJob',
+    ),
+    ingresses: once(
+      dumps.map((d) => d.ingresses),
+      'Ingress',
+    ),
+    secrets: once(
+      dumps.map((d) => d.secrets),
+      'Secret',
+    ),
+    disruptionBudgets: once(
+      dumps.map((d) => d.disruptionBudgets),
+      'PodDisruptionBudget',
+    ),
+    networkPolicies: once(
+      dumps.map((d) => d.networkPolicies),
+      'NetworkPolicy',
+    ),
     eventsOf: (kind, namespace, name) => byObject.get(subjectOf(kind, namespace, name)) ?? [],
   };
 }

@@ -176,6 +176,51 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     ),
   ),
   k8s(
+    'k8s.workload.unavailable-replicas',
+    'replicas',
+    'Every StatefulSet and DaemonSet: pods it wants that are not ready',
+  ),
+  k8s(
+    'k8s.workload.rollout-stuck',
+    'boolean',
+    'Every StatefulSet and DaemonSet: 1 when a rollout to a new revision is under way while pods are not ready',
+  ),
+  k8s(
+    'k8s.cronjob.missed-schedules',
+    'runs',
+    'Every CronJob: scheduled runs the controller did not start (MissedSchedule, FailedNeedsStart events)',
+  ),
+  k8s(
+    'k8s.cronjob.backup-missed-schedules',
+    'runs',
+    'Every CronJob whose name, images or commands say it takes backups: scheduled runs the controller did not start',
+  ),
+  k8s(
+    'k8s.service.port-mismatch',
+    'ports',
+    'Every service with running selected pods: targetPorts that none of them exposes (a named port always; a number when the pods declare ports)',
+  ),
+  k8s(
+    'k8s.ingress.missing-backend',
+    'services',
+    'Every ingress, when the dump holds services of its namespace: backend services that do not exist',
+  ),
+  k8s(
+    'k8s.ingress.missing-tls-secret',
+    'secrets',
+    'Every ingress with TLS, when the dump holds secrets of its namespace: TLS secrets that do not exist',
+  ),
+  k8s(
+    'k8s.networkpolicy.isolated-services',
+    'services',
+    'Every NetworkPolicy that denies all ingress: services whose pods it cuts off with no other policy allowing them',
+  ),
+  k8s(
+    'k8s.pdb.blocking',
+    'boolean',
+    'Every PodDisruptionBudget: 1 when it allows no disruption while it covers pods (drains and evictions wait)',
+  ),
+  k8s(
     'k8s.pod.missing-config-refs',
     'containers',
     'Every pod: containers waiting in CreateContainerConfigError because a ConfigMap, Secret or key their environment refers to does not exist',

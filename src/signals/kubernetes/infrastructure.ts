@@ -96,7 +96,7 @@ export function claimSignals(cluster: Cluster): Signal[] {
   });
 }
 
-function selects(service: KubeService, pod: KubePod): boolean {
+export function selects(service: KubeService, pod: KubePod): boolean {
   return (
     pod.namespace === service.namespace &&
     Object.entries(service.selector ?? {}).every(([k, v]) => pod.labels[k] === v)

@@ -5,7 +5,20 @@ import { clusterOf } from './cluster.js';
 import { claimSignals, nodeSignals, serviceSignals } from './infrastructure.js';
 import { podSignals } from './pods.js';
 import { progressiveRolloutSignals } from './rollouts.js';
-import { autoscalerSignals, deploymentSignals, jobSignals, quotaSignals } from './workloads.js';
+import {
+  disruptionBudgetSignals,
+  ingressSignals,
+  networkPolicySignals,
+  servicePortSignals,
+} from './traffic.js';
+import {
+  autoscalerSignals,
+  cronJobSignals,
+  deploymentSignals,
+  jobSignals,
+  quotaSignals,
+  workloadSignals,
+} from './workloads.js';
 
 // Every Kubernetes signal of a run, from all its dumps together: pods, controllers, nodes,
 // claims and services, each signal about one object.
@@ -23,5 +36,11 @@ export function kubernetesSignals(dumps: readonly KubernetesData[]): Signal[] {
     ...serviceSignals(cluster),
     ...admissionSignals(cluster),
     ...progressiveRolloutSignals(cluster),
+    ...workloadSignals(cluster),
+    ...cronJobSignals(cluster),
+    ...servicePortSignals(cluster),
+    ...ingressSignals(cluster),
+    ...networkPolicySignals(cluster),
+    ...disruptionBudgetSignals(cluster),
   ];
 }

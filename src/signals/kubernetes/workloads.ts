@@ -196,3 +196,59 @@ export function quotaSignals(cluster: Cluster): Signal[] {
     );
   });
 }
+
+/** StatefulSets and DaemonSets: replicas not ready, and rollouts under way while some are not. */
+export function workloadSignals(cluster: Cluster): Signal[] {
+  return cluster.workloads.flatMap((w) => {
+    const s = subjectOf(w.kind, w.namespace, w.name);
+    const unavailable = Math.max(0, w.desired - w.ready);
+    const stuck = w.updating && unavailable > 0;
+    const pointer = [fieldPointer(w.kind, w, 'status')];
+    return [
+      signal(
+        'k8s.workload.unavailable-replicas',
+        s,
+        unavailable,
+        `${s}: ${w.ready} of ${w.desired} pods ready`,
+        pointer,
+      ),
+      signal(
+        'k8s.workload.rollout-stuck',
+        s,
+        stuck ? 1 : 0,
+        stuck
+          ? `${s} is rolling out a new revision (${w.updated} of ${w.desired} pods updated) while ${unavailable} pods are not ready`
+          : `${s} has no rollout held up by unready pods`,
+        pointer,
+      ),
+    ];
+  });
+}
+
+/** Event reasons the CronJob controller gives when a scheduled run did not start. */
+const MISSED = /^(?:MissedSchedule|FailedNeedsStart|TooManyMissedTimes)$/;
+
+export function cronJobSignals(cluster: Cluster): Signal[] {
+  return cluster.cronJobs.flatMap((cron) => {
+    const s = subjectOf('CronJob', cron.namespace, cron.name);
+    const missed = cluster
+      .eventsOf('CronJob', cron.namespace, cron.name)
+      .filter((e) => MISSED.test(e.reason ?? '') || /missed (?:scheduled|start) time/i.test(e.message ?? ''));
+    const n = occurrences(missed);
+    const backup = JOB_PURPOSES.find(([purpose]) => purpose === 'backup')?.[1].test(`${cron.name} ${cron.runs ?? ''}`);
+    const missedSignal = signal(
+      'k8s.cronjob.missed-schedules',
+      s,
+      n,
+      n > 0
+        ? `${s} (schedule "${cron.schedule}") missed ${n} scheduled runs: ${excerpt(missed[0]?.message)}`
+        : `${s} missed no scheduled run${cron.suspend ? ' (suspended)' : ''}`,
+      missed.length > 0 ? missed.slice(0, 3).map(eventPointer) : [fieldPointer('CronJob', cron, 'status')],
+      { onset: firstTime(missed) },
+    );
+    return [
+      missedSignal,
+      { ...missedSignal, name: 'k8s.cronjob.backup-missed-schedules', value: backup ? n : 0 },
+    ];
+  });
+}

@@ -517,6 +517,143 @@ describe('kubernetes signals', () => {
     expect(value(list, 'k8s.job.failed.backup', 'Job/shop/db-backup-29111100')).toBe(0);
   });
 
+  it('find service ports no pod exposes, ingress backends and TLS secrets that do not exist', () => {
+    const web = pod(
+      'cart-1',
+      running(),
+      { containers: [{ name: 'app', image: 'cart:1', ports: [{ name: 'http', containerPort: 8080 }] }] },
+      { app: 'cart' },
+    );
+    const svc = (name: string, targetPort: number | string): Json => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'shop' },
+      spec: { selector: { app: 'cart' }, ports: [{ port: 80, targetPort }] },
+    });
+    const ingress: Json = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop', namespace: 'shop' },
+      spec: {
+        tls: [{ secretName: 'shop-tls' }],
+        rules: [{ http: { paths: [{ backend: { service: { name: 'gone', port: { number: 80 } } } }] } }],
+      },
+    };
+    const secret: Json = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'other', namespace: 'shop' },
+      data: { k: 'c2VjcmV0' },
+    };
+    const list = signals(
+      web,
+      svc('by-name', 'http'),
+      svc('wrong-name', 'web'),
+      svc('by-number', 8080),
+      svc('wrong-number', 9090),
+      ingress,
+      secret,
+    );
+    expect(value(list, 'k8s.service.port-mismatch', 'Service/shop/by-name')).toBe(0);
+    expect(value(list, 'k8s.service.port-mismatch', 'Service/shop/wrong-name')).toBe(1);
+    expect(value(list, 'k8s.service.port-mismatch', 'Service/shop/by-number')).toBe(0);
+    expect(value(list, 'k8s.service.port-mismatch', 'Service/shop/wrong-number')).toBe(1);
+    expect(value(list, 'k8s.ingress.missing-backend', 'Ingress/shop/shop')).toBe(1);
+    expect(value(list, 'k8s.ingress.missing-tls-secret', 'Ingress/shop/shop')).toBe(1);
+    // A secret's data never enters the evidence.
+    expect(JSON.stringify(list)).not.toContain('c2VjcmV0');
+    // Without secrets of the namespace in the dump, a missing TLS secret is not judged.
+    expect(
+      value(
+        signals(web, svc('by-name', 'http'), ingress),
+        'k8s.ingress.missing-tls-secret',
+        'Ingress/shop/shop',
+      ),
+    ).toBeUndefined();
+  });
+
+  it('find deny-all policies that cut a service off, budgets that allow no disruption, stuck rollouts and missed schedules', () => {
+    const cart = pod('cart-1', running(), {}, { app: 'cart' });
+    const svc: Json = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'cart', namespace: 'shop' },
+      spec: { selector: { app: 'cart' } },
+    };
+    const policy = (name: string, ingress?: Json[]): Json => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        podSelector: { matchLabels: { app: 'cart' } },
+        policyTypes: ['Ingress'],
+        ...(ingress ? { ingress } : {}),
+      },
+    });
+    expect(
+      value(
+        signals(cart, svc, policy('deny')),
+        'k8s.networkpolicy.isolated-services',
+        'NetworkPolicy/shop/deny',
+      ),
+    ).toBe(1);
+    expect(
+      value(
+        signals(cart, svc, policy('deny'), policy('allow', [{ from: [] }])),
+        'k8s.networkpolicy.isolated-services',
+        'NetworkPolicy/shop/deny',
+      ),
+    ).toBe(0);
+    const pdb = (name: string, allowed: number): Json => ({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace: 'shop' },
+      status: { disruptionsAllowed: allowed, currentHealthy: 2, desiredHealthy: 2, expectedPods: 2 },
+    });
+    const sts = (name: string, status: Json): Json => ({
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, namespace: 'shop' },
+      spec: { replicas: 3 },
+      status,
+    });
+    const cron: Json = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'db-backup', namespace: 'shop' },
+      spec: {
+        schedule: '0 * * * *',
+        jobTemplate: {
+          spec: {
+            template: { spec: { containers: [{ name: 'm', image: 'postgres:16', command: ['pg_dump'] }] } },
+          },
+        },
+      },
+      status: {},
+    };
+    const list = signals(
+      pdb('none', 0),
+      pdb('one', 1),
+      sts('rolling', { readyReplicas: 2, updatedReplicas: 1, currentRevision: 'a', updateRevision: 'b' }),
+      sts('steady', { readyReplicas: 2, updatedReplicas: 3, currentRevision: 'a', updateRevision: 'a' }),
+      cron,
+      event(
+        'CronJob',
+        'db-backup',
+        'MissedSchedule',
+        'Missed scheduled time to start a job: 2024-03-12T13:00:00Z',
+        3,
+      ),
+    );
+    expect(value(list, 'k8s.pdb.blocking', 'PodDisruptionBudget/shop/none')).toBe(1);
+    expect(value(list, 'k8s.pdb.blocking', 'PodDisruptionBudget/shop/one')).toBe(0);
+    expect(value(list, 'k8s.workload.rollout-stuck', 'StatefulSet/shop/rolling')).toBe(1);
+    expect(value(list, 'k8s.workload.rollout-stuck', 'StatefulSet/shop/steady')).toBe(0);
+    expect(value(list, 'k8s.workload.unavailable-replicas', 'StatefulSet/shop/steady')).toBe(1);
+    expect(value(list, 'k8s.cronjob.missed-schedules', 'CronJob/shop/db-backup')).toBe(3);
+    expect(value(list, 'k8s.cronjob.backup-missed-schedules', 'CronJob/shop/db-backup')).toBe(3);
+  });
+
   it('find services whose selector matches no pod or that have no ready endpoint', () => {
     const service = (name: string, selector: Json): Json => ({
       kind: 'Service',
