@@ -235,7 +235,9 @@ export function cronJobSignals(cluster: Cluster): Signal[] {
       .eventsOf('CronJob', cron.namespace, cron.name)
       .filter((e) => MISSED.test(e.reason ?? '') || /missed (?:scheduled|start) time/i.test(e.message ?? ''));
     const n = occurrences(missed);
-    const backup = JOB_PURPOSES.find(([purpose]) => purpose === 'backup')?.[1].test(`${cron.name} ${cron.runs ?? ''}`);
+    const backup = JOB_PURPOSES.find(([purpose]) => purpose === 'backup')?.[1].test(
+      `${cron.name} ${cron.runs ?? ''}`,
+    );
     const missedSignal = signal(
       'k8s.cronjob.missed-schedules',
       s,
