@@ -11,4 +11,8 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' }, outdir: 'dist' });
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'lab-service': 'src/lab/service/main.ts' },
+  outdir: 'dist',
+});

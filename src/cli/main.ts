@@ -7,6 +7,7 @@ import { registerAnomalies } from './commands/anomalies.js';
 import { type GlobalOptions, ReportedFailure, registerCatalog } from './commands/catalog.js';
 import { registerCompare } from './commands/compare.js';
 import { registerK8s } from './commands/k8s.js';
+import { registerLab } from './commands/lab.js';
 import { registerLogs } from './commands/logs.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerTriage } from './commands/triage.js';
@@ -40,6 +41,7 @@ export function buildProgram(io: Io): Command {
   registerAccuracy(program, io, globals);
   registerAnomalies(program, io, globals);
   registerLogs(program, io, globals);
+  registerLab(program, io, globals);
   for (const command of program.commands) inherit(command);
   return program;
 }

@@ -126,7 +126,7 @@ function parseUsers(value: string): number {
 }
 
 /** 90s, 10m, 1h, 1h30m or plain seconds. */
-function parseTime(value: string): number {
+export function parseTime(value: string): number {
   const match = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?$/.exec(value.trim());
   if (!value.trim() || !match)
     throw new InvalidArgumentError('expected a time such as 90s, 4m, 1h or 1h30m.');

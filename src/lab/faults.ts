@@ -1,0 +1,138 @@
+import type { LabFault } from './types.js';
+
+// The faults the lab injects, each named by the catalog scenario it should be recognized as.
+// Service faults flip a switch of the running service (its real code path changes); environment
+// faults change the lab's own processes (its Redis, the payments dependency, the host's CPU).
+
+export const FAULTS: readonly LabFault[] = [
+  {
+    id: 'healthy',
+    injects: 'nothing: a control run under the same load',
+  },
+  {
+    id: 'memory-leak',
+    injects: 'every request keeps 256 KiB forever (an unbounded in-process cache)',
+    service: { leakKiB: 256 },
+  },
+  {
+    id: 'thread-starvation',
+    injects: 'the event loop is blocked 150 ms of every 200 ms by synchronous work',
+    service: { blockLoopMs: 150 },
+  },
+  {
+    id: 'cpu-saturation',
+    injects: 'two busy processes beside the service take both cores of the host',
+    inject: async (ctx) => ctx.burnCpu(2),
+    restore: async (ctx) => ctx.stopBurners(),
+  },
+  {
+    id: 'slow-query',
+    injects: 'the index the search query uses is dropped: every search scans 200,000 rows',
+    service: { dropSearchIndex: true },
+    load: { mix: { search: 4, product: 3, order: 1, quote: 1 } },
+  },
+  {
+    id: 'connection-pool-exhaustion',
+    injects: 'order transactions hold their pool connection 400 ms (a slow call inside the transaction)',
+    service: { holdConnectionMs: 400 },
+    load: { mix: { order: 4, product: 2, search: 2, quote: 1 } },
+  },
+  {
+    id: 'database-deadlock',
+    injects:
+      'orders update two stock rows in request order, so concurrent orders lock them in opposite orders',
+    service: { lockOrderInversion: true },
+    load: { mix: { order: 5, product: 2, search: 1, quote: 1 } },
+  },
+  {
+    id: 'shared-resource-lock-contention',
+    injects: 'every order updates one shared counter row and holds its lock 50 ms',
+    service: { hotRowHoldMs: 50 },
+    load: { mix: { order: 5, product: 2, search: 1, quote: 1 } },
+  },
+  {
+    id: 'error-spike-5xx',
+    injects: 'the payments dependency answers 503 to half of the calls',
+    inject: async (ctx) => ctx.downstream({ mode: 'errors', share: 0.5 }),
+    restore: async (ctx) => ctx.downstream({ mode: 'ok' }),
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
+  {
+    id: 'upstream-timeout',
+    injects: 'the payments dependency takes 3 s; the service gives up after 1 s',
+    service: { downstreamTimeoutMs: 1000 },
+    inject: async (ctx) => ctx.downstream({ mode: 'slow', delayMs: 3000 }),
+    restore: async (ctx) => ctx.downstream({ mode: 'ok' }),
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
+  {
+    id: 'retry-storm',
+    injects:
+      'the payments dependency fails every call and the service retries each 5 times at once, without backoff or jitter',
+    service: { retries: 5 },
+    inject: async (ctx) => ctx.downstream({ mode: 'errors', share: 1 }),
+    restore: async (ctx) => ctx.downstream({ mode: 'ok' }),
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
+  {
+    id: 'circuit-breaker-open',
+    injects: 'the payments dependency fails every call; the service breaker opens after 5 failures',
+    service: { breakerThreshold: 5 },
+    inject: async (ctx) => ctx.downstream({ mode: 'errors', share: 1 }),
+    restore: async (ctx) => ctx.downstream({ mode: 'ok' }),
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
+  {
+    id: 'rate-limiting-429',
+    injects: 'the service admits 20 requests a second and answers 429 to the rest',
+    service: { rateLimit: 20 },
+  },
+  {
+    id: 'eviction-storm',
+    injects:
+      "the lab's Redis gets a 1 MB maxmemory with allkeys-lru: hot product entries are evicted as they are written",
+    inject: async (ctx) => {
+      await ctx.redisCli('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+      await ctx.redisCli('CONFIG', 'SET', 'maxmemory', '1mb');
+    },
+    restore: async (ctx) => {
+      await ctx.redisCli('CONFIG', 'SET', 'maxmemory', '0');
+    },
+    load: { keys: { count: 20_000, hotShare: 0.2 } },
+  },
+  {
+    id: 'cache-stampede',
+    injects: 'every cache entry expires at the same 10 s boundary, with no request coalescing',
+    service: { synchronizedExpiryMs: 10_000 },
+    load: { mix: { product: 6, search: 1, order: 1, quote: 1 }, keys: { count: 2000, hotShare: 0.5 } },
+  },
+  {
+    id: 'consumer-stall',
+    injects: 'the consumer of order messages stops processing while orders keep being published',
+    service: { consumerStalled: true },
+    load: { mix: { order: 4, product: 2, search: 1, quote: 1 } },
+  },
+  {
+    id: 'n-plus-one-queries',
+    injects: 'the order-items page loads each item with its own query',
+    service: { nPlusOne: true },
+    load: { mix: { 'order-items': 4, order: 1, product: 2, search: 1 } },
+  },
+  {
+    id: 'dns-resolution-failure',
+    injects: 'the payments dependency is addressed by a name that does not resolve',
+    service: { downstream: 'http://payments.faultline-lab.invalid:8080' },
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
+  {
+    id: 'dependency-unavailable',
+    injects: 'the payments dependency stops listening: every call is refused',
+    inject: async (ctx) => ctx.downstream({ mode: 'down' }),
+    restore: async (ctx) => ctx.downstream({ mode: 'ok' }),
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
+];
+
+export function faultById(id: string): LabFault | undefined {
+  return FAULTS.find((f) => f.id === id);
+}

@@ -1,0 +1,221 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import { loadCatalog } from '../catalog/loader.js';
+import { InputError } from '../core/problem.js';
+import { analyzeEvidence, serializeBundle } from '../pipeline/analyze.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { faultById } from './faults.js';
+import { LabSession, requireTools } from './infra.js';
+import { type Stack, startStack } from './stack.js';
+import type { LabFault, LabRequest, LoadShape } from './types.js';
+
+// One lab run: start the stack, drive steady load, inject the fault partway through, keep the load
+// on to the end, restore, then gather the evidence the way a user's systems hold it (the load
+// tool's result, Prometheus, the service's log and traces) and diagnose it with Faultline's own
+// pipeline. The run folder keeps the evidence, the bundle the diagnosis read, and the report.
+
+export interface RunOptions {
+  scenario: string;
+  durationS: number;
+  /** Seconds of healthy load before the fault; the baselines come from them. */
+  injectAtS: number;
+  out: string;
+  seed: number;
+  postgres: string;
+  rate: number;
+  /** Keep the lab's scratch directory (process logs, Prometheus data). */
+  keep?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface RunResult {
+  scenario: string;
+  out: string;
+  top1: string | undefined;
+  /** Rank of the injected scenario among matched findings (1-based), undefined when not matched. */
+  rank: number | undefined;
+  confidence: number | undefined;
+  /** Detected onset minus injection time, seconds. */
+  onsetErrorS: number | undefined;
+  runtimeS: number;
+  matched: string[];
+}
+
+const DEFAULT_LOAD: LoadShape = {
+  rate: 60,
+  mix: { product: 5, search: 2, order: 1, quote: 1, 'order-items': 1 },
+  keys: { count: 2000, hotShare: 0.3 },
+};
+
+/** A small seeded generator (mulberry32): the same seed gives the same request sequence. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function requestOf(shape: LoadShape, rnd: () => number): { method: string; path: string; body?: string } {
+  const entries = Object.entries(shape.mix).filter(([, w]) => (w ?? 0) > 0) as [LabRequest, number][];
+  const total = entries.reduce((n, [, w]) => n + w, 0);
+  let pick = rnd() * total;
+  let kind: LabRequest = entries[0]?.[0] ?? 'product';
+  for (const [k, w] of entries) {
+    pick -= w;
+    if (pick <= 0) {
+      kind = k;
+      break;
+    }
+  }
+  const hot = rnd() < shape.keys.hotShare;
+  const id = hot ? 1 + Math.floor(rnd() * 10) : 1 + Math.floor(rnd() * shape.keys.count);
+  switch (kind) {
+    case 'product':
+      return { method: 'GET', path: `/api/products/${id}` };
+    case 'missing-product':
+      return { method: 'GET', path: `/api/products/${10_000_000 + id}` };
+    case 'search':
+      return { method: 'GET', path: `/api/search?category=${id % 500}` };
+    case 'order':
+      return { method: 'POST', path: '/api/orders', body: JSON.stringify({ productId: id }) };
+    case 'order-items':
+      return { method: 'GET', path: `/api/orders/${id}/items` };
+    case 'quote':
+      return { method: 'GET', path: '/api/quote' };
+  }
+}
+
+async function setService(stack: Stack, body: Record<string, unknown> | undefined): Promise<void> {
+  const response = await fetch(`${stack.service}/lab/faults`, {
+    method: body ? 'POST' : 'DELETE',
+    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  if (!response.ok) throw new Error(`the lab service refused the fault switches: ${await response.text()}`);
+}
+
+export async function runLab(options: RunOptions): Promise<RunResult> {
+  const fault = faultById(options.scenario);
+  if (!fault) throw new InputError(`no lab fault "${options.scenario}"; faultline lab list shows them`);
+  requireTools();
+  const say = options.log ?? (() => undefined);
+  const started = Date.now();
+  const session = new LabSession(options.keep);
+  try {
+    say(`starting the lab stack in ${session.dir}`);
+    const stack = await startStack(session, { postgres: options.postgres, products: 200_000 });
+    return await drive(stack, fault, options, started, say);
+  } finally {
+    session.close();
+  }
+}
+
+async function drive(
+  stack: Stack,
+  fault: LabFault,
+  options: RunOptions,
+  started: number,
+  say: (m: string) => void,
+): Promise<RunResult> {
+  const shape: LoadShape = {
+    ...DEFAULT_LOAD,
+    rate: options.rate,
+    ...fault.load,
+    mix: fault.load?.mix ?? DEFAULT_LOAD.mix,
+    keys: { ...DEFAULT_LOAD.keys, ...fault.load?.keys },
+  };
+  const rnd = random(options.seed);
+  mkdirSync(join(options.out, 'load'), { recursive: true });
+  const loadStart = Date.now();
+  say(`load: ${shape.rate} requests/s for ${options.durationS} s; ${fault.id} at ${options.injectAtS} s`);
+  const instance = autocannon({
+    url: stack.service,
+    connections: 20,
+    overallRate: shape.rate,
+    duration: options.durationS,
+    timeout: 10,
+    requests: [
+      {
+        setupRequest: (request: Record<string, unknown>) => {
+          const r = requestOf(shape, rnd);
+          return {
+            ...request,
+            method: r.method,
+            path: r.path,
+            ...(r.body ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
+          };
+        },
+      },
+    ],
+  });
+  const injectTimer = new Promise<number>((resolve, reject) =>
+    setTimeout(async () => {
+      try {
+        if (fault.service) await setService(stack, fault.service);
+        await fault.inject?.(stack.ctx);
+        say(`injected ${fault.id}: ${fault.injects}`);
+        resolve(Date.now());
+      } catch (error) {
+        reject(error);
+      }
+    }, options.injectAtS * 1000),
+  );
+  const result = await instance;
+  const injectedAt = await injectTimer;
+  await fault.restore?.(stack.ctx);
+  if (fault.service) await setService(stack, undefined);
+  const loadEnd = Date.now();
+  writeFileSync(join(options.out, 'load', 'autocannon.json'), `${JSON.stringify(result)}\n`);
+  await stack.stopService();
+
+  // The evidence as the user's systems hold it: copies of the log and traces, Prometheus asked
+  // about the run's window.
+  mkdirSync(join(options.out, 'logs'), { recursive: true });
+  mkdirSync(join(options.out, 'traces'), { recursive: true });
+  writeFileSync(join(options.out, 'logs', 'service.log'), readFileSync(stack.serviceLog));
+  writeFileSync(join(options.out, 'traces', 'traces.json'), readFileSync(stack.tracesFile));
+  const catalog = loadCatalog();
+  const { bundle, result: diagnosis } = await analyzeEvidence(
+    {
+      loadTests: [join(options.out, 'load', 'autocannon.json')],
+      metrics: [{ prometheus: { url: stack.prometheus }, stepMs: 2000 }],
+      logs: [join(options.out, 'logs', 'service.log')],
+      traces: [join(options.out, 'traces', 'traces.json')],
+      window: { start: loadStart, end: loadEnd },
+    },
+    { catalog },
+  );
+  writeFileSync(join(options.out, 'bundle.json.gz'), gzipSync(serializeBundle(bundle)));
+  writeFileSync(join(options.out, 'diagnosis.json'), `${JSON.stringify(diagnosis, null, 2)}\n`);
+  writeFileSync(join(options.out, 'report.md'), renderMarkdown(diagnosis));
+  const matched = diagnosis.findings.filter((f) => f.status === 'matched');
+  const index = matched.findIndex((f) => f.scenarioId === fault.id);
+  const hit = index >= 0 ? matched[index] : undefined;
+  const onset = hit?.onset ? Date.parse(hit.onset) : undefined;
+  const manifest = {
+    scenario: fault.id,
+    injects: fault.injects,
+    seed: options.seed,
+    load: shape,
+    startedAt: new Date(loadStart).toISOString(),
+    injectedAt: new Date(injectedAt).toISOString(),
+    endedAt: new Date(loadEnd).toISOString(),
+    tools: { load: 'autocannon', metrics: 'prometheus', exporters: ['node', 'redis', 'postgres'] },
+  };
+  writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return {
+    scenario: fault.id,
+    out: options.out,
+    top1: matched[0]?.scenarioId,
+    rank: index >= 0 ? index + 1 : undefined,
+    confidence: hit?.confidence,
+    onsetErrorS: onset !== undefined ? Math.round((onset - injectedAt) / 1000) : undefined,
+    runtimeS: Math.round((Date.now() - started) / 1000),
+    matched: matched.map((f) => f.scenarioId),
+  };
+}

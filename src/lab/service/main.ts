@@ -1,0 +1,448 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Redis } from 'ioredis';
+import { connect, StringCodec } from 'nats';
+import pg from 'pg';
+import { Agent } from 'undici';
+import type { ServiceConfig } from '../types.js';
+import { DEFAULT_SWITCHES, parseSwitches, type Switches } from './faults.js';
+import { log, metrics, registry, type SpanContext, tracer } from './telemetry.js';
+
+// The fault lab's target service: a small shop API in front of PostgreSQL, Redis and NATS that
+// calls a payments dependency over HTTP. Its routes have different shapes — a cache-aside read, an
+// indexed search, a write transaction that publishes a message, a page built from several queries,
+// and a call to a dependency with timeout, retries and a circuit breaker — so that each fault has a
+// path to hurt. It runs as its own process; the lab turns faults on through POST /lab/faults.
+
+const config = JSON.parse(process.env.FAULTLINE_LAB_SERVICE ?? '{}') as ServiceConfig;
+let switches: Switches = { ...DEFAULT_SWITCHES };
+let downstreamOverride = '';
+
+const pool = new pg.Pool({
+  connectionString: config.postgresUrl,
+  max: config.poolMax,
+  // A checkout that waits a second has waited too long for a request that should take milliseconds.
+  connectionTimeoutMillis: 1000,
+});
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+redis.on('error', (error) => log('error', 'redis connection error', { error: error.message }));
+const nats = await connect({ servers: config.natsUrl, name: 'lab-shop' });
+const codec = StringCodec();
+const tlsAgent = config.downstreamCa
+  ? new Agent({ connect: { ca: readFileSync(config.downstreamCa) } })
+  : undefined;
+
+metrics.poolMax.set(config.poolMax);
+setInterval(() => {
+  metrics.poolCount.set({ db_client_connection_state: 'used' }, pool.totalCount - pool.idleCount);
+  metrics.poolCount.set({ db_client_connection_state: 'idle' }, pool.idleCount);
+  metrics.poolPending.set(pool.waitingCount);
+}, 250).unref();
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data.
+
+async function seed(): Promise<void> {
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS lab_products (
+      id int PRIMARY KEY, category int NOT NULL, name text NOT NULL, price numeric(10,2) NOT NULL,
+      stock int NOT NULL, description text NOT NULL);
+    CREATE TABLE IF NOT EXISTS lab_orders (id bigserial PRIMARY KEY, product_id int NOT NULL,
+      quantity int NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+    CREATE TABLE IF NOT EXISTS lab_order_items (order_id bigint NOT NULL, product_id int NOT NULL);
+    CREATE TABLE IF NOT EXISTS lab_counters (id int PRIMARY KEY, n bigint NOT NULL);
+    INSERT INTO lab_counters VALUES (1, 0) ON CONFLICT DO NOTHING;`);
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM lab_products');
+  if (Number(rows[0]?.n) < config.products) {
+    await pool.query('TRUNCATE lab_products');
+    await pool.query(
+      `INSERT INTO lab_products
+       SELECT g, g % 500, 'product ' || g, (g % 997) / 10.0 + 1, 1000000, repeat(md5(g::text), 8)
+       FROM generate_series(1, $1) AS g`,
+      [config.products],
+    );
+  }
+  await pool.query('CREATE INDEX IF NOT EXISTS lab_products_category_idx ON lab_products (category, price)');
+  await pool.query('ANALYZE lab_products');
+}
+
+async function query<T extends pg.QueryResultRow>(
+  span: SpanContext,
+  sql: string,
+  params: unknown[] = [],
+  client: pg.PoolClient | pg.Pool = pool,
+): Promise<pg.QueryResult<T>> {
+  const s = tracer.start('SELECT lab', 3, span, {
+    'db.system': 'postgresql',
+    'db.statement': sql.slice(0, 200),
+  });
+  try {
+    const result = await client.query<T>(sql, params);
+    tracer.end(s);
+    return result;
+  } catch (error) {
+    tracer.end(s, (error as Error).message);
+    throw error;
+  }
+}
+
+async function checkout(): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    if (/timeout exceeded when trying to connect/.test((error as Error).message)) metrics.poolTimeouts.inc();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cache.
+
+const TTL_MS = 30_000;
+const leaked: Buffer[] = [];
+
+async function cached(span: SpanContext, key: string, load: () => Promise<unknown>): Promise<unknown> {
+  const s = tracer.start('GET', 3, span, { 'db.system': 'redis' });
+  let hit: string | null = null;
+  try {
+    hit = await redis.get(key);
+    tracer.end(s);
+  } catch (error) {
+    tracer.end(s, (error as Error).message);
+    log('warn', 'cache read failed', { key, error: (error as Error).message });
+  }
+  if (hit !== null) {
+    metrics.cache.inc({ result: 'hit' });
+    return JSON.parse(hit);
+  }
+  metrics.cache.inc({ result: 'miss' });
+  const value = await load();
+  if (value === undefined) return undefined;
+  try {
+    if (switches.synchronizedExpiryMs > 0) {
+      // Every entry expires at the same boundary: the whole hot set misses at once.
+      const at = Math.ceil(Date.now() / switches.synchronizedExpiryMs) * switches.synchronizedExpiryMs;
+      await redis.set(key, JSON.stringify(value), 'PXAT', at);
+    } else await redis.set(key, JSON.stringify(value), 'PX', TTL_MS + Math.floor(Math.random() * TTL_MS));
+  } catch (error) {
+    log('error', 'cache write failed', { key, error: (error as Error).message });
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders and their consumer.
+
+let published = 0;
+let processed = 0;
+const backlog: string[] = [];
+
+nats.subscribe('flab.orders', {
+  callback: (_error, message) => {
+    backlog.push(codec.decode(message.data));
+  },
+});
+setInterval(() => {
+  if (switches.consumerStalled) return;
+  // The consumer handles up to 200 messages a tick; each costs a little work.
+  for (let i = 0; i < 200 && backlog.length > 0; i++) {
+    backlog.shift();
+    processed++;
+  }
+  metrics.queuePending.set(published - processed);
+}, 50).unref();
+setInterval(() => metrics.queuePending.set(published - processed), 250).unref();
+
+async function placeOrder(span: SpanContext, productId: number): Promise<unknown> {
+  const client = await checkout();
+  try {
+    await query(span, 'BEGIN', [], client);
+    const { rows } = await query<{ id: string }>(
+      span,
+      'INSERT INTO lab_orders (product_id, quantity) VALUES ($1, 1) RETURNING id',
+      [productId],
+      client,
+    );
+    if (switches.lockOrderInversion) {
+      // Two rows of a small set, locked in whatever order the request came with.
+      const a = 1 + Math.floor(Math.random() * 4);
+      const b = 1 + ((a + Math.floor(Math.random() * 3)) % 4);
+      await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [a], client);
+      await query(span, 'SELECT pg_sleep(0.02)', [], client);
+      await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [b], client);
+    } else await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [productId], client);
+    if (switches.hotRowHoldMs > 0) {
+      await query(span, 'UPDATE lab_counters SET n = n + 1 WHERE id = 1', [], client);
+      await query(span, 'SELECT pg_sleep($1)', [switches.hotRowHoldMs / 1000], client);
+    }
+    if (switches.holdConnectionMs > 0)
+      await query(span, 'SELECT pg_sleep($1)', [switches.holdConnectionMs / 1000], client);
+    await query(
+      span,
+      'INSERT INTO lab_order_items SELECT $1, $2 FROM generate_series(1, 5)',
+      [rows[0]?.id, productId],
+      client,
+    );
+    await query(span, 'COMMIT', [], client);
+    nats.publish('flab.orders', codec.encode(JSON.stringify({ order: rows[0]?.id, productId })));
+    published++;
+    return { order: rows[0]?.id };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The payments dependency: timeout, retries, circuit breaker.
+
+let consecutiveFailures = 0;
+let openUntil = 0;
+
+async function callPayments(span: SpanContext): Promise<unknown> {
+  const target = downstreamOverride || config.downstream;
+  const peer = new URL(target).host;
+  if (switches.breakerThreshold > 0 && Date.now() < openUntil) {
+    metrics.dependency.observe({ peer, outcome: 'short-circuited' }, 0);
+    throw new HttpError(503, `CircuitBreaker 'payments' is OPEN and does not permit further calls`);
+  }
+  let lastError: Error | undefined;
+  for (let attempt = 0; attempt <= switches.retries; attempt++) {
+    const s = tracer.start('POST /pay', 3, span, {
+      'peer.service': 'payments',
+      'server.address': peer,
+      'http.request.resend_count': attempt,
+    });
+    const started = process.hrtime.bigint();
+    try {
+      const response = await fetch(`${target}/pay`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(switches.downstreamTimeoutMs),
+        ...(tlsAgent && target.startsWith('https:') ? { dispatcher: tlsAgent } : {}),
+      } as RequestInit);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      tracer.end(s, response.status >= 500 ? `HTTP ${response.status}` : undefined, {
+        'http.response.status_code': response.status,
+      });
+      if (response.status >= 500)
+        throw new HttpError(502, `payments answered ${response.status} ${response.statusText}`);
+      metrics.dependency.observe({ peer, outcome: 'ok' }, seconds);
+      consecutiveFailures = 0;
+      metrics.breakerOpen.set({ peer: 'payments' }, 0);
+      return await response.json();
+    } catch (error) {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      lastError = describeFetchError(error as Error);
+      if (!(error instanceof HttpError)) tracer.end(s, lastError.message);
+      metrics.dependency.observe({ peer, outcome: 'error' }, seconds);
+      log('warn', 'payments call failed', { attempt, error: lastError.message });
+    }
+  }
+  consecutiveFailures++;
+  if (switches.breakerThreshold > 0 && consecutiveFailures >= switches.breakerThreshold) {
+    // Open for five seconds, then let one call through to probe.
+    openUntil = Date.now() + 5000;
+    metrics.breakerOpen.set({ peer: 'payments' }, 1);
+    log('warn', `CircuitBreaker 'payments' changed state from CLOSED to OPEN`, {
+      failures: consecutiveFailures,
+    });
+  }
+  const timedOut = lastError?.name === 'TimeoutError';
+  throw new HttpError(timedOut ? 504 : 502, lastError?.message ?? 'payments call failed');
+}
+
+/** fetch hides the socket error in `cause`: bring the real message (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED) forward. */
+function describeFetchError(error: Error): Error {
+  if (error instanceof HttpError) return error;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (error.name === 'TimeoutError')
+    return Object.assign(new Error('payments call timed out: The operation was aborted due to timeout'), {
+      name: 'TimeoutError',
+    });
+  return new Error(
+    cause?.message
+      ? `${error.message}: ${cause.message}${cause.code ? ` (${cause.code})` : ''}`
+      : error.message,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP.
+
+let windowStart = 0;
+let admitted = 0;
+
+function admit(): boolean {
+  if (switches.rateLimit <= 0) return true;
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== windowStart) {
+    windowStart = second;
+    admitted = 0;
+  }
+  return ++admitted <= switches.rateLimit;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+async function control(req: IncomingMessage): Promise<unknown> {
+  if (req.method === 'DELETE') {
+    switches = { ...DEFAULT_SWITCHES };
+    downstreamOverride = '';
+    await pool.query(
+      'CREATE INDEX IF NOT EXISTS lab_products_category_idx ON lab_products (category, price)',
+    );
+    return { switches };
+  }
+  const body = (await readBody(req)) as Record<string, unknown>;
+  const { dropSearchIndex, downstream, ...rest } = body;
+  if (dropSearchIndex === true) await pool.query('DROP INDEX IF EXISTS lab_products_category_idx');
+  if (typeof downstream === 'string') downstreamOverride = downstream;
+  switches = { ...switches, ...parseSwitches(rest) };
+  log('info', 'fault switches changed', { switches, downstream: downstreamOverride || undefined });
+  return { switches };
+}
+
+/** The route template of a path, known before the handler runs (errors are counted under it too). */
+function routeOf(url: string): string {
+  const path = url.split('?')[0] ?? '/';
+  if (/^\/api\/products\/[^/]+$/.test(path)) return '/api/products/:id';
+  if (/^\/api\/orders\/[^/]+\/items$/.test(path)) return '/api/orders/:id/items';
+  if (['/api/search', '/api/orders', '/api/quote', '/health'].includes(path)) return path;
+  return 'unknown';
+}
+
+async function route(req: IncomingMessage, span: SpanContext): Promise<unknown> {
+  const url = new URL(req.url ?? '/', 'http://lab');
+  const parts = url.pathname.split('/').filter(Boolean);
+  if (switches.leakKiB > 0) leaked.push(Buffer.alloc(switches.leakKiB * 1024, 1));
+  if (parts[0] === 'api' && parts[1] === 'products' && parts[2] && parts.length === 3) {
+    const id = Number(parts[2]);
+    const product = await cached(span, `flab:product:${id}`, async () => {
+      const { rows } = await query(span, 'SELECT * FROM lab_products WHERE id = $1', [id]);
+      return rows[0];
+    });
+    if (!product) throw new HttpError(404, `product ${id} not found`);
+    return product;
+  }
+  if (parts[0] === 'api' && parts[1] === 'search') {
+    const category = Number(url.searchParams.get('category') ?? '1');
+    const { rows } = await query(
+      span,
+      'SELECT id, name, price FROM lab_products WHERE category = $1 ORDER BY price LIMIT 20',
+      [category],
+    );
+    return rows;
+  }
+  if (parts[0] === 'api' && parts[1] === 'orders' && req.method === 'POST') {
+    const body = (await readBody(req)) as { productId?: number };
+    return await placeOrder(span, Number(body.productId ?? 1));
+  }
+  if (parts[0] === 'api' && parts[1] === 'orders' && parts[3] === 'items') {
+    const { rows } = await query<{ product_id: number }>(
+      span,
+      'SELECT product_id FROM lab_order_items WHERE order_id = (SELECT max(id) FROM lab_orders) LIMIT 20',
+    );
+    if (!switches.nPlusOne)
+      return (
+        await query(span, 'SELECT id, name FROM lab_products WHERE id = ANY($1)', [
+          rows.map((r) => r.product_id),
+        ])
+      ).rows;
+    const items = [];
+    // One query per item: the N+1 pattern an ORM's lazy loading produces.
+    for (const row of rows)
+      items.push(
+        (await query(span, 'SELECT id, name FROM lab_products WHERE id = $1', [row.product_id])).rows[0],
+      );
+    return items;
+  }
+  if (parts[0] === 'api' && parts[1] === 'quote') return await callPayments(span);
+  if (parts[0] === 'health') return { ok: true };
+  throw new HttpError(404, 'no such route');
+}
+
+const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  if (req.url === '/metrics') {
+    res.writeHead(200, { 'content-type': registry.contentType });
+    res.end(await registry.metrics());
+    return;
+  }
+  if (req.url === '/lab/faults') {
+    try {
+      const result = await control(req);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(result));
+    } catch (error) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: (error as Error).message }));
+    }
+    return;
+  }
+  const started = process.hrtime.bigint();
+  const span = tracer.start(`${req.method} ${req.url?.split('?')[0]}`, 2, undefined, {
+    'http.request.method': req.method ?? 'GET',
+  });
+  const routeName = routeOf(req.url ?? '/');
+  let status = 200;
+  let body: unknown;
+  try {
+    if (!admit()) throw new HttpError(429, 'Too Many Requests: rate limit exceeded');
+    body = await route(req, span);
+  } catch (error) {
+    status = error instanceof HttpError ? error.status : 500;
+    body = { error: (error as Error).message };
+    if (status >= 500)
+      log('error', 'request failed', {
+        route: routeName,
+        status,
+        error: (error as Error).message,
+        trace_id: span.traceId,
+      });
+    else if (status === 429) log('warn', 'request rejected by rate limit', { status });
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const labels = { method: req.method ?? 'GET', route: routeName, code: String(status) };
+  metrics.requests.inc(labels);
+  metrics.duration.observe(labels, seconds);
+  tracer.end(span, status >= 500 ? `HTTP ${status}` : undefined, {
+    'http.route': routeName,
+    'http.response.status_code': status,
+  });
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+});
+
+// A blocked event loop: synchronous work on a timer, as a CPU-heavy parse or crypto call would do.
+setInterval(() => {
+  if (switches.blockLoopMs <= 0) return;
+  const until = Date.now() + switches.blockLoopMs;
+  while (Date.now() < until) {
+    // busy
+  }
+}, 200).unref();
+
+tracer.init(config.tracesFile);
+await seed();
+server.listen(config.port, '127.0.0.1', () => log('info', 'lab service listening', { port: config.port }));
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.on(signal, () => {
+    tracer.flush();
+    server.close();
+    void Promise.allSettled([pool.end(), redis.quit(), nats.close()]).then(() => process.exit(0));
+  });

@@ -1,0 +1,63 @@
+// The contract between the fault lab's parts: the harness (processes, load, collection), the
+// target service it runs, and the faults it switches on.
+
+/** The target service's settings, passed as JSON in FAULTLINE_LAB_SERVICE. */
+export interface ServiceConfig {
+  port: number;
+  postgresUrl: string;
+  redisUrl: string;
+  natsUrl: string;
+  /** The payments dependency the quote route calls (http or https). */
+  downstream: string;
+  /** CA certificate that signs the downstream's certificate, for https. */
+  downstreamCa?: string;
+  /** OTLP JSON trace output (one resourceSpans document per line). */
+  tracesFile: string;
+  /** pg pool size. */
+  poolMax: number;
+  /** Products seeded on start; large enough that a missing index shows. */
+  products: number;
+}
+
+/** A request of the load mix. */
+export type LabRequest = 'product' | 'search' | 'order' | 'order-items' | 'quote' | 'missing-product';
+
+export interface LoadShape {
+  /** Requests per second, open model, over the whole run. */
+  rate: number;
+  /** Weights of the request mix. */
+  mix: Partial<Record<LabRequest, number>>;
+  /** Product ids: uniform over `count`, or a share of requests to a few hot ids. */
+  keys: { count: number; hotShare: number };
+}
+
+/** What a fault may change while it is on: the service through its control endpoint, or the lab's own processes. */
+export interface LabContext {
+  service: string;
+  redisCli: (...args: string[]) => Promise<string>;
+  /** Starts a CPU-burning process owned by the lab; stopped at restore. */
+  burnCpu: (workers: number) => void;
+  stopBurners: () => void;
+  /** The downstream stub's control: { mode, ... } */
+  downstream: (mode: DownstreamMode) => Promise<void>;
+}
+
+export type DownstreamMode =
+  | { mode: 'ok' }
+  | { mode: 'errors'; share: number }
+  | { mode: 'slow'; delayMs: number }
+  | { mode: 'down' };
+
+export interface LabFault {
+  /** The catalog scenario it should be recognized as; `healthy` for control runs. */
+  id: string;
+  /** What is switched on, in one sentence. */
+  injects: string;
+  /** Service switches sent to POST /lab/faults at injection (cleared at restore). */
+  service?: Record<string, number | string | boolean>;
+  /** Changes to the lab's own processes at injection, undone by `restore`. */
+  inject?: (ctx: LabContext) => Promise<void>;
+  restore?: (ctx: LabContext) => Promise<void>;
+  /** The load during the whole run, when the fault needs a particular mix. */
+  load?: Partial<LoadShape>;
+}
