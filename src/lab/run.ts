@@ -7,6 +7,7 @@ import { InputError } from '../core/problem.js';
 import { analyzeEvidence, serializeBundle } from '../pipeline/analyze.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { faultById } from './faults.js';
+import { JTL_CSV_PROPERTIES, labPlan, type PlanRequest, runJMeter } from './jmeter.js';
 import { LabSession, requireTools } from './infra.js';
 import { type Stack, startStack } from './stack.js';
 import type { LabFault, LabRequest, LoadShape } from './types.js';
@@ -25,6 +26,8 @@ export interface RunOptions {
   seed: number;
   postgres: string;
   rate: number;
+  /** The load tool: JMeter (per-request results, the default when installed) or autocannon (run totals). */
+  load: 'jmeter' | 'autocannon';
   /** Keep the lab's scratch directory (process logs, Prometheus data). */
   keep?: boolean;
   log?: (message: string) => void;
@@ -61,25 +64,30 @@ function random(seed: number): () => number {
   };
 }
 
-function requestOf(shape: LoadShape, rnd: () => number): { method: string; path: string; body?: string } {
+/** The next request of the mix: its kind, weighted, and a product id (a hot one for hotShare of them). */
+function pick(shape: LoadShape, rnd: () => number): { kind: LabRequest; id: number } {
   const entries = Object.entries(shape.mix).filter(([, w]) => (w ?? 0) > 0) as [LabRequest, number][];
   const total = entries.reduce((n, [, w]) => n + w, 0);
-  let pick = rnd() * total;
+  let left = rnd() * total;
   let kind: LabRequest = entries[0]?.[0] ?? 'product';
   for (const [k, w] of entries) {
-    pick -= w;
-    if (pick <= 0) {
+    left -= w;
+    if (left <= 0) {
       kind = k;
       break;
     }
   }
   const hot = rnd() < shape.keys.hotShare;
-  const id = hot ? 1 + Math.floor(rnd() * 10) : 1 + Math.floor(rnd() * shape.keys.count);
+  return { kind, id: hot ? 1 + Math.floor(rnd() * 10) : 1 + Math.floor(rnd() * shape.keys.count) };
+}
+
+function requestOf(shape: LoadShape, rnd: () => number): { method: string; path: string; body?: string } {
+  const { kind, id } = pick(shape, rnd);
   switch (kind) {
     case 'product':
       return { method: 'GET', path: `/api/products/${id}` };
     case 'missing-product':
-      return { method: 'GET', path: `/api/products/${10_000_000 + id}` };
+      return { method: 'GET', path: `/api/products/1${id}0000000` };
     case 'search':
       return { method: 'GET', path: `/api/search?category=${id % 500}` };
     case 'order':
@@ -132,27 +140,8 @@ async function drive(
   const rnd = random(options.seed);
   mkdirSync(join(options.out, 'load'), { recursive: true });
   const loadStart = Date.now();
-  say(`load: ${shape.rate} requests/s for ${options.durationS} s; ${fault.id} at ${options.injectAtS} s`);
-  const instance = autocannon({
-    url: stack.service,
-    connections: 20,
-    overallRate: shape.rate,
-    duration: options.durationS,
-    timeout: 10,
-    requests: [
-      {
-        setupRequest: (request: Record<string, unknown>) => {
-          const r = requestOf(shape, rnd);
-          return {
-            ...request,
-            method: r.method,
-            path: r.path,
-            ...(r.body ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
-          };
-        },
-      },
-    ],
-  });
+  say(`load: ${options.load}, ${shape.rate} requests/s for ${options.durationS} s; ${fault.id} at ${options.injectAtS} s`);
+  const loadDone = options.load === 'jmeter' ? jmeterLoad(stack, shape, rnd, options) : autocannonLoad(stack, shape, rnd, options);
   const injectTimer = new Promise<number>((resolve, reject) =>
     setTimeout(async () => {
       try {
@@ -165,12 +154,11 @@ async function drive(
       }
     }, options.injectAtS * 1000),
   );
-  const result = await instance;
+  const loadFile = await loadDone;
   const injectedAt = await injectTimer;
   await fault.restore?.(stack.ctx);
   if (fault.service) await setService(stack, undefined);
   const loadEnd = Date.now();
-  writeFileSync(join(options.out, 'load', 'autocannon.json'), `${JSON.stringify(result)}\n`);
   await stack.stopService();
 
   // The evidence as the user's systems hold it: copies of the log and traces, Prometheus asked
@@ -182,7 +170,7 @@ async function drive(
   const catalog = loadCatalog();
   const { bundle, result: diagnosis } = await analyzeEvidence(
     {
-      loadTests: [join(options.out, 'load', 'autocannon.json')],
+      loadTests: [loadFile],
       metrics: [{ prometheus: { url: stack.prometheus }, stepMs: 2000 }],
       logs: [join(options.out, 'logs', 'service.log')],
       traces: [join(options.out, 'traces', 'traces.json')],
@@ -205,7 +193,7 @@ async function drive(
     startedAt: new Date(loadStart).toISOString(),
     injectedAt: new Date(injectedAt).toISOString(),
     endedAt: new Date(loadEnd).toISOString(),
-    tools: { load: 'autocannon', metrics: 'prometheus', exporters: ['node', 'redis', 'postgres'] },
+    tools: { load: options.load, metrics: 'prometheus', exporters: ['node', 'redis', 'postgres'] },
   };
   writeFileSync(join(options.out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return {
@@ -218,4 +206,69 @@ async function drive(
     runtimeS: Math.round((Date.now() - started) / 1000),
     matched: matched.map((f) => f.scenarioId),
   };
+}
+
+/** autocannon, programmatically, each request drawn from the mix; writes what `autocannon --json` prints. */
+async function autocannonLoad(stack: Stack, shape: LoadShape, rnd: () => number, options: RunOptions): Promise<string> {
+  const result = await autocannon({
+    url: stack.service,
+    connections: 20,
+    overallRate: shape.rate,
+    duration: options.durationS,
+    timeout: 10,
+    requests: [
+      {
+        setupRequest: (request: Record<string, unknown>) => {
+          const r = requestOf(shape, rnd);
+          return {
+            ...request,
+            method: r.method,
+            path: r.path,
+            ...(r.body ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
+          };
+        },
+      },
+    ],
+  });
+  const file = join(options.out, 'load', 'autocannon.json');
+  writeFileSync(file, `${JSON.stringify(result)}\n`);
+  return file;
+}
+
+/** The requests of the mix as JMeter samplers, by the names the sequence file uses. */
+const PLAN_REQUESTS: readonly PlanRequest[] = [
+  { label: 'product', method: 'GET', path: '/api/products/${id}' },
+  { label: 'missing-product', method: 'GET', path: '/api/products/1${id}0000000' },
+  { label: 'search', method: 'GET', path: '/api/search?category=${id}' },
+  { label: 'order', method: 'POST', path: '/api/orders', body: '{"productId":${id}}' },
+  { label: 'order-items', method: 'GET', path: '/api/orders/${id}/items' },
+  { label: 'quote', method: 'GET', path: '/api/quote' },
+];
+
+/** JMeter in non-GUI mode; the request sequence is drawn from the mix in advance, with the seed. */
+async function jmeterLoad(stack: Stack, shape: LoadShape, rnd: () => number, options: RunOptions): Promise<string> {
+  const dir = join(options.out, 'load');
+  const rows: string[] = [];
+  // Enough rows that the sequence does not repeat within the run.
+  for (let i = 0; i < shape.rate * options.durationS * 1.2; i++) {
+    const { kind, id } = pick(shape, rnd);
+    rows.push(`${kind},${kind === 'search' ? id % 500 : id}`);
+  }
+  const sequence = join(dir, 'sequence.csv');
+  writeFileSync(sequence, `${rows.join('\n')}\n`);
+  const plan = join(dir, 'plan.jmx');
+  writeFileSync(
+    plan,
+    labPlan({
+      port: Number(new URL(stack.service).port),
+      threads: 20,
+      durationS: options.durationS,
+      rate: shape.rate,
+      sequenceCsv: sequence,
+      requests: PLAN_REQUESTS,
+    }),
+  );
+  const out = join(dir, 'results.jtl');
+  await runJMeter(dir, plan, out, JTL_CSV_PROPERTIES, (options.durationS + 120) * 1000);
+  return out;
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { FAULTS } from '../../lab/faults.js';
 import { missingTools } from '../../lab/infra.js';
+import { jmeterPath } from '../../lab/jmeter.js';
 import { type RunResult, runLab } from '../../lab/run.js';
 import type { Io } from '../io.js';
 import type { GlobalOptions } from './catalog.js';
@@ -20,6 +21,7 @@ interface RunFlags {
   seed: number;
   rate: number;
   postgres: string;
+  load?: 'jmeter' | 'autocannon';
   keep?: boolean;
 }
 
@@ -65,6 +67,12 @@ export function registerLab(program: Command, io: Io, _globals: () => GlobalOpti
         'the PostgreSQL server the lab creates its own database faultline_lab on',
         DEFAULT_POSTGRES,
       )
+      .addOption(
+        new Option('--load <tool>', 'the load tool (default: jmeter when installed, else autocannon)').choices([
+          'jmeter',
+          'autocannon',
+        ]),
+      )
       .option('--keep', "keep the lab's scratch directory (process logs, Prometheus data)");
   addRunOptions(
     lab
@@ -99,6 +107,7 @@ async function runMany(io: Io, scenarios: string[], flags: RunFlags): Promise<vo
       seed: flags.seed,
       postgres: flags.postgres,
       rate: flags.rate,
+      load: flags.load ?? (jmeterPath() ? 'jmeter' : 'autocannon'),
       ...(flags.keep ? { keep: true } : {}),
       log: (m) => io.error(`[${scenario}] ${m}\n`),
     });

@@ -173,9 +173,10 @@ async function placeOrder(span: SpanContext, productId: number): Promise<unknown
       client,
     );
     if (switches.lockOrderInversion) {
-      // Two rows of a small set, locked in whatever order the request came with.
-      const a = 1 + Math.floor(Math.random() * 4);
-      const b = 1 + ((a + Math.floor(Math.random() * 3)) % 4);
+      // Two rows of a set of twenty, locked in whatever order the request came with: concurrent
+      // orders that pick the same pair in opposite orders deadlock now and then.
+      const a = 1 + Math.floor(Math.random() * 20);
+      const b = 1 + ((a + Math.floor(Math.random() * 19)) % 20);
       await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [a], client);
       await query(span, 'SELECT pg_sleep(0.02)', [], client);
       await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [b], client);

@@ -1,12 +1,14 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadTestData } from '../../../src/gather/load-test/data.js';
 import { loadTestGatherer } from '../../../src/gather/load-test/gatherer.js';
+import {
+  jmeterPath as findJMeter,
+  JTL_CSV_PROPERTIES,
+  runJMeter as runLabJMeter,
+} from '../../../src/lab/jmeter.js';
 import { type HttpTarget, startHttpTarget } from '../../support/http-target.js';
 
 // Runs the real JMeter against a local server and reads its result files: the parsers are judged
@@ -14,63 +16,20 @@ import { type HttpTarget, startHttpTarget } from '../../support/http-target.js';
 // copied to test/fixtures/load-test/jmeter/ for the tests that run without JMeter.
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/load-test/jmeter');
-const jmeterPath = spawnSync('sh', ['-c', 'command -v jmeter'], { encoding: 'utf8' }).stdout.trim();
-
-// Debian's jmeter 2.13 package runs against a newer XStream that refuses to load any test plan
-// (ForbiddenClassException). Its BeanShell init file runs too late to help, so on that layout JMeter is
-// started through BeanShell's interpreter, which allows JMeter's own classes in XStream first.
-const DEBIAN_HOME = '/usr/share/jmeter';
-const DEBIAN_BSH = '/usr/share/java/bsh.jar';
-const DEBIAN_LAUNCHER = `import org.apache.jmeter.util.JMeterUtils;
-import org.apache.jmeter.save.SaveService;
-JMeterUtils.setJMeterHome("${DEBIAN_HOME}");
-JMeterUtils.loadJMeterProperties("${DEBIAN_HOME}/bin/jmeter.properties");
-String[] allowed = new String[] { "org.apache.jmeter.**", "org.apache.jorphan.**" };
-for (String name : new String[] { "JMXSAVER", "JTLSAVER" }) {
-  f = SaveService.class.getDeclaredField(name);
-  f.setAccessible(true);
-  f.get(null).allowTypesByWildcard(allowed);
-}
-new org.apache.jmeter.JMeter().start(bsh.args);
-`;
+const jmeterPath = findJMeter() ?? '';
 
 const THREADS = 3;
 const LOOPS = 4;
 const LABELS = { home: 'home', flaky: 'flaky, sometimes "500"', slow: 'slow' } as const;
 
-// Asynchronous: the server answering JMeter runs in this same process.
-const run = promisify(execFile);
-
-async function runJMeter(
+/** JMeter with the lab's launcher, bounded by the test's own time. */
+function runJMeter(
   dir: string,
   plan: string,
   out: string,
   properties: Record<string, string>,
 ): Promise<void> {
-  const args = ['-n', '-t', plan, '-l', out, '-j', join(dir, 'jmeter.log')];
-  for (const [key, value] of Object.entries(properties)) args.push(`-J${key}=${value}`);
-  const debian = existsSync(join(DEBIAN_HOME, 'bin/ApacheJMeter.jar')) && existsSync(DEBIAN_BSH);
-  if (debian) {
-    const jars = [join(DEBIAN_HOME, 'bin/ApacheJMeter.jar')];
-    for (const sub of ['lib/ext', 'lib']) {
-      const folder = join(DEBIAN_HOME, sub);
-      for (const name of readdirSync(folder)) if (name.endsWith('.jar')) jars.push(join(folder, name));
-    }
-    jars.push(DEBIAN_BSH);
-    const launcher = join(dir, 'launch.bsh');
-    writeFileSync(launcher, DEBIAN_LAUNCHER);
-    await run(
-      'java',
-      [`-Djmeter.home=${DEBIAN_HOME}`, '-cp', jars.join(':'), 'bsh.Interpreter', launcher, ...args],
-      { cwd: dir, timeout: 110_000 },
-    );
-  } else {
-    await run(jmeterPath, args, { cwd: dir, timeout: 110_000 });
-  }
-  if (!existsSync(out)) {
-    const log = readFileSync(join(dir, 'jmeter.log'), 'utf8').slice(-2000);
-    throw new Error(`JMeter wrote no ${out}; the end of its log:\n${log}`);
-  }
+  return runLabJMeter(dir, plan, out, properties, 110_000);
 }
 
 function sampler(name: string, port: number, path: string, children = ''): string {
@@ -125,14 +84,7 @@ function testPlan(port: number): string {
 `;
 }
 
-const CSV_PROPERTIES = {
-  'jmeter.save.saveservice.output_format': 'csv',
-  'jmeter.save.saveservice.print_field_names': 'true',
-  'jmeter.save.saveservice.assertion_results_failure_message': 'true',
-  'jmeter.save.saveservice.connect_time': 'true',
-  'jmeter.save.saveservice.url': 'true',
-  'jmeter.save.saveservice.hostname': 'true',
-};
+const CSV_PROPERTIES = JTL_CSV_PROPERTIES;
 const XML_PROPERTIES = {
   'jmeter.save.saveservice.output_format': 'xml',
   'jmeter.save.saveservice.assertion_results': 'all',
