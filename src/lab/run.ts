@@ -7,8 +7,8 @@ import { InputError } from '../core/problem.js';
 import { analyzeEvidence, serializeBundle } from '../pipeline/analyze.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { faultById } from './faults.js';
-import { JTL_CSV_PROPERTIES, labPlan, type PlanRequest, runJMeter } from './jmeter.js';
 import { LabSession, requireTools } from './infra.js';
+import { JTL_CSV_PROPERTIES, labPlan, type PlanRequest, runJMeter } from './jmeter.js';
 import { type Stack, startStack } from './stack.js';
 import type { LabFault, LabRequest, LoadShape } from './types.js';
 
@@ -140,8 +140,13 @@ async function drive(
   const rnd = random(options.seed);
   mkdirSync(join(options.out, 'load'), { recursive: true });
   const loadStart = Date.now();
-  say(`load: ${options.load}, ${shape.rate} requests/s for ${options.durationS} s; ${fault.id} at ${options.injectAtS} s`);
-  const loadDone = options.load === 'jmeter' ? jmeterLoad(stack, shape, rnd, options) : autocannonLoad(stack, shape, rnd, options);
+  say(
+    `load: ${options.load}, ${shape.rate} requests/s for ${options.durationS} s; ${fault.id} at ${options.injectAtS} s`,
+  );
+  const loadDone =
+    options.load === 'jmeter'
+      ? jmeterLoad(stack, shape, rnd, options)
+      : autocannonLoad(stack, shape, rnd, options);
   const injectTimer = new Promise<number>((resolve, reject) =>
     setTimeout(async () => {
       try {
@@ -209,7 +214,12 @@ async function drive(
 }
 
 /** autocannon, programmatically, each request drawn from the mix; writes what `autocannon --json` prints. */
-async function autocannonLoad(stack: Stack, shape: LoadShape, rnd: () => number, options: RunOptions): Promise<string> {
+async function autocannonLoad(
+  stack: Stack,
+  shape: LoadShape,
+  rnd: () => number,
+  options: RunOptions,
+): Promise<string> {
   const result = await autocannon({
     url: stack.service,
     connections: 20,
@@ -246,7 +256,12 @@ const PLAN_REQUESTS: readonly PlanRequest[] = [
 ];
 
 /** JMeter in non-GUI mode; the request sequence is drawn from the mix in advance, with the seed. */
-async function jmeterLoad(stack: Stack, shape: LoadShape, rnd: () => number, options: RunOptions): Promise<string> {
+async function jmeterLoad(
+  stack: Stack,
+  shape: LoadShape,
+  rnd: () => number,
+  options: RunOptions,
+): Promise<string> {
   const dir = join(options.out, 'load');
   const rows: string[] = [];
   // Enough rows that the sequence does not repeat within the run.

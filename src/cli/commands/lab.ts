@@ -68,10 +68,10 @@ export function registerLab(program: Command, io: Io, _globals: () => GlobalOpti
         DEFAULT_POSTGRES,
       )
       .addOption(
-        new Option('--load <tool>', 'the load tool (default: jmeter when installed, else autocannon)').choices([
-          'jmeter',
-          'autocannon',
-        ]),
+        new Option(
+          '--load <tool>',
+          'the load tool (default: jmeter when installed, else autocannon)',
+        ).choices(['jmeter', 'autocannon']),
       )
       .option('--keep', "keep the lab's scratch directory (process logs, Prometheus data)");
   addRunOptions(
@@ -135,7 +135,11 @@ export function matrix(results: readonly RunResult[]): string {
   ]);
   const header = ['scenario', 'top-1 finding', 'rank', 'confidence', 'onset error', 'runtime'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}\n`;
+  const line = (cells: string[]) =>
+    `${cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()}\n`;
   return line(header) + rows.map(line).join('');
 }
 

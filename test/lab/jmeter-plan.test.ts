@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SaxesParser } from 'saxes';
+import { describe, expect, it } from 'vitest';
+import { loadTestGatherer } from '../../src/gather/load-test/gatherer.js';
+import { JTL_CSV_PROPERTIES, jmeterPath, labPlan, runJMeter } from '../../src/lab/jmeter.js';
+import { startHttpTarget } from '../support/http-target.js';
+
+const REQUESTS = [
+  { label: 'product', method: 'GET', path: '/api/products/${id}' },
+  { label: 'order', method: 'POST', path: '/api/orders', body: '{"productId":${id}}' },
+] as const;
+
+function elements(xml: string): string[] {
+  const names: string[] = [];
+  const parser = new SaxesParser();
+  parser.on('opentag', (tag) => names.push(tag.name));
+  parser.write(xml).close();
+  return names;
+}
+
+describe('the lab test plan', () => {
+  it('is well-formed XML with one sampler per request under a switch fed by the sequence', () => {
+    const plan = labPlan({
+      port: 8080,
+      threads: 4,
+      durationS: 30,
+      rate: 10,
+      sequenceCsv: '/tmp/seq.csv',
+      requests: REQUESTS,
+    });
+    const names = elements(plan);
+    expect(names.filter((n) => n === 'HTTPSamplerProxy')).toHaveLength(2);
+    expect(names).toContain('SwitchController');
+    expect(names).toContain('CSVDataSet');
+    expect(plan).toContain('<value>600</value>');
+    expect(plan).toContain('{&quot;productId&quot;:${id}}');
+  });
+
+  it.skipIf(!jmeterPath())(
+    'runs in JMeter and gives results Faultline reads, labelled by request',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'faultline-lab-plan-'));
+      const target = await startHttpTarget({ '/api/products/*': {}, '/api/orders': {} });
+      try {
+        const sequence = join(dir, 'sequence.csv');
+        writeFileSync(sequence, 'product,1\norder,2\nproduct,3\n');
+        const plan = join(dir, 'plan.jmx');
+        writeFileSync(
+          plan,
+          labPlan({
+            port: target.port,
+            threads: 2,
+            durationS: 4,
+            rate: 20,
+            sequenceCsv: sequence,
+            requests: REQUESTS,
+          }),
+        );
+        const out = join(dir, 'results.jtl');
+        await runJMeter(dir, plan, out, JTL_CSV_PROPERTIES, 100_000);
+        expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^timeStamp,elapsed,label,responseCode/);
+        const data = await loadTestGatherer({ strict: true }).gather({ type: 'file', path: out });
+        expect(data.endpoints.map((e) => e.name).sort()).toEqual(['order', 'product']);
+        expect(target.served.byRoute['/api/orders']).toBeGreaterThan(0);
+      } finally {
+        await target.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+});
