@@ -33,6 +33,18 @@ const MIN_LOG_SIGMA = 0.01;
 /** A MAD of fewer than 5 buckets rests on two or three deviations: too few for latency.variability. */
 const MIN_VARIABILITY_BUCKETS = 5;
 /**
+ * Medians that wander by less than this are not unreliable: load tools record whole milliseconds
+ * and a busy host adds a millisecond or two of scheduling jitter, so at millisecond latencies the
+ * relative spread is large while nothing a user notices moves.
+ */
+const MIN_VARIABILITY_MS = 3;
+/**
+ * Two latency modes closer than this are the ordinary shape of a healthy service (a cache hit and
+ * a miss, a keep-alive and a new connection); the slow path of the bimodal-latency scenario costs
+ * users tens of milliseconds or more.
+ */
+const MIN_MODE_GAP_MS = 20;
+/**
  * latency.stalls needs 10 buckets: 5 spike events (the least periodicity accepts) with a quiet
  * bucket between each, so the median still measures the typical level.
  */
@@ -420,7 +432,9 @@ class SignalBuilder {
           extra,
         );
       }
-      const modes = bimodality(sketchBins(steady));
+      const found = bimodality(sketchBins(steady));
+      const gap = found ? Math.abs((found.modes[0]?.location ?? 0) - (found.modes[1]?.location ?? 0)) : 0;
+      const modes = found && found.ratio > 0 && gap < MIN_MODE_GAP_MS ? { ...found, ratio: 0 } : found;
       if (modes) {
         const [m1, m2] = [...modes.modes].sort((x, y) => y.share - x.share);
         this.#emit(
@@ -433,7 +447,9 @@ class SignalBuilder {
                 `${fmt(Math.max(m1.location, m2.location))} ms (${pct(m1.location < m2.location ? m1.share : m2.share)} and ` +
                 `${pct(m1.location < m2.location ? m2.share : m1.share)} of requests), the valley between them at ` +
                 `${pct(modes.valleyDepth)} of the smaller peak`
-            : `response times ${where} have a single mode around ${fmt(m1?.location ?? p50)} ms`,
+            : found && found.ratio > 0
+              ? `response times ${where} form two groups only ${fmt(gap)} ms apart, the ordinary shape of a cached or pooled path, not a slow path`
+              : `response times ${where} have a single mode around ${fmt(m1?.location ?? p50)} ms`,
           src,
           extra,
         );
@@ -656,8 +672,9 @@ class SignalBuilder {
   #variability(s: SubjectSeries): void {
     const { values } = finiteIn(s.p50, s.window);
     if (values.length < MIN_VARIABILITY_BUCKETS) return;
-    const cv = robustCv(values);
-    if (!Number.isFinite(cv)) return;
+    const robust = robustCv(values);
+    if (!Number.isFinite(robust)) return;
+    const cv = robust * median(values) < MIN_VARIABILITY_MS ? 0 : robust;
     const window = this.#subjectWindow(s, s.window);
     this.#emit(
       'latency.variability',

@@ -43,6 +43,12 @@ const MIN_SPREAD_SAMPLE = 30;
  * of healthy behaviour, while at a typical σ of 0.3–0.5 it still flags calls 3–7× the median.
  */
 const SLOW_SIGMAS = 4;
+/**
+ * A median shift counts only when it also adds this much time: calls of a millisecond double from
+ * scheduling and GC jitter on a busy host, which no user or objective notices, while the failures
+ * behind a shift (a missing index, lock waits, a saturated pool) add tens of milliseconds or more.
+ */
+const MIN_SHIFT_MS = 5;
 
 export function latencySignals(traces: readonly TraceView[], add: Add): void {
   const cut = baselineEnd(traces);
@@ -85,6 +91,7 @@ function medianShift(subject: string, g: Group, add: Add): void {
   const baseline = median(g.before);
   const level = baseline > 0 ? sustainedLevel(g.after, baseline) : undefined;
   if (!level) return;
+  const small = level.level - baseline < MIN_SHIFT_MS;
   const p99 = quantile(
     g.after.map((x) => x.v),
     0.99,
@@ -93,10 +100,10 @@ function medianShift(subject: string, g: Group, add: Add): void {
   add({
     name: g.kind === 'db' ? 'traces.db.latency.shift' : 'traces.latency.shift',
     subject,
-    value: level.level / baseline,
+    value: small ? 1 : level.level / baseline,
     unit: 'ratio',
     ...(level.raisedAt !== undefined ? { onset: iso(level.raisedAt) } : {}),
-    explanation: `median ${what} time of ${subject} reached ${ms(level.level)} against ${ms(baseline)} in the first quarter of the window (p99 after: ${ms(p99)})`,
+    explanation: `median ${what} time of ${subject} reached ${ms(level.level)} against ${ms(baseline)} in the first quarter of the window (p99 after: ${ms(p99)})${small ? `; less than ${MIN_SHIFT_MS} ms more, within a busy host's jitter, so counted as no shift` : ''}`,
     sources: [traceSource(level.example.item.trace, level.example.item.span)],
   });
 }
