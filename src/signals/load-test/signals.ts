@@ -44,6 +44,8 @@ const MIN_VARIABILITY_MS = 3;
  * users tens of milliseconds or more.
  */
 const MIN_MODE_GAP_MS = 20;
+/** First requests slower by less than this are connection set-up and JIT warm-up, not a cold start users feel. */
+const MIN_COLD_START_MS = 25;
 /**
  * latency.stalls needs 10 buckets: 5 spike events (the least periodicity accepts) with a quiet
  * bucket between each, so the median still measures the typical level.
@@ -722,7 +724,9 @@ class SignalBuilder {
     const steadyMedian = s.steady.quantile(0.5);
     if (!(steadyMedian > 0)) return;
     const firstMedian = median(first.map((f) => f.elapsed));
-    const ratio = firstMedian / steadyMedian;
+    // Connection set-up and JIT warm-up add a few milliseconds to any service's first requests.
+    const warmUp = firstMedian - steadyMedian < MIN_COLD_START_MS;
+    const ratio = warmUp ? Math.min(1, firstMedian / steadyMedian) : firstMedian / steadyMedian;
     const start = first[0] as (typeof first)[number];
     const end = first[first.length - 1] as (typeof first)[number];
     const sources: SourcePointer[] = [...new Set(first.map((f) => f.path))].map((path) => {
@@ -741,7 +745,7 @@ class SignalBuilder {
       s.name,
       round(ratio),
       'ratio',
-      `the first ${first.length} requests had a median of ${fmt(firstMedian)} ms, ${fmt(ratio)}× the steady median of ${fmt(steadyMedian)} ms`,
+      `the first ${first.length} requests had a median of ${fmt(firstMedian)} ms, ${fmt(firstMedian / steadyMedian)}× the steady median of ${fmt(steadyMedian)} ms${warmUp ? `; less than ${MIN_COLD_START_MS} ms more, an ordinary warm-up, counted as none` : ''}`,
       sources,
       {
         window: { start: iso(start.timestamp), end: iso(end.timestamp + end.elapsed) },
