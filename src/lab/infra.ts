@@ -19,8 +19,6 @@ export const TOOLS = {
   'redis-server': 'redis-server',
   'redis-cli': 'redis-tools',
   'nats-server': 'nats-server',
-  psql: 'postgresql-client',
-  openssl: 'openssl',
 } as const;
 
 export function which(tool: string): string | undefined {

@@ -293,6 +293,26 @@ export const DEFAULT_QUERY_SET: readonly QuerySetEntry[] = [
   gauge('hikari.max', 'pool.max', 'jvm', 'hikaricp_connections_max', INSTANCE),
   gauge('hikari.pending', 'pool.pending', 'jvm', 'hikaricp_connections_pending', INSTANCE),
   rate('hikari.timeouts', 'pool.timeouts', 'jvm', 'hikaricp_connections_timeout_total', INSTANCE),
+  // Connection pools under the OpenTelemetry database-client conventions (db.client.connection.*),
+  // as Prometheus names them; any client library that follows them (node-postgres, .NET, Go) reports here.
+  gauge('otel-db.used', 'pool.active', 'otel-db', 'db_client_connection_count', INSTANCE, {
+    selector: 'db_client_connection_state="used"',
+    fallbackOf: ['hikari.active'],
+  }),
+  gauge('otel-db.idle', 'pool.idle', 'otel-db', 'db_client_connection_count', INSTANCE, {
+    selector: 'db_client_connection_state="idle"',
+    worst: 'low',
+    fallbackOf: ['hikari.idle'],
+  }),
+  gauge('otel-db.max', 'pool.max', 'otel-db', 'db_client_connection_max', INSTANCE, {
+    fallbackOf: ['hikari.max'],
+  }),
+  gauge('otel-db.pending', 'pool.pending', 'otel-db', 'db_client_connection_pending_requests', INSTANCE, {
+    fallbackOf: ['hikari.pending'],
+  }),
+  rate('otel-db.timeouts', 'pool.timeouts', 'otel-db', 'db_client_connection_timeouts_total', INSTANCE, {
+    fallbackOf: ['hikari.timeouts'],
+  }),
   // File descriptors: a host's file table (node exporter) before a process's own descriptors, so
   // the node exporter's few descriptors never stand for its host.
   gauge('node.filefd-open', 'fd.open', 'node', 'node_filefd_allocated', HOST),
