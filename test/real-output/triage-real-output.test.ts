@@ -410,6 +410,43 @@ const CASES: Case[] = [
       );
     },
   },
+  {
+    name: 'Terraform backend block added after init',
+    expect: ['terraform-backend-misconfigured'],
+    missing: needs('terraform'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'tf-'));
+      writeFileSync(join(dir, 'main.tf'), 'resource "terraform_data" "web" {\n  input = "v1"\n}\n');
+      const backend = 'terraform {\n  backend "local" {\n    path = "shared/web.tfstate"\n  }\n}\n';
+      return output(
+        'sh',
+        [
+          '-c',
+          `terraform init -no-color -input=false >/dev/null && printf '%s' '${backend}' > backend.tf && terraform plan -no-color -input=false`,
+        ],
+        { cwd: dir },
+      );
+    },
+  },
+  {
+    name: 'Terraform local state truncated',
+    expect: ['iac-state-corrupted'],
+    missing: needs('terraform'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'tf-'));
+      writeFileSync(join(dir, 'main.tf'), 'resource "terraform_data" "web" {\n  input = "v1"\n}\n');
+      // A state file cut in the middle of a write: Terraform cannot read it to take its lock.
+      writeFileSync(
+        join(dir, 'terraform.tfstate'),
+        '{\n  "version": 4,\n  "terraform_version": "1.9.8",\n  "serial": 3,\n  "lineage": "4f1c',
+      );
+      return output(
+        'sh',
+        ['-c', 'terraform init -no-color -input=false >/dev/null && terraform plan -no-color -input=false'],
+        { cwd: dir },
+      );
+    },
+  },
 ];
 
 afterAll(() => {
