@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,55 @@ const needs =
     commands.find((c) => !has(c)) ? `${commands.find((c) => !has(c))} is not installed` : undefined;
 const needsPostgres = () => (postgres ? undefined : 'PostgreSQL does not answer on 127.0.0.1:5432');
 const needsMariadb = () => (mariadb ? undefined : 'MariaDB does not answer on 127.0.0.1:3306');
+
+/**
+ * Terraform's S3 backend against a stand-in for S3 on 127.0.0.1 that answers every request with
+ * one S3 error (status, XML body and headers as S3 sends them): what terraform init then prints is
+ * the real wording of Terraform and the AWS SDK, with no network. The stand-in runs in its own
+ * process, since the output is collected with a blocking spawn.
+ */
+async function s3BackendInit(status: number, code: string, message: string, region?: string): Promise<string> {
+  const dir = mkdtempSync(join(work, 'tf-s3-'));
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`;
+  const headers = { 'Content-Type': 'application/xml', ...(region ? { 'x-amz-bucket-region': region } : {}) };
+  const server = spawn(process.execPath, [
+    '-e',
+    `const s = require('node:http').createServer((q, r) => { r.writeHead(${status}, ${JSON.stringify(headers)}); r.end(q.method === 'HEAD' ? undefined : ${JSON.stringify(body)}); }); s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+  ]);
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      server.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()));
+      server.once('error', reject);
+    });
+    writeFileSync(
+      join(dir, 'main.tf'),
+      [
+        'terraform {',
+        '  backend "s3" {',
+        '    bucket                      = "acme-tfstate-prod"',
+        '    key                         = "web/terraform.tfstate"',
+        '    region                      = "us-east-1"',
+        '    access_key                  = "AKIAIOSFODNN7EXAMPLE"',
+        '    secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+        '    skip_credentials_validation = true',
+        '    skip_requesting_account_id  = true',
+        '    skip_metadata_api_check     = true',
+        '    use_path_style              = true',
+        `    endpoints                   = { s3 = "http://127.0.0.1:${port}" }`,
+        '  }',
+        '}',
+        '',
+        'resource "terraform_data" "web" {',
+        '  input = "v1"',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    return output('terraform', ['init', '-no-color', '-input=false'], { cwd: dir });
+  } finally {
+    server.kill();
+  }
+}
 
 /** Two sessions that each lock a row and then want the other's: the server picks a victim. */
 async function deadlock(session: () => SqlSession, table: string, setup: string): Promise<string> {
@@ -446,6 +496,24 @@ const CASES: Case[] = [
         { cwd: dir },
       );
     },
+  },
+  {
+    name: 'Terraform S3 backend bucket missing',
+    expect: ['terraform-backend-misconfigured'],
+    missing: needs('terraform'),
+    produce: () => s3BackendInit(404, 'NoSuchBucket', 'The specified bucket does not exist'),
+  },
+  {
+    name: 'Terraform S3 backend in the wrong region',
+    expect: ['terraform-backend-misconfigured'],
+    missing: needs('terraform'),
+    produce: () =>
+      s3BackendInit(
+        301,
+        'PermanentRedirect',
+        'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+        'eu-west-1',
+      ),
   },
 ];
 
