@@ -60,7 +60,12 @@ const needsMariadb = () => (mariadb ? undefined : 'MariaDB does not answer on 12
  * the real wording of Terraform and the AWS SDK, with no network. The stand-in runs in its own
  * process, since the output is collected with a blocking spawn.
  */
-async function s3BackendInit(status: number, code: string, message: string, region?: string): Promise<string> {
+async function s3BackendInit(
+  status: number,
+  code: string,
+  message: string,
+  region?: string,
+): Promise<string> {
   const dir = mkdtempSync(join(work, 'tf-s3-'));
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`;
   const headers = { 'Content-Type': 'application/xml', ...(region ? { 'x-amz-bucket-region': region } : {}) };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isErrorLine, isFailureMarker, isNoticeLine, isSuccessMarker } from '../../../src/gather/tool-output/lines.js';
+import {
+  isErrorLine,
+  isFailureMarker,
+  isNoticeLine,
+  isSuccessMarker,
+} from '../../../src/gather/tool-output/lines.js';
 
 describe('error lines', () => {
   it('starts a chunk at the verdict of a gate that carries no error word', () => {

@@ -65,7 +65,7 @@ describe('tool output reader', () => {
         'Warning: Argument is deprecated',
         'Error: creating S3 Bucket (logs): BucketAlreadyExists',
         ...Array.from({ length: 30 }, (_, i) => `line ${i}`),
-        'Error: reading Security Group (sg-1): couldn\'t find resource',
+        "Error: reading Security Group (sg-1): couldn't find resource",
         'Note: Objects have changed outside of Terraform',
       ].join('\n'),
     );
