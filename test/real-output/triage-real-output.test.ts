@@ -21,9 +21,9 @@ import {
 
 // Real failure output, produced here by the real software (PostgreSQL 15 and MariaDB 10.11 through
 // their clients, Node.js, the JVM, CPython, javac, rustc, Maven, Terraform, the AWS CLI and boto3
-// against a local stand-in for AWS, curl, the kernel), is
-// triaged as a user would paste it. Each case skips, with its reason, where the software is not on
-// the machine; .ci/run starts the database servers.
+// against a local stand-in for AWS, curl, the kernel), is triaged as a user would paste it. Each
+// case skips, with its reason, where the software is not on the machine; .ci/run starts the
+// database servers.
 
 const catalog = loadCatalog();
 const postgres = answers('psql', [...PSQL_ARGS, '-c', 'select 1']);
