@@ -88,6 +88,12 @@ export const TextSignatureSchema = z
       .array(TextPatternSchema)
       .default([])
       .describe('Lines anywhere in the failure chunks that point elsewhere and lower confidence'),
+    notice: z
+      .boolean()
+      .default(false)
+      .describe(
+        'The way recognizes a notice the tool prints in output that may end in success (Terraform\'s "Note: Objects have changed outside of Terraform"). In output that ended in success it is judged only on chunks that hold one of the notices the reader knows, and matches there; every other way never matches output that ended in success',
+      ),
     context: z
       .strictObject({
         before: z.int().min(0).max(MAX_CONTEXT_BEFORE).default(0),

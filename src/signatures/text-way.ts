@@ -7,7 +7,9 @@ import type { TextPattern, TextSignature } from './text-schema.js';
 // Judging a text way from the tool-output signals: the lines its patterns hit decide, with the
 // same confidence arithmetic as signal ways (declarative.ts) so both rank on one scale. A way
 // never matches output that ended in success: a lock that was retried and then acquired, or a test
-// that failed and passed on rerun, is not the failure of the run.
+// that failed and passed on rerun, is not the failure of the run. A notice way (`notice: true`) is
+// the exception: it recognizes a problem the tool reports in successful output (Terraform's drift
+// note), and only through the notices the reader knows (gather/tool-output/lines.ts).
 
 const BASE = 0.5;
 /** Same as a signal way: what the required part adds at full strength. */
@@ -103,7 +105,17 @@ function judgeMatch(
     loweredBy.push(contribution(signal, -weight, pattern));
   });
   const outcome = outcomes.find(sameSource);
-  const succeeded = outcome?.value === 'succeeded';
+  // A notice way found its notice in a chunk the reader marked (see matchText): the run succeeded
+  // and still reported the problem.
+  const succeeded = outcome?.value === 'succeeded' && !text.notice;
+  if (outcome?.value === 'succeeded' && text.notice) {
+    raisedBy.push({
+      signal: 'tool-output.outcome',
+      value: 'succeeded',
+      weight: 0,
+      reason: `the output ends in success, and the tool reported this on its way there: ${outcome.explanation}`,
+    });
+  }
   if (succeeded && outcome) {
     loweredBy.push({
       signal: 'tool-output.outcome',

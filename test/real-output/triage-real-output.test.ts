@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +20,10 @@ import {
 } from '../support/real-output.js';
 
 // Real failure output, produced here by the real software (PostgreSQL 15 and MariaDB 10.11 through
-// their clients, Node.js, the JVM, CPython, javac, rustc, Maven, Terraform, curl, the kernel), is
-// triaged as a user would paste it. Each case skips, with its reason, where the software is not on
-// the machine; .ci/run starts the database servers.
+// their clients, Node.js, the JVM, CPython, javac, rustc, Maven, Terraform, the AWS CLI and boto3
+// against a local stand-in for AWS, curl, the kernel), is triaged as a user would paste it. Each
+// case skips, with its reason, where the software is not on the machine; .ci/run starts the
+// database servers.
 
 const catalog = loadCatalog();
 const postgres = answers('psql', [...PSQL_ARGS, '-c', 'select 1']);
@@ -52,6 +54,83 @@ const needs =
     commands.find((c) => !has(c)) ? `${commands.find((c) => !has(c))} is not installed` : undefined;
 const needsPostgres = () => (postgres ? undefined : 'PostgreSQL does not answer on 127.0.0.1:5432');
 const needsMariadb = () => (mariadb ? undefined : 'MariaDB does not answer on 127.0.0.1:3306');
+
+/**
+ * A stand-in for an AWS API on 127.0.0.1 that answers every request with one error (status, XML
+ * body and headers as the service sends them), in its own process since output is collected with a
+ * blocking spawn. What the real client (Terraform, the AWS CLI, boto3) then prints around the
+ * error is its own wording, with no network.
+ */
+async function withAwsStandIn(
+  error: { status: number; xml: string; headers?: Record<string, string> },
+  run: (endpoint: string) => string,
+): Promise<string> {
+  const headers = { 'Content-Type': 'text/xml', ...error.headers };
+  const server = spawn(process.execPath, [
+    '-e',
+    `const s = require('node:http').createServer((q, r) => { r.writeHead(${error.status}, ${JSON.stringify(headers)}); r.end(q.method === 'HEAD' ? undefined : ${JSON.stringify(error.xml)}); }); s.listen(0, '127.0.0.1', () => console.log(s.address().port));`,
+  ]);
+  try {
+    const port = await new Promise<string>((resolve, reject) => {
+      server.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()));
+      server.once('error', reject);
+    });
+    return run(`http://127.0.0.1:${port}`);
+  } finally {
+    server.kill();
+  }
+}
+
+/** An S3 error document as S3 writes it. */
+const s3Error = (code: string, message: string, more = ''): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${more}<RequestId>4442587FB7D0A2F9</RequestId></Error>`;
+
+/** Example credentials of the AWS documentation, for clients that sign requests to the stand-in. */
+const AWS_ENV = [
+  'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
+  'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'AWS_DEFAULT_REGION=us-east-1',
+];
+
+/** The AWS CLI against the stand-in. */
+const awsCli = (args: readonly string[]) => (endpoint: string) =>
+  output('env', [...AWS_ENV, 'aws', ...args, '--endpoint-url', endpoint]);
+
+const PERMANENT_REDIRECT = s3Error(
+  'PermanentRedirect',
+  'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+  '<Endpoint>acme-reports.s3.eu-west-1.amazonaws.com</Endpoint><Bucket>acme-reports</Bucket>',
+);
+
+/** terraform init of an S3 backend whose endpoint is the stand-in. */
+function s3BackendInit(endpoint: string): string {
+  const dir = mkdtempSync(join(work, 'tf-s3-'));
+  writeFileSync(
+    join(dir, 'main.tf'),
+    [
+      'terraform {',
+      '  backend "s3" {',
+      '    bucket                      = "acme-tfstate-prod"',
+      '    key                         = "web/terraform.tfstate"',
+      '    region                      = "us-east-1"',
+      '    access_key                  = "AKIAIOSFODNN7EXAMPLE"',
+      '    secret_key                  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+      '    skip_credentials_validation = true',
+      '    skip_requesting_account_id  = true',
+      '    skip_metadata_api_check     = true',
+      '    use_path_style              = true',
+      `    endpoints                   = { s3 = "${endpoint}" }`,
+      '  }',
+      '}',
+      '',
+      'resource "terraform_data" "web" {',
+      '  input = "v1"',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return output('terraform', ['init', '-no-color', '-input=false'], { cwd: dir });
+}
 
 /** Two sessions that each lock a row and then want the other's: the server picks a victim. */
 async function deadlock(session: () => SqlSession, table: string, setup: string): Promise<string> {
@@ -409,6 +488,130 @@ const CASES: Case[] = [
         },
       );
     },
+  },
+  {
+    name: 'Terraform backend block added after init',
+    expect: ['terraform-backend-misconfigured'],
+    missing: needs('terraform'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'tf-'));
+      writeFileSync(join(dir, 'main.tf'), 'resource "terraform_data" "web" {\n  input = "v1"\n}\n');
+      const backend = 'terraform {\n  backend "local" {\n    path = "shared/web.tfstate"\n  }\n}\n';
+      return output(
+        'sh',
+        [
+          '-c',
+          `terraform init -no-color -input=false >/dev/null && printf '%s' '${backend}' > backend.tf && terraform plan -no-color -input=false`,
+        ],
+        { cwd: dir },
+      );
+    },
+  },
+  {
+    name: 'Terraform local state truncated',
+    expect: ['iac-state-corrupted'],
+    missing: needs('terraform'),
+    produce: () => {
+      const dir = mkdtempSync(join(work, 'tf-'));
+      writeFileSync(join(dir, 'main.tf'), 'resource "terraform_data" "web" {\n  input = "v1"\n}\n');
+      // A state file cut in the middle of a write: Terraform cannot read it to take its lock.
+      writeFileSync(
+        join(dir, 'terraform.tfstate'),
+        '{\n  "version": 4,\n  "terraform_version": "1.9.8",\n  "serial": 3,\n  "lineage": "4f1c',
+      );
+      return output(
+        'sh',
+        ['-c', 'terraform init -no-color -input=false >/dev/null && terraform plan -no-color -input=false'],
+        { cwd: dir },
+      );
+    },
+  },
+  {
+    name: 'Terraform S3 backend bucket missing',
+    expect: ['terraform-backend-misconfigured'],
+    missing: needs('terraform'),
+    produce: () =>
+      withAwsStandIn(
+        { status: 404, xml: s3Error('NoSuchBucket', 'The specified bucket does not exist') },
+        s3BackendInit,
+      ),
+  },
+  {
+    name: 'Terraform S3 backend in the wrong region',
+    expect: ['terraform-backend-misconfigured'],
+    missing: needs('terraform'),
+    produce: () =>
+      withAwsStandIn(
+        { status: 301, xml: PERMANENT_REDIRECT, headers: { 'x-amz-bucket-region': 'eu-west-1' } },
+        s3BackendInit,
+      ),
+  },
+  {
+    name: 'AWS CLI listing a bucket of another region',
+    expect: ['s3-bucket-region-mismatch'],
+    missing: needs('aws'),
+    produce: () =>
+      withAwsStandIn(
+        { status: 301, xml: PERMANENT_REDIRECT, headers: { 'x-amz-bucket-region': 'eu-west-1' } },
+        awsCli(['s3', 'ls', 's3://acme-reports/']),
+      ),
+  },
+  {
+    name: 'AWS CLI adding a security group rule that exists',
+    expect: ['security-group-misconfiguration'],
+    missing: needs('aws'),
+    produce: () =>
+      withAwsStandIn(
+        {
+          status: 400,
+          xml: '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>InvalidPermission.Duplicate</Code><Message>the specified rule "peer: sg-0a1b2c3d4e5f60718, TCP, from port: 5432, to port: 5432, ALLOW" already exists</Message></Error></Errors><RequestID>4442587f-b7d0-a2f9-1c2d-3e4f5a6b7c8d</RequestID></Response>',
+        },
+        awsCli([
+          'ec2',
+          'authorize-security-group-ingress',
+          '--group-id',
+          'sg-0f1e2d3c4b5a69788',
+          '--protocol',
+          'tcp',
+          '--port',
+          '5432',
+          '--source-group',
+          'sg-0a1b2c3d4e5f60718',
+        ]),
+      ),
+  },
+  {
+    name: 'A boto3 worker refused by its own role',
+    expect: ['iam-runtime-permission-denied'],
+    missing: () =>
+      answers('python3', ['-c', 'import boto3']) ? undefined : 'python3 with boto3 is not installed',
+    produce: () =>
+      withAwsStandIn(
+        {
+          status: 403,
+          xml: s3Error(
+            'AccessDenied',
+            'User: arn:aws:sts::111122223333:assumed-role/shop-export-worker/i-0a1b2c3d4e5f60718 is not authorized to perform: s3:PutObject on resource: &quot;arn:aws:s3:::acme-reports/2026-11-12.csv&quot; because no identity-based policy allows the s3:PutObject action',
+          ),
+        },
+        (endpoint) =>
+          output('env', [
+            ...AWS_ENV,
+            'python3',
+            '-c',
+            [
+              'import logging, boto3',
+              "logging.basicConfig(format='%(asctime)s %(levelname)s %(name)s %(message)s')",
+              "log = logging.getLogger('worker.export')",
+              `s3 = boto3.client('s3', endpoint_url='${endpoint}')`,
+              'try:',
+              "    s3.put_object(Bucket='acme-reports', Key='2026-11-12.csv', Body=b'id,total')",
+              'except Exception:',
+              "    log.exception('failed to upload report 2026-11-12.csv')",
+              '    raise SystemExit(1)',
+            ].join('\n'),
+          ]),
+      ),
   },
 ];
 

@@ -2,7 +2,7 @@ import { maskSecrets } from '../../core/mask.js';
 import type { Tool } from '../../core/vocabulary.js';
 import { MAX_CONTEXT_AFTER, MAX_CONTEXT_BEFORE } from '../../signatures/text-schema.js';
 import type { FailureChunk, Outcome, OutputLine, ToolOutputData } from './data.js';
-import { isErrorLine, isFailureMarker, isSuccessMarker, toolsOfLine } from './lines.js';
+import { isErrorLine, isFailureMarker, isNoticeLine, isSuccessMarker, toolsOfLine } from './lines.js';
 
 // Folds the lines of one output into failure chunks, keeping memory bounded whatever the size of
 // the output: a few lines before each error line, the lines after it, and at most a fixed number
@@ -51,23 +51,28 @@ export class ChunkCollector {
     if (isFailureMarker(text)) this.#lastFailure = lineNumber;
     else if (isSuccessMarker(text)) this.#lastSuccess = lineNumber;
     const error = options.error ?? isErrorLine(text);
+    // A notice opens or extends a chunk as an error line does (it need not be counted as one).
+    const notice = isNoticeLine(text);
     // Lines are masked when a chunk keeps them: most lines of a long output are never kept.
     const line: OutputLine = { line: lineNumber, text };
     if (error) this.#errorLines++;
     const open = this.#open;
-    if (open && (error || open.afterLeft > 0) && open.chunk.lines.length < MAX_CHUNK_LINES) {
+    const opens = error || notice;
+    if (open && (opens || open.afterLeft > 0) && open.chunk.lines.length < MAX_CHUNK_LINES) {
       open.chunk.lines.push(masked(line));
-      open.afterLeft = error ? CONTEXT_AFTER : open.afterLeft - 1;
+      if (notice) open.chunk.notice = true;
+      open.afterLeft = opens ? CONTEXT_AFTER : open.afterLeft - 1;
       return;
     }
     if (open) this.#close();
-    if (error) {
+    if (opens) {
       const tool = tools[0];
       this.#open = {
         chunk: {
           errorLine: lineNumber,
           ...(tool ? { tool } : {}),
           lines: [...this.#before, line].map(masked),
+          ...(notice ? { notice: true as const } : {}),
         },
         afterLeft: CONTEXT_AFTER,
       };

@@ -17,6 +17,12 @@ export const FailureChunkSchema = z.strictObject({
   errorLine: z.int().positive(),
   tool: z.enum(TOOL_NAMES).optional().describe('The tool the error line is recognized as'),
   lines: z.array(OutputLineSchema).min(1),
+  notice: z
+    .literal(true)
+    .optional()
+    .describe(
+      'The chunk holds a notice (Terraform\'s "Note: Objects have changed outside of Terraform"): a problem the tool reports in output that may end in success',
+    ),
 });
 export type FailureChunk = z.infer<typeof FailureChunkSchema>;
 

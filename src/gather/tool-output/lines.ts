@@ -219,6 +219,28 @@ const GATE_VERDICTS: readonly RegExp[] = [
   /^Severity: (?:high|critical)$/,
 ];
 
+/**
+ * Notices: lines a tool prints in output that may well end in success, but that report a problem
+ * worth a finding on their own. Terraform prints the first during plan and apply when refreshing
+ * found remote objects that differ from the state it last wrote (drift); the run then succeeds.
+ * With -json the same drift is one "resource_drift" record per resource.
+ * Only text ways that declare `notice: true` may match output that ended in success, and only
+ * through a chunk that one of these lines opened or joined, so that a successful run never alarms
+ * for any other reason. The ordinary notes of every plan ("Note: You didn't use the -out option")
+ * are not notices.
+ */
+const NOTICE_MARKERS: readonly RegExp[] = [
+  /^(?:│ )?Note: Objects have changed outside of (?:Terraform|OpenTofu)\s{0,4}$/,
+  /^(?:│ )?(?:Terraform|OpenTofu) detected the following changes made outside of (?:Terraform|OpenTofu) since the/,
+  // terraform plan -json: the message of a "resource_drift" record
+  /^\S{1,200}: Drift detected \((?:update|delete|replace|create)\)$/,
+];
+
+/** Whether the line is a notice (see NOTICE_MARKERS): it opens a chunk without being an error line. */
+export function isNoticeLine(line: string): boolean {
+  return NOTICE_MARKERS.some((marker) => marker.test(line));
+}
+
 export function isFailureMarker(line: string): boolean {
   return FAILURE_MARKERS.some((marker) => marker.test(line));
 }

@@ -75,7 +75,10 @@ export function appliesTo(signature: CompiledTextSignature, data: ToolOutputData
 export function matchText(signature: CompiledTextSignature, data: ToolOutputData): TextMatch | undefined {
   let found: { chunk: FailureChunk; hits: PatternHit[] } | undefined;
   let chunks = 0;
+  // Output that ended in success explains no failure; a notice way may still find its notice there.
+  const onlyNotices = signature.spec.notice && data.outcome === 'succeeded';
   for (const chunk of data.chunks) {
+    if (onlyNotices && !chunk.notice) continue;
     const hits = allHits(signature.match, chunk);
     if (!hits) continue;
     if (signature.keywords.length > 0) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isErrorLine, isFailureMarker } from '../../../src/gather/tool-output/lines.js';
+import {
+  isErrorLine,
+  isFailureMarker,
+  isNoticeLine,
+  isSuccessMarker,
+} from '../../../src/gather/tool-output/lines.js';
 
 describe('error lines', () => {
   it('starts a chunk at the verdict of a gate that carries no error word', () => {
@@ -24,6 +29,35 @@ describe('error lines', () => {
       'found 0 vulnerabilities',
     ]) {
       expect(isErrorLine(line), line).toBe(false);
+    }
+  });
+});
+
+describe('notice lines', () => {
+  it("knows Terraform's drift note, in text and in -json plans", () => {
+    for (const line of [
+      'Note: Objects have changed outside of Terraform',
+      '│ Note: Objects have changed outside of OpenTofu',
+      'Terraform detected the following changes made outside of Terraform since the',
+      'module.net.aws_security_group.api["eu"]: Drift detected (update)',
+      'aws_s3_bucket.logs: Drift detected (delete)',
+    ]) {
+      expect(isNoticeLine(line), line).toBe(true);
+      // A notice does not decide the outcome: the plan after it still succeeds.
+      expect(isFailureMarker(line), line).toBe(false);
+      expect(isSuccessMarker(line), line).toBe(false);
+    }
+  });
+
+  it('ignores the notes every plan prints and lines that only mention drift', () => {
+    for (const line of [
+      "Note: You didn't use the -out option to save this plan, so Terraform can't",
+      'aws_security_group.api: Plan to update',
+      'Plan: 0 to add, 1 to change, 0 to destroy.',
+      'No changes. Your infrastructure matches the configuration.',
+      '# Objects have changed outside of Terraform: see the runbook',
+    ]) {
+      expect(isNoticeLine(line), line).toBe(false);
     }
   });
 });

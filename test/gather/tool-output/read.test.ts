@@ -37,6 +37,41 @@ describe('tool output reader', () => {
     expect(data.chunks).toEqual([]);
   });
 
+  it("keeps Terraform's drift note of a successful plan as a notice chunk", async () => {
+    const data = await read(
+      [
+        'aws_security_group.api: Refreshing state... [id=sg-0a1b2c3d4e5f60718]',
+        '',
+        'Note: Objects have changed outside of Terraform',
+        '',
+        'Terraform detected the following changes made outside of Terraform since the',
+        'last "terraform apply" which may have affected this plan:',
+        '',
+        '  # aws_security_group.api has changed',
+        '',
+        'Plan: 0 to add, 1 to change, 0 to destroy.',
+        '',
+        "Note: You didn't use the -out option to save this plan, so Terraform can't",
+      ].join('\n'),
+    );
+    expect(data.outcome).toBe('succeeded');
+    expect(data.chunks).toHaveLength(1);
+    expect(data.chunks[0]).toMatchObject({ errorLine: 3, notice: true });
+  });
+
+  it('marks a chunk that a notice joins, and no other', async () => {
+    const data = await read(
+      [
+        'Warning: Argument is deprecated',
+        'Error: creating S3 Bucket (logs): BucketAlreadyExists',
+        ...Array.from({ length: 30 }, (_, i) => `line ${i}`),
+        "Error: reading Security Group (sg-1): couldn't find resource",
+        'Note: Objects have changed outside of Terraform',
+      ].join('\n'),
+    );
+    expect(data.chunks.map((c) => c.notice ?? false)).toEqual([false, true]);
+  });
+
   it('turns CloudFormation stack events into lines at the line of their reason', async () => {
     const events = JSON.stringify(
       {

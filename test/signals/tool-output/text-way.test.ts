@@ -86,3 +86,53 @@ describe('text signature matching', () => {
     expect(finding?.loweredBy.map((c) => c.signal)).toContain('tool-output.outcome');
   });
 });
+
+describe('notice ways', () => {
+  const plan = (note: string) =>
+    [
+      'aws_security_group.api: Refreshing state... [id=sg-0a1b2c3d4e5f60718]',
+      '',
+      note,
+      '',
+      '  # aws_security_group.api has changed',
+      '',
+      'Plan: 0 to add, 1 to change, 0 to destroy.',
+      '',
+    ].join('\n');
+  const drift = { pattern: 'Objects have changed outside of Terraform', weight: 1, reason: 'drift' };
+
+  it('match a notice in output that ended in success; ordinary ways do not', async () => {
+    const data = await read(plan('Note: Objects have changed outside of Terraform'));
+    expect(data.outcome).toBe('succeeded');
+    expect(matchText(signature({ notice: true, match: [drift] }), data)?.chunks).toBe(1);
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-notice-'));
+    const file = join(dir, 'plan.output.txt');
+    writeFileSync(file, plan('Note: Objects have changed outside of Terraform'));
+    const { result } = await triage([file], { catalog: loadCatalog(), now: () => new Date(0) });
+    const finding = result.findings.find((f) => f.scenarioId === 'manual-change-outside-iac');
+    expect(finding?.status).toBe('matched');
+    expect(finding?.raisedBy.map((c) => c.signal)).toContain('tool-output.outcome');
+    // The same output with every other scenario: nothing else is reported for a successful plan.
+    expect(result.findings.filter((f) => f.status === 'matched').map((f) => f.scenarioId)).toEqual([
+      'manual-change-outside-iac',
+    ]);
+  });
+
+  it('find nothing in successful output through a chunk no notice opened', async () => {
+    // An error line that a retry overcame: not a notice, so the successful run stays quiet.
+    const data = await read(
+      plan('Error: Objects have changed outside of Terraform while reading aws_security_group.api'),
+    );
+    expect(data.outcome).toBe('succeeded');
+    expect(data.chunks.some((c) => c.notice)).toBe(false);
+    expect(matchText(signature({ notice: true, match: [drift] }), data)).toBeUndefined();
+  });
+
+  it('match as any other way in output that failed', async () => {
+    const data = await read(
+      'Note: Objects have changed outside of Terraform\n\nError: updating Security Group (sg-1): InvalidPermission.Duplicate\n',
+    );
+    expect(data.outcome).toBe('failed');
+    expect(matchText(signature({ notice: true, match: [drift] }), data)?.chunks).toBe(1);
+  });
+});
