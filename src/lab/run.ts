@@ -99,6 +99,28 @@ function requestOf(shape: LoadShape, rnd: () => number): { method: string; path:
   }
 }
 
+/**
+ * Requests of the mix before the measured run: a service in production has its code compiled, its
+ * pools filled and its cache warm, so the run's first requests must not be the process's first.
+ */
+async function warmUp(stack: Stack, shape: LoadShape, rnd: () => number): Promise<void> {
+  const WARM_UP_REQUESTS = 400;
+  const CONCURRENCY = 10;
+  let next = 0;
+  const worker = async () => {
+    while (next++ < WARM_UP_REQUESTS) {
+      const r = requestOf(shape, rnd);
+      await fetch(`${stack.service}${r.path}`, {
+        method: r.method,
+        ...(r.body ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
+      })
+        .then((response) => response.arrayBuffer())
+        .catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
 async function setService(stack: Stack, body: Record<string, unknown> | undefined): Promise<void> {
   const response = await fetch(`${stack.service}/lab/faults`, {
     method: body ? 'POST' : 'DELETE',
@@ -138,6 +160,7 @@ async function drive(
     keys: { ...DEFAULT_LOAD.keys, ...fault.load?.keys },
   };
   const rnd = random(options.seed);
+  await warmUp(stack, shape, random(options.seed + 1));
   mkdirSync(join(options.out, 'load'), { recursive: true });
   const loadStart = Date.now();
   say(
