@@ -11,8 +11,10 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'memory-leak',
-    injects: 'every request keeps 256 KiB forever (an unbounded in-process cache)',
-    service: { leakKiB: 256 },
+    injects: 'every request keeps 64 KiB forever (an unbounded in-process cache)',
+    service: { leakKiB: 64 },
+    // The memory floor is judged over 2-minute spans: eight minutes give it four.
+    minDurationS: 480,
   },
   {
     id: 'thread-starvation',

@@ -133,6 +133,8 @@ export async function runLab(options: RunOptions): Promise<RunResult> {
   const fault = faultById(options.scenario);
   if (!fault) throw new InputError(`no lab fault "${options.scenario}"; faultline lab list shows them`);
   requireTools();
+  if (fault.minDurationS && options.durationS < fault.minDurationS)
+    options = { ...options, durationS: fault.minDurationS };
   const say = options.log ?? (() => undefined);
   const started = Date.now();
   const session = new LabSession(options.keep);

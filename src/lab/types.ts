@@ -58,6 +58,12 @@ export interface LabFault {
   /** Changes to the lab's own processes at injection, undone by `restore`. */
   inject?: (ctx: LabContext) => Promise<void>;
   restore?: (ctx: LabContext) => Promise<void>;
+  /**
+   * Shortest run that shows the fault, seconds: a leak needs minutes for the memory floor to climb
+   * past the GC saw-tooth. Runs asked to be shorter are lengthened, and the injection moved to keep
+   * the same healthy lead.
+   */
+  minDurationS?: number;
   /** The load during the whole run, when the fault needs a particular mix. */
   load?: Partial<LoadShape>;
 }
