@@ -63,6 +63,12 @@ export const PodSchema = z.strictObject({
     .array(z.strictObject({ name: z.string().optional(), port: z.int().positive() }))
     .default([])
     .describe("The containers' declared ports, by number and name: what a service's targetPort can reach"),
+  initRuns: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe(
+      "Init containers' images, commands and arguments, joined, by container name: what each waits for",
+    ),
   /** Liveness probes declared in the spec, by container name: when they start and how often they fail. */
   livenessProbes: z.record(
     z.string(),

@@ -374,6 +374,12 @@ class Reader {
         const name = optionalString(port.name);
         ports.push({ ...(name ? { name } : {}), port: port.containerPort });
       }
+    const initRuns: Record<string, string> = {};
+    for (const container of arrayOr(spec.initContainers).map(objectOr)) {
+      if (typeof container.name !== 'string') continue;
+      const runs = jobRuns({ containers: [container] });
+      if (runs) initRuns[container.name] = runs;
+    }
     const livenessProbes: KubePod['livenessProbes'] = {};
     for (const container of arrayOr(spec.containers).map(objectOr)) {
       const probe = objectOr(container.livenessProbe);
@@ -402,6 +408,7 @@ class Reader {
       conditions: this.conditions(status.conditions, this.join(path, 'status.conditions')),
       containers,
       ports,
+      initRuns,
       livenessProbes,
     };
   }

@@ -99,6 +99,16 @@ export const KUBERNETES_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'How long the last killed run lasted divided by the earliest time its liveness probe could kill it (initialDelaySeconds + periodSeconds × failureThreshold); near 1: killed before it ever became healthy; only pods with probe restarts',
   ),
+  k8s(
+    'k8s.pod.init-blocked',
+    'containers',
+    'Every pod: init containers that have not completed while they crash, wait or keep running (the pod is stuck in Init)',
+  ),
+  k8s(
+    'k8s.pod.init-waiting-for-dependency',
+    'containers',
+    'Every pod: init containers stuck like k8s.pod.init-blocked whose command waits for another service (wait-for, nc -z, nslookup, pg_isready...)',
+  ),
   k8s('k8s.pod.evicted', 'boolean', 'Every pod: 1 when the kubelet evicted it (status.reason Evicted)'),
   ...Object.entries(EVICTION_RESOURCES).map(([resource, what]) =>
     k8s(`k8s.pod.evicted.${resource}`, 'boolean', `Every pod: 1 when it was evicted for ${what}`),

@@ -41,6 +41,7 @@ export function podSignals(cluster: Cluster): Signal[] {
       ...evictionSignals(pod),
       ...mountSignals(pod, events),
       ...configSignals(pod, events),
+      ...initSignals(pod),
     ];
   });
 }
@@ -465,6 +466,53 @@ function configSignals(pod: KubePod, events: readonly KubeEvent[]): Signal[] {
         ...m.events.slice(0, 1).map(eventPointer),
       ]),
       { onset: firstTime(missing.flatMap((m) => m.events)) },
+    ),
+  ];
+}
+
+/** An init container's command that waits for another service to answer before the pod starts. */
+const WAITS_FOR_DEPENDENCY =
+  /wait-for|waitforit|dockerize -wait|nc -z|\bnslookup\b|\bpg_isready\b|mysqladmin ping|redis-cli ping|\buntil\b|check-db/i;
+
+/** Init containers that have not completed: crashing, waiting, failed or still running. */
+function initSignals(pod: KubePod): Signal[] {
+  const s = subject(pod);
+  const blocked =
+    pod.phase === 'Pending' || pod.phase === undefined
+      ? pod.containers.filter(
+          (c) =>
+            c.init &&
+            !(c.terminated && c.terminated.exitCode === 0) &&
+            (c.waiting || c.running || c.terminated),
+        )
+      : [];
+  const waiting = blocked.filter((c) => WAITS_FOR_DEPENDENCY.test(pod.initRuns[c.name] ?? ''));
+  const state = (c: ContainerStatus): string =>
+    c.waiting
+      ? `waiting (${c.waiting.reason ?? 'no reason'}), restarted ${c.restartCount} times`
+      : c.running
+        ? `running since ${c.running.startedAt ?? 'an unknown time'}`
+        : `terminated with exit code ${c.terminated?.exitCode}`;
+  const describe = (list: ContainerStatus[], what: string): string =>
+    list.map((c) => `init container ${c.name} of ${s} is ${state(c)}${what}`).join('; ');
+  const pointers = (list: ContainerStatus[]) =>
+    list.map((c) => fieldPointer('Pod', pod, statusField(c, 'state')));
+  return [
+    signal(
+      'k8s.pod.init-blocked',
+      s,
+      blocked.length,
+      blocked.length === 0 ? `no init container of ${s} is stuck` : describe(blocked, ''),
+      pointers(blocked),
+    ),
+    signal(
+      'k8s.pod.init-waiting-for-dependency',
+      s,
+      waiting.length,
+      waiting.length === 0
+        ? `no stuck init container of ${s} waits for another service`
+        : describe(waiting, `; it runs: ${excerpt(pod.initRuns[waiting[0]?.name ?? ''])}`),
+      pointers(waiting),
     ),
   ];
 }

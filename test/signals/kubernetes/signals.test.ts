@@ -784,4 +784,32 @@ describe('kubernetes signals', () => {
     expect(value(list, 'k8s.rollout.halted', 'Canary/shop/halting')).toBe(1);
     expect(value(list, 'k8s.rollout.halted', 'Canary/shop/advancing')).toBe(0);
   });
+
+  it('tell init containers stuck waiting for another service from crashing ones and completed ones', () => {
+    const init = (name: string, command: string[], state: Json, restartCount = 0): Json =>
+      pod(
+        name,
+        {
+          phase: state.terminated ? 'Running' : 'Pending',
+          conditions: [{ type: 'Initialized', status: state.terminated ? 'True' : 'False' }],
+          initContainerStatuses: [{ name: 'init', ready: !!state.terminated, restartCount, state }],
+          containerStatuses: [
+            { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'PodInitializing' } } },
+          ],
+        },
+        { initContainers: [{ name: 'init', image: 'busybox:1.36', command }] },
+      );
+    const wait = ['sh', '-c', 'until nc -z orders-db 5432; do sleep 2; done'];
+    const list = signals(
+      init('waiting', wait, { running: { startedAt: '2024-03-12T14:00:00Z' } }),
+      init('crashing', ['/bin/setup-schema'], { waiting: { reason: 'CrashLoopBackOff' } }, 5),
+      init('done', wait, { terminated: { exitCode: 0, reason: 'Completed' } }),
+    );
+    expect(value(list, 'k8s.pod.init-blocked', 'Pod/shop/waiting')).toBe(1);
+    expect(value(list, 'k8s.pod.init-waiting-for-dependency', 'Pod/shop/waiting')).toBe(1);
+    expect(value(list, 'k8s.pod.init-blocked', 'Pod/shop/crashing')).toBe(1);
+    expect(value(list, 'k8s.pod.init-waiting-for-dependency', 'Pod/shop/crashing')).toBe(0);
+    expect(value(list, 'k8s.pod.init-blocked', 'Pod/shop/done')).toBe(0);
+    expect(value(list, 'k8s.pod.init-waiting-for-dependency', 'Pod/shop/done')).toBe(0);
+  });
 });
