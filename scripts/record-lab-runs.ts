@@ -17,7 +17,11 @@ for (const source of sources) {
     const run = join(source, name);
     if (!existsSync(join(run, 'manifest.json')) || !existsSync(join(run, 'bundle.json.gz'))) continue;
     const { scenario, seed, load } = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
-    const dir = join(TARGET, scenario, `${basename(run).slice(scenario.length + 1)}-seed${seed}-${load?.rate ?? 'x'}rps`);
+    const dir = join(
+      TARGET,
+      scenario,
+      `${basename(run).slice(scenario.length + 1)}-seed${seed}-${load?.rate ?? 'x'}rps`,
+    );
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(run, 'manifest.json'), join(dir, 'manifest.json'));
     copyFileSync(join(run, 'bundle.json.gz'), join(dir, 'bundle.json.gz'));
