@@ -12,6 +12,9 @@ import { JTL_CSV_PROPERTIES, labPlan, type PlanRequest, runJMeter } from './jmet
 import { type Stack, startStack } from './stack.js';
 import type { LabFault, LabRequest, LoadShape } from './types.js';
 
+/** JMeter's reference to the sequence's id column. */
+const ID = '$' + '{id}';
+
 // One lab run: start the stack, drive steady load, inject the fault partway through, keep the load
 // on to the end, restore, then gather the evidence the way a user's systems hold it (the load
 // tool's result, Prometheus, the service's log and traces) and diagnose it with Faultline's own
@@ -272,11 +275,11 @@ async function autocannonLoad(
 
 /** The requests of the mix as JMeter samplers, by the names the sequence file uses. */
 const PLAN_REQUESTS: readonly PlanRequest[] = [
-  { label: 'product', method: 'GET', path: '/api/products/${id}' },
-  { label: 'missing-product', method: 'GET', path: '/api/products/1${id}0000000' },
-  { label: 'search', method: 'GET', path: '/api/search?category=${id}' },
-  { label: 'order', method: 'POST', path: '/api/orders', body: '{"productId":${id}}' },
-  { label: 'order-items', method: 'GET', path: '/api/orders/${id}/items' },
+  { label: 'product', method: 'GET', path: `/api/products/${ID}` },
+  { label: 'missing-product', method: 'GET', path: `/api/products/1${ID}0000000` },
+  { label: 'search', method: 'GET', path: `/api/search?category=${ID}` },
+  { label: 'order', method: 'POST', path: '/api/orders', body: `{"productId":${ID}}` },
+  { label: 'order-items', method: 'GET', path: `/api/orders/${ID}/items` },
   { label: 'quote', method: 'GET', path: '/api/quote' },
 ];
 

@@ -7,9 +7,12 @@ import { loadTestGatherer } from '../../src/gather/load-test/gatherer.js';
 import { JTL_CSV_PROPERTIES, jmeterPath, labPlan, runJMeter } from '../../src/lab/jmeter.js';
 import { startHttpTarget } from '../support/http-target.js';
 
+/** JMeter's reference to the sequence's id column. */
+const ID = '$' + '{id}';
+
 const REQUESTS = [
-  { label: 'product', method: 'GET', path: '/api/products/${id}' },
-  { label: 'order', method: 'POST', path: '/api/orders', body: '{"productId":${id}}' },
+  { label: 'product', method: 'GET', path: `/api/products/${ID}` },
+  { label: 'order', method: 'POST', path: '/api/orders', body: `{"productId":${ID}}` },
 ] as const;
 
 function elements(xml: string): string[] {
@@ -35,7 +38,7 @@ describe('the lab test plan', () => {
     expect(names).toContain('SwitchController');
     expect(names).toContain('CSVDataSet');
     expect(plan).toContain('<value>600</value>');
-    expect(plan).toContain('{&quot;productId&quot;:${id}}');
+    expect(plan).toContain(`{&quot;productId&quot;:${ID}}`);
   });
 
   it.skipIf(!jmeterPath())(
