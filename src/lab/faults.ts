@@ -133,6 +133,52 @@ export const FAULTS: readonly LabFault[] = [
     restore: async (ctx) => ctx.downstream({ mode: 'ok' }),
     load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
   },
+  {
+    id: 'cache-penetration',
+    injects:
+      'a client starts asking for products that do not exist; the service caches only what it finds, so every such lookup misses and goes to the database',
+    load: { keys: { count: 2000, hotShare: 0.6 } },
+    // The same product traffic as before plus the lookups of missing ids: the other routes make room.
+    loadDuring: { mix: { product: 5, 'missing-product': 4, search: 0.5, order: 0.25, quote: 0.25 } },
+  },
+  {
+    id: 'hot-key',
+    injects:
+      'the cache is spread over three Redis shards and 80% of requests start asking for one product, so one shard serves most lookups',
+    redisShards: 3,
+    loadDuring: { keys: { count: 2000, hotShare: 0.8, hot: 1 } },
+  },
+  {
+    id: 'bimodal-latency',
+    injects:
+      'a cache miss also reads the product from the catalog origin, a slow tier that answers in 120 ms; hits take a millisecond',
+    service: { missPathMs: 120 },
+    wholeRun: true,
+  },
+  {
+    id: 'large-payload',
+    injects: 'product responses carry 600 KiB of reviews (an endpoint without field selection or paging)',
+    service: { payloadKiB: 600 },
+  },
+  {
+    id: 'cold-start',
+    injects:
+      'the service is restarted just before the load, without warm-up: each route initialises on its first request',
+    startsCold: true,
+  },
+  {
+    id: 'file-descriptor-exhaustion',
+    injects:
+      'every product read opens a file and never closes it; the service runs with 1024 descriptors, the usual soft limit',
+    service: { leakFds: true },
+  },
+  {
+    id: 'tls-certificate-expired',
+    injects:
+      'the service is pointed at the payments dependency over HTTPS, whose certificate expired a month ago',
+    inject: async (ctx) => ctx.switchService({ downstream: ctx.expiredTlsDownstream }),
+    load: { mix: { quote: 4, product: 3, search: 1, order: 1 } },
+  },
 ];
 
 export function faultById(id: string): LabFault | undefined {

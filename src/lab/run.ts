@@ -81,7 +81,10 @@ function pick(shape: LoadShape, rnd: () => number): { kind: LabRequest; id: numb
     }
   }
   const hot = rnd() < shape.keys.hotShare;
-  return { kind, id: hot ? 1 + Math.floor(rnd() * 10) : 1 + Math.floor(rnd() * shape.keys.count) };
+  return {
+    kind,
+    id: hot ? 1 + Math.floor(rnd() * (shape.keys.hot ?? 10)) : 1 + Math.floor(rnd() * shape.keys.count),
+  };
 }
 
 function requestOf(shape: LoadShape, rnd: () => number): { method: string; path: string; body?: string } {
@@ -90,7 +93,7 @@ function requestOf(shape: LoadShape, rnd: () => number): { method: string; path:
     case 'product':
       return { method: 'GET', path: `/api/products/${id}` };
     case 'missing-product':
-      return { method: 'GET', path: `/api/products/1${id}0000000` };
+      return { method: 'GET', path: `/api/products/-${id}` };
     case 'search':
       return { method: 'GET', path: `/api/search?category=${id % 500}` };
     case 'order':
@@ -103,33 +106,42 @@ function requestOf(shape: LoadShape, rnd: () => number): { method: string; path:
 }
 
 /**
- * Requests of the mix before the measured run: a service in production has its code compiled, its
- * pools filled and its cache warm, so the run's first requests must not be the process's first.
+ * Load before the measured run, at the run's rate for 45 s: a service in production has its code
+ * compiled, its pools filled and its cache at the size its TTLs (30–60 s) hold it, so the run's
+ * baseline must not be the cache filling up.
  */
+const WARM_UP_S = 45;
 async function warmUp(stack: Stack, shape: LoadShape, rnd: () => number): Promise<void> {
-  const WARM_UP_REQUESTS = 400;
-  const CONCURRENCY = 10;
-  let next = 0;
-  const worker = async () => {
-    while (next++ < WARM_UP_REQUESTS) {
-      const r = requestOf(shape, rnd);
-      await fetch(`${stack.service}${r.path}`, {
+  const pending: Promise<unknown>[] = [];
+  const started = Date.now();
+  for (let i = 0; i < WARM_UP_S * shape.rate; i++) {
+    const due = started + (i * 1000) / shape.rate;
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    const r = requestOf(shape, rnd);
+    pending.push(
+      fetch(`${stack.service}${r.path}`, {
         method: r.method,
+        signal: AbortSignal.timeout(10_000),
         ...(r.body ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
       })
         .then((response) => response.arrayBuffer())
-        .catch(() => undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+        .catch(() => undefined),
+    );
+  }
+  await Promise.all(pending);
 }
 
-async function setService(stack: Stack, body: Record<string, unknown> | undefined): Promise<void> {
-  const response = await fetch(`${stack.service}/lab/faults`, {
-    method: body ? 'POST' : 'DELETE',
-    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
-  });
-  if (!response.ok) throw new Error(`the lab service refused the fault switches: ${await response.text()}`);
+/** Clears every fault switch of the service. */
+async function clearService(stack: Stack): Promise<void> {
+  const response = await fetch(`${stack.service}/lab/faults`, { method: 'DELETE' });
+  if (!response.ok) throw new Error(`the lab service refused to clear its faults: ${await response.text()}`);
+}
+
+/** The load of a run: its shape before the injection and from it on. */
+interface Load {
+  before: LoadShape;
+  during: LoadShape;
+  injectAtS: number;
 }
 
 export async function runLab(options: RunOptions): Promise<RunResult> {
@@ -143,7 +155,11 @@ export async function runLab(options: RunOptions): Promise<RunResult> {
   const session = new LabSession(options.keep);
   try {
     say(`starting the lab stack in ${session.dir}`);
-    const stack = await startStack(session, { postgres: options.postgres, products: 200_000 });
+    const stack = await startStack(session, {
+      postgres: options.postgres,
+      products: 200_000,
+      ...(fault.redisShards ? { redisShards: fault.redisShards } : {}),
+    });
     return await drive(stack, fault, options, started, say);
   } finally {
     session.close();
@@ -164,8 +180,18 @@ async function drive(
     mix: fault.load?.mix ?? DEFAULT_LOAD.mix,
     keys: { ...DEFAULT_LOAD.keys, ...fault.load?.keys },
   };
+  const during: LoadShape = {
+    ...shape,
+    mix: fault.loadDuring?.mix ?? shape.mix,
+    keys: { ...shape.keys, ...fault.loadDuring?.keys },
+  };
+  if (fault.startsCold || fault.wholeRun) options = { ...options, injectAtS: 0 };
+  if (fault.wholeRun && fault.service) await stack.ctx.switchService(fault.service);
+  const load: Load = { before: shape, during, injectAtS: options.injectAtS };
   const rnd = random(options.seed);
-  await warmUp(stack, shape, random(options.seed + 1));
+  // A cold start is a fresh process meeting its first requests: no warm-up, a restart just before.
+  if (fault.startsCold) await stack.ctx.restartService();
+  else await warmUp(stack, shape, random(options.seed + 1));
   mkdirSync(join(options.out, 'load'), { recursive: true });
   const loadStart = Date.now();
   say(
@@ -173,13 +199,13 @@ async function drive(
   );
   const loadDone =
     options.load === 'jmeter'
-      ? jmeterLoad(stack, shape, rnd, options)
-      : autocannonLoad(stack, shape, rnd, options);
+      ? jmeterLoad(stack, load, rnd, options)
+      : autocannonLoad(stack, load, rnd, options);
   const injectTimer = new Promise<number>((resolve, reject) =>
     setTimeout(async () => {
       try {
-        if (fault.service) await setService(stack, fault.service);
-        await fault.inject?.(stack.ctx);
+        if (fault.service && !fault.wholeRun) await stack.ctx.switchService(fault.service);
+        if (!fault.startsCold) await fault.inject?.(stack.ctx);
         say(`injected ${fault.id}: ${fault.injects}`);
         resolve(Date.now());
       } catch (error) {
@@ -190,7 +216,7 @@ async function drive(
   const loadFile = await loadDone;
   const injectedAt = await injectTimer;
   await fault.restore?.(stack.ctx);
-  if (fault.service) await setService(stack, undefined);
+  if (fault.service) await clearService(stack);
   const loadEnd = Date.now();
   await stack.stopService();
 
@@ -223,6 +249,7 @@ async function drive(
     injects: fault.injects,
     seed: options.seed,
     load: shape,
+    ...(fault.loadDuring ? { loadDuring: during } : {}),
     startedAt: new Date(loadStart).toISOString(),
     injectedAt: new Date(injectedAt).toISOString(),
     endedAt: new Date(loadEnd).toISOString(),
@@ -244,10 +271,12 @@ async function drive(
 /** autocannon, programmatically, each request drawn from the mix; writes what `autocannon --json` prints. */
 async function autocannonLoad(
   stack: Stack,
-  shape: LoadShape,
+  load: Load,
   rnd: () => number,
   options: RunOptions,
 ): Promise<string> {
+  const shape = load.before;
+  const injectAt = Date.now() + load.injectAtS * 1000;
   const result = await autocannon({
     url: stack.service,
     connections: 20,
@@ -257,7 +286,7 @@ async function autocannonLoad(
     requests: [
       {
         setupRequest: (request: Record<string, unknown>) => {
-          const r = requestOf(shape, rnd);
+          const r = requestOf(Date.now() < injectAt ? load.before : load.during, rnd);
           return {
             ...request,
             method: r.method,
@@ -276,7 +305,7 @@ async function autocannonLoad(
 /** The requests of the mix as JMeter samplers, by the names the sequence file uses. */
 const PLAN_REQUESTS: readonly PlanRequest[] = [
   { label: 'product', method: 'GET', path: `/api/products/${ID}` },
-  { label: 'missing-product', method: 'GET', path: `/api/products/1${ID}0000000` },
+  { label: 'missing-product', method: 'GET', path: `/api/products/-${ID}` },
   { label: 'search', method: 'GET', path: `/api/search?category=${ID}` },
   { label: 'order', method: 'POST', path: '/api/orders', body: `{"productId":${ID}}` },
   { label: 'order-items', method: 'GET', path: `/api/orders/${ID}/items` },
@@ -284,17 +313,15 @@ const PLAN_REQUESTS: readonly PlanRequest[] = [
 ];
 
 /** JMeter in non-GUI mode; the request sequence is drawn from the mix in advance, with the seed. */
-async function jmeterLoad(
-  stack: Stack,
-  shape: LoadShape,
-  rnd: () => number,
-  options: RunOptions,
-): Promise<string> {
+async function jmeterLoad(stack: Stack, load: Load, rnd: () => number, options: RunOptions): Promise<string> {
   const dir = join(options.out, 'load');
+  const shape = load.before;
   const rows: string[] = [];
-  // Enough rows that the sequence does not repeat within the run.
+  // Enough rows that the sequence does not repeat within the run; at a constant throughput row i
+  // is sent about i / rate seconds in, so the rows from the injection on follow its shape.
+  const switchRow = shape.rate * load.injectAtS;
   for (let i = 0; i < shape.rate * options.durationS * 1.2; i++) {
-    const { kind, id } = pick(shape, rnd);
+    const { kind, id } = pick(i < switchRow ? load.before : load.during, rnd);
     rows.push(`${kind},${kind === 'search' ? id % 500 : id}`);
   }
   const sequence = join(dir, 'sequence.csv');

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -31,6 +32,85 @@ export interface StackOptions {
   /** The PostgreSQL server (its own database faultline_lab is created there). */
   postgres: string;
   products: number;
+  /** Redis shards for the service's cache (1 unless set). */
+  redisShards?: number;
+}
+
+/**
+ * A CA of the lab's own and a certificate for localhost it signed, valid for a month that ended
+ * a month ago: the payments stub serves it over HTTPS, so a client that trusts the CA fails on
+ * the expiry and on nothing else. `openssl ca` is used because it sets both dates
+ * (`openssl x509 -days` cannot make a certificate that is already expired).
+ */
+async function expiredCertificate(session: LabSession): Promise<{ ca: string; key: string; cert: string }> {
+  const dir = session.path('tls', 'ca.pem').replace(/ca\.pem$/, '');
+  const file = (name: string) => join(dir, name);
+  const day = 86_400_000;
+  const stamp = (ms: number) => `${new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+  writeText(file('index.txt'), '');
+  writeText(file('serial'), '01\n');
+  writeText(
+    file('ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = lab',
+      '[lab]',
+      `database = ${file('index.txt')}`,
+      `new_certs_dir = ${dir}`,
+      `serial = ${file('serial')}`,
+      `certificate = ${file('ca.pem')}`,
+      `private_key = ${file('ca.key')}`,
+      'default_md = sha256',
+      'policy = any',
+      'copy_extensions = copy',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
+  );
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await run('openssl', [
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=Faultline Lab CA',
+  ]);
+  await run('openssl', [
+    'req',
+    ...ec,
+    '-keyout',
+    file('leaf.key'),
+    '-out',
+    file('leaf.csr'),
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+  ]);
+  await run('openssl', [
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    file('ca.cnf'),
+    '-in',
+    file('leaf.csr'),
+    '-out',
+    file('leaf.pem'),
+    '-startdate',
+    stamp(Date.now() - 60 * day),
+    '-enddate',
+    stamp(Date.now() - 30 * day),
+  ]);
+  return { ca: file('ca.pem'), key: file('leaf.key'), cert: file('leaf.pem') };
 }
 
 /** Creates the lab's database if missing; fails with how to start PostgreSQL when it does not answer. */
@@ -60,22 +140,33 @@ class Downstream {
   #server: Server | undefined;
   constructor(readonly port: number) {}
 
+  readonly handle = (req: IncomingMessage, res: ServerResponse) => {
+    // The catalog origin, the slow tier behind the service's cache: answers after ?delay ms.
+    const origin = /^\/catalog\/\d+\?delay=(\d+)$/.exec(req.url ?? '');
+    if (origin) {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"origin":"catalog"}');
+      }, Number(origin[1]));
+      return;
+    }
+    const mode = this.#mode;
+    const answer = () => {
+      if (mode.mode === 'errors' && Math.random() < mode.share) {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"error":"payments backend unavailable"}');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"quote":"ok"}');
+      }
+    };
+    if (mode.mode === 'slow') setTimeout(answer, mode.delayMs);
+    else answer();
+  };
+
   async listen(): Promise<void> {
     if (this.#server) return;
-    const server = createServer((_req, res) => {
-      const mode = this.#mode;
-      const answer = () => {
-        if (mode.mode === 'errors' && Math.random() < mode.share) {
-          res.writeHead(503, { 'content-type': 'application/json' });
-          res.end('{"error":"payments backend unavailable"}');
-        } else {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"quote":"ok"}');
-        }
-      };
-      if (mode.mode === 'slow') setTimeout(answer, mode.delayMs);
-      else answer();
-    });
+    const server = createServer(this.handle);
     this.#server = server;
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
   }
@@ -97,51 +188,57 @@ class Downstream {
 }
 
 export async function startStack(session: LabSession, options: StackOptions): Promise<Stack> {
-  const [
-    redisPort,
-    natsPort,
-    downstreamPort,
-    servicePort,
-    nodePort,
-    redisExporterPort,
-    pgExporterPort,
-    promPort,
-  ] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const ports = async (n: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(await freePort());
+    return out;
+  };
+  const [natsPort, downstreamPort, tlsPort, servicePort, nodePort, pgExporterPort, promPort] = (await ports(
+    7,
+  )) as [number, number, number, number, number, number, number];
+  const shardCount = Math.max(1, options.redisShards ?? 1);
+  const redisPorts = await ports(shardCount);
+  const redisExporterPorts = await ports(shardCount);
   const postgresUrl = await ensureDatabase(options.postgres);
 
-  session.start('redis', 'redis-server', [
-    '--port',
-    String(redisPort),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-  ]);
+  redisPorts.forEach((port, i) =>
+    session.start(`redis-${i}`, 'redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]),
+  );
   session.start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(natsPort)]);
+  const cli = async (port: number, args: string[]) =>
+    (await run('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })).stdout.trim();
+  // A command for the cache goes to every shard; the first shard's answer is returned.
   const redisCli = async (...args: string[]) =>
-    (await run('redis-cli', ['-p', String(redisPort), ...args], { encoding: 'utf8' })).stdout.trim();
-  await waitFor('redis-server', async () => (await redisCli('PING')) === 'PONG');
+    (await Promise.all(redisPorts.map((port) => cli(port, args))))[0] ?? '';
+  for (const port of redisPorts)
+    await waitFor('redis-server', async () => (await cli(port, ['PING'])) === 'PONG');
 
   const downstream = new Downstream(downstreamPort);
   await downstream.listen();
+  const tls = await expiredCertificate(session);
+  const expired = createHttpsServer(
+    { key: readFileSync(tls.key), cert: readFileSync(tls.cert) },
+    downstream.handle,
+  );
+  await new Promise<void>((resolve) => expired.listen(tlsPort, '127.0.0.1', resolve));
 
   const tracesFile = session.path('traces', 'traces.json');
   const serviceLog = session.path('logs', 'service.log');
   const config: ServiceConfig = {
     port: servicePort,
     postgresUrl,
-    redisUrl: `redis://127.0.0.1:${redisPort}/0`,
+    redisUrl: `redis://127.0.0.1:${redisPorts[0]}/0`,
+    ...(shardCount > 1 ? { redisUrls: redisPorts.map((port) => `redis://127.0.0.1:${port}/0`) } : {}),
+    downstreamCa: tls.ca,
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     downstream: `http://127.0.0.1:${downstreamPort}`,
     tracesFile,
@@ -150,17 +247,35 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
   };
   const entry = join(packageRoot(), 'dist', 'lab-service.js');
   if (!existsSync(entry)) throw new InputError(`${entry} is missing; run npm run build`);
-  const service = session.startLogging('service', process.execPath, [entry], serviceLog, {
-    FAULTLINE_LAB_SERVICE: JSON.stringify(config),
-  });
+  // 1024 descriptors, Debian's default soft limit, so that a descriptor leak meets its end in minutes.
+  const startService = () =>
+    session.startLogging(
+      'service',
+      '/bin/sh',
+      ['-c', 'ulimit -n 1024 && exec "$0" "$1"', process.execPath, entry],
+      serviceLog,
+      {
+        FAULTLINE_LAB_SERVICE: JSON.stringify(config),
+      },
+    );
+  let service = startService();
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   await waitFor('the lab service', () => answers(`${serviceUrl}/health`), 60_000);
+  const stopService = async () => {
+    if (service.exitCode !== null || service.signalCode !== null) return;
+    const exited = new Promise((resolve) => service.once('exit', resolve));
+    service.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    session.stop(service);
+  };
 
   session.start('node-exporter', 'prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`]);
-  session.start('redis-exporter', 'prometheus-redis-exporter', [
-    `-redis.addr=redis://127.0.0.1:${redisPort}`,
-    `-web.listen-address=127.0.0.1:${redisExporterPort}`,
-  ]);
+  redisPorts.forEach((port, i) =>
+    session.start(`redis-exporter-${i}`, 'prometheus-redis-exporter', [
+      `-redis.addr=redis://127.0.0.1:${port}`,
+      `-web.listen-address=127.0.0.1:${redisExporterPorts[i]}`,
+    ]),
+  );
   const dsn = new URL(postgresUrl);
   dsn.searchParams.set('sslmode', 'disable');
   session.start(
@@ -174,11 +289,11 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
 
   // Scraped every second: the runs last minutes, and onsets are measured in seconds.
   const promConfig = session.path('prometheus', 'prometheus.yml');
-  const target = (job: string, port: number) =>
-    `  - job_name: ${job}\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`;
+  const target = (job: string, ports: number[]) =>
+    `  - job_name: ${job}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n`;
   writeText(
     promConfig,
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${target('lab-shop', servicePort)}${target('node', nodePort)}${target('redis', redisExporterPort)}${target('postgres', pgExporterPort)}`,
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${target('lab-shop', [servicePort])}${target('node', [nodePort])}${target('redis', redisExporterPorts)}${target('postgres', [pgExporterPort])}`,
   );
   session.start('prometheus', 'prometheus', [
     `--config.file=${promConfig}`,
@@ -201,6 +316,21 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
       for (const b of burners.splice(0)) session.stop(b);
     },
     downstream: (mode) => downstream.set(mode),
+    expiredTlsDownstream: `https://localhost:${tlsPort}`,
+    switchService: async (switches) => {
+      const response = await fetch(`${serviceUrl}/lab/faults`, {
+        method: 'POST',
+        body: JSON.stringify(switches),
+        headers: { 'content-type': 'application/json' },
+      });
+      if (!response.ok)
+        throw new Error(`the lab service refused the fault switches: ${await response.text()}`);
+    },
+    restartService: async () => {
+      await stopService();
+      service = startService();
+      await waitFor('the restarted lab service', () => answers(`${serviceUrl}/health`), 60_000);
+    },
   };
   return {
     service: serviceUrl,
@@ -210,10 +340,9 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
     ctx,
     stopService: async () => {
       downstream.close();
-      if (service.exitCode !== null) return;
-      const exited = new Promise((resolve) => service.once('exit', resolve));
-      service.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      expired.closeAllConnections();
+      expired.close();
+      await stopService();
     },
   };
 }

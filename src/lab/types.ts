@@ -6,6 +6,8 @@ export interface ServiceConfig {
   port: number;
   postgresUrl: string;
   redisUrl: string;
+  /** Several Redis shards that keys are spread over by hash (redisUrl is then unused). */
+  redisUrls?: string[];
   natsUrl: string;
   /** The payments dependency the quote route calls (http or https). */
   downstream: string;
@@ -27,8 +29,8 @@ export interface LoadShape {
   rate: number;
   /** Weights of the request mix. */
   mix: Partial<Record<LabRequest, number>>;
-  /** Product ids: uniform over `count`, or a share of requests to a few hot ids. */
-  keys: { count: number; hotShare: number };
+  /** Product ids: uniform over `count`, or a share of requests to `hot` hot ids (10 unless set). */
+  keys: { count: number; hotShare: number; hot?: number };
 }
 
 /** What a fault may change while it is on: the service through its control endpoint, or the lab's own processes. */
@@ -40,6 +42,12 @@ export interface LabContext {
   stopBurners: () => void;
   /** The downstream stub's control: { mode, ... } */
   downstream: (mode: DownstreamMode) => Promise<void>;
+  /** The same payments stub over HTTPS with a certificate that expired a month ago (signed by the lab's CA, which the service trusts). */
+  expiredTlsDownstream: string;
+  /** Switches of the service's control endpoint (POST /lab/faults). */
+  switchService: (switches: Record<string, number | string | boolean>) => Promise<void>;
+  /** Stops the service and starts a new process of it, as a deploy does; resolves once it answers its health check. */
+  restartService: () => Promise<void>;
 }
 
 export type DownstreamMode =
@@ -66,4 +74,15 @@ export interface LabFault {
   minDurationS?: number;
   /** The load during the whole run, when the fault needs a particular mix. */
   load?: Partial<LoadShape>;
+  /** The load from the injection on, when the fault is traffic (requests for missing keys, one hot key). */
+  loadDuring?: Partial<LoadShape>;
+  /** The lab's stack for this fault: Redis shards the service spreads its keys over (1 unless set). */
+  redisShards?: number;
+  /**
+   * The fault is a start: the service is restarted just before the load and the run has no
+   * warm-up, so the first requests meet a fresh process (injection at 0 s).
+   */
+  startsCold?: boolean;
+  /** The fault is a steady property of the service (a slow path): on before the warm-up, for the whole run (injection at 0 s). */
+  wholeRun?: boolean;
 }

@@ -15,8 +15,8 @@ export const MIN_STEP_MS = 15_000;
 const NICE_STEPS_S = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 86400];
 /** rate() needs two samples in its window; four steps (or scrapes) keep it from going blank on a missed scrape. */
 const RATE_WINDOW_STEPS = 4;
-/** The shortest rate window: with 15 s scrapes, four samples. */
-const MIN_RATE_WINDOW_MS = 60_000;
+/** The scrape interval assumed when the server does not say: the most common one. */
+const USUAL_SCRAPE_INTERVAL_MS = 15_000;
 
 /**
  * The step for a window: the window over TARGET_POINTS, at least MIN_STEP_MS and at least the
@@ -34,12 +34,15 @@ export function allowedStep(window: { start: number; end: number }, stepMs: numb
   return Math.max(stepMs, smallest, 1000);
 }
 
-/** The range of rate(): four steps, at least a minute and four scrape intervals. */
+/**
+ * The range of rate(): four steps and four scrape intervals (a minute at the usual 15 s when the
+ * interval is not known). A server that scrapes every second answers a 4-second rate as reliably
+ * as one scraping every 15 s answers a 1-minute rate.
+ */
 export function rateWindowMs(stepMs: number, scrapeIntervalMs?: number): number {
   return Math.max(
-    MIN_RATE_WINDOW_MS,
     RATE_WINDOW_STEPS * stepMs,
-    RATE_WINDOW_STEPS * (scrapeIntervalMs ?? 0),
+    RATE_WINDOW_STEPS * (scrapeIntervalMs ?? USUAL_SCRAPE_INTERVAL_MS),
   );
 }
 

@@ -28,6 +28,12 @@ export interface Switches {
   nPlusOne: boolean;
   /** Cache entries expire together every this many ms (0: staggered TTLs). */
   synchronizedExpiryMs: number;
+  /** Product responses carry this many KiB of extra detail (an endpoint without field selection). */
+  payloadKiB: number;
+  /** A cache miss also asks the catalog origin (a slow tier over HTTP) that answers after this many ms (0: the table alone). */
+  missPathMs: number;
+  /** Every product read opens a file and never closes it (a descriptor leak). */
+  leakFds: boolean;
 }
 
 export const DEFAULT_SWITCHES: Switches = {
@@ -43,6 +49,9 @@ export const DEFAULT_SWITCHES: Switches = {
   consumerStalled: false,
   nPlusOne: false,
   synchronizedExpiryMs: 0,
+  payloadKiB: 0,
+  missPathMs: 0,
+  leakFds: false,
 };
 
 export function parseSwitches(body: unknown): Partial<Switches> {

@@ -50,6 +50,14 @@ export const metrics = {
     help: 'checkouts that timed out waiting for a pg pool client',
     registers: [registry],
   }),
+  // The response body size under the OpenTelemetry name (http.server.response.body.size).
+  responseSize: new client.Histogram({
+    name: 'http_server_response_body_size_bytes',
+    help: 'HTTP response body size in bytes, by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304],
+    registers: [registry],
+  }),
   cache: new client.Counter({
     name: 'cache_requests_total',
     help: 'cache lookups by result (hit, miss)',
@@ -168,6 +176,11 @@ export const tracer = {
         },
       ],
     };
-    appendFileSync(tracesFile, `${JSON.stringify(doc)}\n`);
+    try {
+      appendFileSync(tracesFile, `${JSON.stringify(doc)}\n`);
+    } catch (error) {
+      // Out of descriptors (the leak fault) the exporter drops the batch, as OTLP exporters do.
+      log('error', 'trace export failed', { error: (error as Error).message, spans: spans.length });
+    }
   },
 };

@@ -1,9 +1,10 @@
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, pct } from './emit.js';
-import { baselineOf, SUSTAIN_MS } from './measures.js';
+import { baselineOf } from './measures.js';
 import { pair } from './pairing.js';
 import { type Extreme, type Samples, stretches, sustainedTrough } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { sustainMs } from './timescale.js';
 
 // Load balancer target groups whose targets fail their health checks: the share of registered
 // targets the balancer considers healthy (healthy / (healthy + unhealthy)), per target group,
@@ -35,7 +36,7 @@ export function backendHealthSignals(index: SeriesIndex): Signal[] {
     if (!unhealthy) continue;
     // A target group with no registered targets (an idle blue/green group) has no share.
     const share = pair(healthy, unhealthy, (h, u) => (h + u > 0 ? h / (h + u) : Number.NaN));
-    const trough = sustainedTrough(share, SUSTAIN_MS);
+    const trough = sustainedTrough(share, sustainMs());
     if (!trough) continue;
     const registered = Math.max(
       0,

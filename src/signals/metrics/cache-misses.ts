@@ -2,10 +2,11 @@ import { spikePeriodicity } from '../../stats/periodicity.js';
 import { median, robustSigma } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, minutes, num, pct } from './emit.js';
-import { baselineOf, SUSTAIN_MS, shiftOf } from './measures.js';
-import { pair, RATE_WINDOW_MS, spanOf } from './pairing.js';
+import { baselineOf, shiftOf } from './measures.js';
+import { pair, spanOf } from './pairing.js';
 import { MINUTE_MS, rollingMean, type Samples, sliceTime, stretches, usualInterval } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs, sustainMs } from './timescale.js';
 
 // What cache misses look like over time, and what they do to the database behind the cache:
 // short bursts of misses that recur (one hot key expiring again and again, each expiry sending a
@@ -183,8 +184,8 @@ function missRiseSignals(
   misses: RoleSeries,
   baselineEnd: number,
 ): Signal[] {
-  const missRate = rollingMean(misses.samples, RATE_WINDOW_MS);
-  const hitRate = rollingMean(hits.samples, RATE_WINDOW_MS);
+  const missRate = rollingMean(misses.samples, rateWindowMs());
+  const hitRate = rollingMean(hits.samples, rateWindowMs());
   const usual = baselineOf(missRate, baselineEnd);
   const usualHits = baselineOf(hitRate, baselineEnd);
   if (usual === undefined || usualHits === undefined) return [];
@@ -241,9 +242,10 @@ function missRiseSignals(
 }
 
 /**
- * The step of misses and hits per second across a rise's onset: medians of the 10 minutes ending 2
- * minutes before it and of the 10 minutes starting 3 minutes after it (the 5-minute smoothing
- * spreads a step over ±2.5 minutes). Taken at the onset rather than at the misses' peak, so the
+ * The step of misses and hits per second across a rise's onset: medians of two rate windows ending
+ * 0.4 of one before it and of two starting 0.6 of one after it (10 minutes ending 2 minutes before
+ * and starting 3 minutes after at the 5-minute scale; the smoothing spreads a step over half a
+ * window on either side). Taken at the onset rather than at the misses' peak, so the
  * daily cycle of traffic, which moves hits and misses together over hours, barely enters it.
  */
 function acrossOnset(
@@ -251,8 +253,9 @@ function acrossOnset(
   hitRate: Samples,
   onset: number,
 ): { misses: number; hits: number } | undefined {
-  const before = (s: Samples) => median(sliceTime(s, onset - 12 * MINUTE_MS, onset - 2 * MINUTE_MS).values);
-  const after = (s: Samples) => median(sliceTime(s, onset + 3 * MINUTE_MS, onset + 13 * MINUTE_MS).values);
+  const r = rateWindowMs();
+  const before = (s: Samples) => median(sliceTime(s, onset - 2.4 * r, onset - 0.4 * r).values);
+  const after = (s: Samples) => median(sliceTime(s, onset + 0.6 * r, onset + 2.6 * r).values);
   const misses = after(missRate) - before(missRate);
   const hits = after(hitRate) - before(hitRate);
   return Number.isFinite(misses) && Number.isFinite(hits) && misses > 0 ? { misses, hits } : undefined;
@@ -266,10 +269,10 @@ function backendRise(
 ): { series: RoleSeries; ratio: number; then: number; usual: number } | undefined {
   let best: { series: RoleSeries; ratio: number; then: number; usual: number } | undefined;
   for (const series of index.all('db.transactions')) {
-    const rate = rollingMean(series.samples, RATE_WINDOW_MS);
+    const rate = rollingMean(series.samples, rateWindowMs());
     const usual = baselineOf(rate, baselineEnd);
     if (usual === undefined) continue;
-    const then = median(sliceTime(rate, at - SUSTAIN_MS, at).values);
+    const then = median(sliceTime(rate, at - sustainMs(), at).values);
     if (!Number.isFinite(then)) continue;
     const ratio = then / Math.max(usual, MIN_RATE);
     if (!best || ratio > best.ratio) best = { series, ratio, then, usual };

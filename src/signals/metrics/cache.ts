@@ -2,9 +2,10 @@ import { median } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, pct } from './emit.js';
 import { levelOf, shiftOf } from './measures.js';
-import { pair, RATE_WINDOW_MS, ratioTo, spanOf, windowedShare } from './pairing.js';
+import { pair, ratioTo, spanOf, windowedShare } from './pairing.js';
 import { MINUTE_MS, mapValues, rollingMean, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // Cache servers: the hit ratio and its drop, evictions and their rise, memory against maxmemory,
 // jumps in connected clients, and how unevenly lookups spread over the instances of a cluster.
@@ -51,7 +52,7 @@ export function cacheSignals(index: SeriesIndex): Signal[] {
     );
   }
   for (const evictions of index.all('cache.evictions')) {
-    const perSecond = rollingMean(evictions.samples, RATE_WINDOW_MS);
+    const perSecond = rollingMean(evictions.samples, rateWindowMs());
     // One eviction a second is the least a rise is measured from: fewer is the trickle of an LRU cache at equilibrium.
     const floor = 1;
     const shift = shiftOf(perSecond, baselineEnd, { direction: 'up', minEffect: floor, smoothed: true });
@@ -133,7 +134,7 @@ function skewSignals(index: SeriesIndex): Signal[] {
         series: hits,
         rate: rollingMean(
           pair(hits, misses, (h, m) => h + m),
-          RATE_WINDOW_MS,
+          rateWindowMs(),
         ),
       });
   }

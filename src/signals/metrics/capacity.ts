@@ -6,6 +6,7 @@ import { bendOnset } from './onset.js';
 import { ratioTo, spanOf } from './pairing.js';
 import { MINUTE_MS, type Samples, sliceTime, sustainedPeak, sustainedTrough } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { sustainMs } from './timescale.js';
 
 // Finite resources that run out: disk time (I/O utilization), disk space and file descriptors.
 // Space and descriptors are projected to exhaustion from their robust slope, only when the slope
@@ -41,7 +42,7 @@ export function capacitySignals(index: SeriesIndex): Signal[] {
       const ratio = ratioTo(free, size);
       // The lowest level held for 5 minutes; 5% free is where node-exporter's mixin warns and databases start refusing to checkpoint.
       const shift = shiftOf(ratio, index.baselineEnd(), { direction: 'down', minEffect: 0.05 });
-      const trough = sustainedTrough(ratio, 5 * MINUTE_MS);
+      const trough = sustainedTrough(ratio, sustainMs());
       if (trough) {
         out.push(
           metricSignal({

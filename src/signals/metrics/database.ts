@@ -1,9 +1,10 @@
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, pct, pValue, seconds } from './emit.js';
 import { levelOf, shiftOf, TREND_ALPHA, trendBucket, trendOf } from './measures.js';
-import { RATE_WINDOW_MS, ratioTo, spanOf } from './pairing.js';
+import { ratioTo, spanOf } from './pairing.js';
 import { MINUTE_MS, mapValues, rollingMean, type Samples, sliceTime } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // Database servers: connections against the server's limit and how fast they arrive, deadlocks,
 // waiting locks, replica lag, transaction-ID age against the wraparound limit, and slow queries.
@@ -173,7 +174,7 @@ function eventRise(
   index: SeriesIndex,
   options: { name: string; what: string; floorPerMinute: number; minEffectPerMinute: number },
 ): Signal[] {
-  const perMinute = mapValues(rollingMean(series.samples, RATE_WINDOW_MS), (v) => v * 60);
+  const perMinute = mapValues(rollingMean(series.samples, rateWindowMs()), (v) => v * 60);
   const shift = shiftOf(perMinute, index.baselineEnd(), {
     direction: 'up',
     minEffect: options.minEffectPerMinute,

@@ -2,9 +2,10 @@ import { median } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, pct } from './emit.js';
 import { baselineOf, type Shift, shiftOf } from './measures.js';
-import { pair, RATE_WINDOW_MS, spanOf, windowedShare } from './pairing.js';
+import { pair, spanOf, windowedShare } from './pairing.js';
 import { MINUTE_MS, rollingMean, rollingMedian, type Samples, sliceTime, stretches } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // The CDN edge as CloudWatch reports it through the exporter: a distribution's cache hit rate
 // against its own baseline and how many requests that sends to the origin; the share of a web
@@ -20,14 +21,14 @@ export function edgeSignals(index: SeriesIndex): Signal[] {
 
 /** The median of a series over the 5 minutes up to `at`: the level at a shift's extreme. */
 function levelAt(samples: Samples, at: number): number {
-  const rolled = rollingMean(samples, RATE_WINDOW_MS);
-  const values = sliceTime(rolled, at - RATE_WINDOW_MS, at).values;
+  const rolled = rollingMean(samples, rateWindowMs());
+  const values = sliceTime(rolled, at - rateWindowMs(), at).values;
   return values.length > 0 ? median(values) : Number.NaN;
 }
 
 /** Level at the extreme over the baseline level (1 when unchanged); NaN-safe. */
 function growthAt(samples: Samples, shift: Shift, baselineEnd: number): number {
-  const base = baselineOf(rollingMean(samples, RATE_WINDOW_MS), baselineEnd);
+  const base = baselineOf(rollingMean(samples, rateWindowMs()), baselineEnd);
   const then = levelAt(samples, shift.extreme.at);
   return base !== undefined && base > 0 && Number.isFinite(then) ? then / base : 1;
 }

@@ -6,6 +6,7 @@ import { changeBeyond } from './onset.js';
 import { pair, spanOf } from './pairing.js';
 import { MINUTE_MS, type Samples, stretches, stretchMs, sustainedPeak, usualInterval } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { sustainMs } from './timescale.js';
 
 // GPUs as the NVIDIA DCGM exporter reports them: how full the framebuffer is and whether it
 // filled inside the window, how far the SM clock fell while the GPU was busy (a clock that falls
@@ -42,7 +43,7 @@ export function gpuSignals(index: SeriesIndex): Signal[] {
     if (signal) out.push(signal);
   }
   for (const temperature of index.all('gpu.temperature')) {
-    const peak = sustainedPeak(temperature.samples, 5 * MINUTE_MS);
+    const peak = sustainedPeak(temperature.samples, sustainMs());
     if (!peak) continue;
     const hot = changeBeyond(temperature.samples, { direction: 'up', threshold: HOT_CELSIUS });
     out.push(
@@ -164,7 +165,7 @@ function pcieSignals(rx: RoleSeries, index: SeriesIndex): Signal[] {
   if (gen && width) {
     const capacity = pair(gen, width, (g, w) => (LANE_BYTES_PER_S[Math.round(g)] ?? Number.NaN) * w);
     const share = pair(busier, capacity, (b, c) => (c > 0 ? b / c : Number.NaN));
-    const peak = sustainedPeak(share, 5 * MINUTE_MS);
+    const peak = sustainedPeak(share, sustainMs());
     if (peak) {
       const busy = changeBeyond(share, { direction: 'up', threshold: LINK_BUSY });
       const link = `Gen${num(gen.samples.values.at(-1) ?? 0)} x${num(width.samples.values.at(-1) ?? 0)}`;

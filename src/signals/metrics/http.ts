@@ -2,9 +2,10 @@ import { median } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, pct, seconds } from './emit.js';
 import { baselineOf, type Shift, shiftOf } from './measures.js';
-import { pair, RATE_WINDOW_MS, spanOf, windowedShare } from './pairing.js';
+import { pair, spanOf, windowedShare } from './pairing.js';
 import { rollingMean, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // HTTP servers' own metrics: the 5xx and 429 shares of requests, the latency shift against the
 // server's baseline, and the change in request rate that gives an overload or a cascade its
@@ -139,7 +140,7 @@ export function httpSignals(index: SeriesIndex): Signal[] {
 
 /** The request rate's move from its baseline, up or down, whichever is larger as a ratio. */
 function requestShift(samples: Samples, baselineEnd: number): (Shift & { ratio: number }) | undefined {
-  const rate = rollingMean(samples, RATE_WINDOW_MS);
+  const rate = rollingMean(samples, rateWindowMs());
   const usual = baselineOf(rate, baselineEnd);
   if (usual === undefined || !(usual > 0)) return undefined;
   // A third more or less traffic than the baseline is a change of load, not its minute-to-minute variation.

@@ -13,6 +13,7 @@ import {
   usualInterval,
 } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { sustainMs } from './timescale.js';
 
 // Kubernetes nodes under pressure and the pods the kubelet evicts to relieve them; autoscalers that
 // cannot act; containerd shims that outlive their pods. The node conditions and pod reasons come
@@ -260,7 +261,7 @@ function kubeletFilesystemSignals(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
   for (const [node, list] of [...byNode].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const measured = list.flatMap((item) => {
-      const trough = sustainedTrough(item.ratio, 5 * MINUTE_MS);
+      const trough = sustainedTrough(item.ratio, sustainMs());
       return trough ? [{ ...item, trough }] : [];
     });
     const worst = measured.sort((a, b) => a.trough.value - b.trough.value)[0];

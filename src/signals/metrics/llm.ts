@@ -1,9 +1,10 @@
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, seconds } from './emit.js';
-import { baselineOf, type Shift, SUSTAIN_MS, shiftOf } from './measures.js';
+import { baselineOf, type Shift, shiftOf } from './measures.js';
 import { spanOf } from './pairing.js';
 import { sustainedPeak } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { sustainMs } from './timescale.js';
 
 // LLM servers (vLLM, Text Generation Inference): how long each output token takes (the decode
 // step) and how long the first token takes (queue and prefill), each against the server's own
@@ -19,7 +20,7 @@ const MIN_RISE = 0.5;
 export function llmSignals(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
   for (const itl of index.all('llm.inter-token-latency')) {
-    const peak = sustainedPeak(itl.samples, SUSTAIN_MS);
+    const peak = sustainedPeak(itl.samples, sustainMs());
     if (peak) {
       out.push(
         metricSignal({

@@ -2,9 +2,10 @@ import { median } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, pct } from './emit.js';
 import { shiftOf } from './measures.js';
-import { RATE_WINDOW_MS, spanOf, windowedShare } from './pairing.js';
+import { spanOf, windowedShare } from './pairing.js';
 import { rollingMean, sliceTime } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // Load balancers' own view: the share of requests the balancer answered with a 5xx it generated
 // itself (no healthy target to send to, a surge it could not absorb, connections it could not
@@ -38,10 +39,10 @@ export function loadBalancerSignals(index: SeriesIndex): Signal[] {
     const targets = index.companion(requests, 'lb.target-5xx');
     const at = shift.extreme.at;
     const ownThen = median(
-      sliceTime(rollingMean(own.samples, RATE_WINDOW_MS), at - RATE_WINDOW_MS, at).values,
+      sliceTime(rollingMean(own.samples, rateWindowMs()), at - rateWindowMs(), at).values,
     );
     const targetThen = targets
-      ? median(sliceTime(rollingMean(targets.samples, RATE_WINDOW_MS), at - RATE_WINDOW_MS, at).values)
+      ? median(sliceTime(rollingMean(targets.samples, rateWindowMs()), at - rateWindowMs(), at).values)
       : 0;
     const all = ownThen + (Number.isFinite(targetThen) ? targetThen : 0);
     const ownShare = all > 0 && Number.isFinite(ownThen) ? ownThen / all : 0;

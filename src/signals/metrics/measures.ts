@@ -16,15 +16,10 @@ import {
   sustainedTrough,
   usualInterval,
 } from './samples.js';
+import { sustainMs } from './timescale.js';
 
 // The measurements metric signals are made of: the level a series held, how far it moved from
 // its own baseline and from when, whether it keeps growing, and how many events a rate adds up to.
-
-/**
- * A level counts when held for 5 minutes: the `for: 5m` of most alerting rules, and 10–20 scrapes
- * at 15–30 s, so one or two odd scrapes cannot set it.
- */
-export const SUSTAIN_MS = 5 * MINUTE_MS;
 
 /** A baseline needs a handful of samples for its median to stand for the series' normal level. */
 const MIN_BASELINE_SAMPLES = 5;
@@ -70,7 +65,7 @@ export function shiftOf(
   if (baseline === undefined) return undefined;
   const after = sliceTime(samples, baselineEnd);
   const pick = options.direction === 'up' ? sustainedPeak : sustainedTrough;
-  const extreme = pick(after.values.length > 0 ? after : samples, options.spanMs ?? SUSTAIN_MS);
+  const extreme = pick(after.values.length > 0 ? after : samples, options.spanMs ?? sustainMs());
   if (!extreme) return undefined;
   const effect = extreme.value - baseline;
   const sign = options.direction === 'up' ? 1 : -1;
@@ -88,7 +83,7 @@ export function shiftOf(
 export function levelOf(
   samples: Samples,
   threshold: number,
-  spanMs = SUSTAIN_MS,
+  spanMs = sustainMs(),
 ): { peak: Extreme; change?: Change } | undefined {
   const peak = sustainedPeak(samples, spanMs);
   if (!peak) return undefined;

@@ -1,10 +1,11 @@
 import { median } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { bytes, clock, metricSignal, num } from './emit.js';
-import { baselineOf, type Shift, SUSTAIN_MS, shiftOf } from './measures.js';
-import { pair, RATE_WINDOW_MS, spanOf } from './pairing.js';
+import { baselineOf, type Shift, shiftOf } from './measures.js';
+import { pair, spanOf } from './pairing.js';
 import { rollingMean, type Samples, sliceTime } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs, sustainMs } from './timescale.js';
 
 // How much traffic reaches each host, against its own baseline, and whether the HTTP requests
 // served grew with it. A flood of attack packets multiplies the bytes and packets received while
@@ -83,7 +84,7 @@ function riseOf(
   baselineEnd: number,
   floor: number,
 ): (Shift & { ratio: number }) | undefined {
-  const rate = rollingMean(samples, RATE_WINDOW_MS);
+  const rate = rollingMean(samples, rateWindowMs());
   const usual = baselineOf(rate, baselineEnd);
   if (usual === undefined) return undefined;
   const base = Math.max(usual, floor);
@@ -98,13 +99,13 @@ function totalRequests(index: SeriesIndex): Samples | undefined {
   if (all.length === 0) return undefined;
   let total = (all[0] as RoleSeries).samples;
   for (const other of all.slice(1)) total = pair(total, other.samples, (a, b) => a + b);
-  return rollingMean(total, RATE_WINDOW_MS);
+  return rollingMean(total, rateWindowMs());
 }
 
 /** The requests served in the 5 minutes before `at` over their baseline; undefined when too few. */
 function requestFactor(requests: Samples, at: number, baselineEnd: number): number | undefined {
   const usual = baselineOf(requests, baselineEnd);
-  const then = median(sliceTime(requests, at - SUSTAIN_MS, at).values);
+  const then = median(sliceTime(requests, at - sustainMs(), at).values);
   if (usual === undefined || !(usual >= MIN_REQUESTS) || !Number.isFinite(then)) return undefined;
   return then / usual;
 }

@@ -1,9 +1,10 @@
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, pct } from './emit.js';
 import { shiftOf } from './measures.js';
-import { RATE_WINDOW_MS, spanOf, windowedShare } from './pairing.js';
+import { spanOf, windowedShare } from './pairing.js';
 import { rollingMean, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // Hosts' network: interface errors and drops, the TCP retransmission ratio, listen-queue
 // overflows and the conntrack table's fill. Event rates are 5-minute averages, as rate(x[5m]).
@@ -34,7 +35,7 @@ export function networkSignals(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
   for (const metric of RATES) {
     for (const series of index.all(metric.role)) {
-      const signal = rateSignal(metric, series, rollingMean(series.samples, RATE_WINDOW_MS), index);
+      const signal = rateSignal(metric, series, rollingMean(series.samples, rateWindowMs()), index);
       if (signal) out.push(signal);
     }
   }

@@ -1,6 +1,7 @@
 import { scoreSeries } from '../../anomaly/score-series.js';
 import { detectChangePoints } from '../../stats/change-points.js';
 import { atMost, MINUTE_MS, type Samples, usualInterval } from './samples.js';
+import { sustainMs } from './timescale.js';
 
 // When a change started. Onsets order cause before symptom in the diagnosis, so they come from
 // the shape of the series, not from the first sample over a threshold: a step is dated by the
@@ -14,8 +15,11 @@ import { atMost, MINUTE_MS, type Samples, usualInterval } from './samples.js';
  * then dates a step to the scrape.
  */
 const MAX_POINTS = 360;
-/** A level must last 2 minutes to be a level: shorter excursions are spikes (one or two bad scrapes). */
-const MIN_SEGMENT_MS = 2 * MINUTE_MS;
+/**
+ * A level must last 2 minutes to be a level at the 5-minute scale (shorter excursions are spikes,
+ * one or two bad scrapes): 0.4 of the time a level is held, on shorter windows too.
+ */
+const MIN_SEGMENT_SHARE = 0.4;
 
 export interface Change {
   /** First sample of the changed level, ms. */
@@ -43,7 +47,7 @@ export function changeBeyond(
   const n = points.values.length;
   if (n < 6) return undefined;
   const interval = usualInterval(points);
-  const minSegment = Math.max(3, Math.round(MIN_SEGMENT_MS / interval));
+  const minSegment = Math.max(3, Math.round((MIN_SEGMENT_SHARE * sustainMs()) / interval));
   const span = Math.abs(options.threshold) || 1;
   const { segments } = detectChangePoints(points.values, {
     minSegment,

@@ -1,6 +1,7 @@
 import type { Change } from './onset.js';
 import { joinSamples, MINUTE_MS, rollingMean, type Samples, usualInterval } from './samples.js';
 import type { RoleSeries } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // Series read together: a usage over its limit, a part over its whole. Both are sampled at about
 // the same times; ratios of event rates are taken over 5-minute sums so a scrape with no events
@@ -27,13 +28,10 @@ export function ratioTo(used: RoleSeries, limit: RoleSeries): Samples {
  * whole is below `minWhole` per second are left out (no traffic, no ratio).
  */
 export function windowedShare(part: Samples, whole: Samples, minWhole = 0): Samples {
-  return pair(rollingMean(part, RATE_WINDOW_MS), rollingMean(whole, RATE_WINDOW_MS), (p, w) =>
+  return pair(rollingMean(part, rateWindowMs()), rollingMean(whole, rateWindowMs()), (p, w) =>
     w > minWhole ? p / w : Number.NaN,
   );
 }
-
-/** Event rates are smoothed over 5 minutes, the usual `rate(x[5m])` of dashboards and alerts. */
-export const RATE_WINDOW_MS = 5 * MINUTE_MS;
 
 /** A change's window, or the fallback when there is no change. */
 export function spanOf(change: Change | undefined, fallback: { start: number; end: number }) {

@@ -5,6 +5,7 @@ import { baselineOf, shiftOf } from './measures.js';
 import { pair, spanOf } from './pairing.js';
 import { bucketMedians, MINUTE_MS } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
+import { sustainMs } from './timescale.js';
 
 // What an HTTP server's responses weigh: the mean body size against its baseline, and whether the
 // server's latency moves with it. Responses that grow from kilobytes to megabytes take longer to
@@ -13,8 +14,11 @@ import type { SeriesIndex } from './series-index.js';
 
 /** A quarter more bytes per response is beyond the mix changes of a stable API over a few hours. */
 const MIN_SIZE_EFFECT = 0.25;
-/** Sizes and latencies are compared on 1-minute medians: neighbouring scrapes are not independent. */
-const BUCKET_MS = MINUTE_MS;
+/**
+ * Sizes and latencies are compared on medians of a fifth of the sustain span (1 minute at the
+ * 5-minute scale): neighbouring scrapes are not independent.
+ */
+const bucketMs = () => sustainMs() / 5;
 
 export function payloadSignals(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
@@ -39,8 +43,8 @@ export function payloadSignals(index: SeriesIndex): Signal[] {
     );
     const latency = index.companion(size, 'http.latency-p99') ?? index.companion(size, 'http.latency-mean');
     if (!latency) continue;
-    const sizes = bucketMedians(size.samples, BUCKET_MS);
-    const latencies = bucketMedians(latency.samples, BUCKET_MS);
+    const sizes = bucketMedians(size.samples, bucketMs());
+    const latencies = bucketMedians(latency.samples, bucketMs());
     const x: number[] = [];
     const y: number[] = [];
     const joined = pair(sizes, latencies, (s, l) => {
@@ -57,7 +61,7 @@ export function payloadSignals(index: SeriesIndex): Signal[] {
         value: rho,
         unit: 'rho',
         window: index.window,
-        explanation: `Spearman's rho between the mean response size and the ${latency.role === 'http.latency-p99' ? 'p99' : 'mean'} latency per minute was ${num(rho)} over ${joined.values.length} minutes${rho >= 0.5 ? ': the server was slow when its responses were large' : ''}.`,
+        explanation: `Spearman's rho between the mean response size and the ${latency.role === 'http.latency-p99' ? 'p99' : 'mean'} latency per minute was ${num(rho)} over ${joined.values.length} spans of ${Math.round(bucketMs() / 1000)} s${rho >= 0.5 ? ': the server was slow when its responses were large' : ''}.`,
       }),
     );
   }

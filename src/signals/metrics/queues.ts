@@ -3,7 +3,7 @@ import type { Signal } from '../signal.js';
 import { clock, metricSignal, minutes, num, pct, pValue } from './emit.js';
 import { baselineOf, shiftOf, TREND_ALPHA, trendBucket, trendOf } from './measures.js';
 import { bendOnset } from './onset.js';
-import { RATE_WINDOW_MS, spanOf } from './pairing.js';
+import { spanOf } from './pairing.js';
 import {
   integrate,
   MINUTE_MS,
@@ -16,6 +16,7 @@ import {
   usualInterval,
 } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { rateWindowMs } from './timescale.js';
 
 // Queues and consumer groups: how fast the backlog grows as a share of what arrives, whether the
 // consumers stopped while it grew (a stall), whether producers burst, and whether messages went
@@ -140,7 +141,7 @@ function stallSignal(lag: RoleSeries, consumed: RoleSeries, index: SeriesIndex):
 }
 
 function publishedRise(lag: RoleSeries, published: RoleSeries, index: SeriesIndex): Signal | undefined {
-  const rate = rollingMean(published.samples, RATE_WINDOW_MS);
+  const rate = rollingMean(published.samples, rateWindowMs());
   const usual = baselineOf(rate, index.baselineEnd());
   if (usual === undefined) return undefined;
   // Half as much again as usual is a burst; daily traffic moves a topic's rate less within a few hours.

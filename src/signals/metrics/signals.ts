@@ -27,6 +27,7 @@ import { queueSignals } from './queues.js';
 import { runtimeSignals } from './runtime.js';
 import { scaleUpSignals } from './scale-up.js';
 import { type MetricsSource, SeriesIndex } from './series-index.js';
+import { timescaleOf, withTimescale } from './timescale.js';
 
 export type { MetricsSource } from './series-index.js';
 
@@ -66,5 +67,6 @@ const AREAS = [
 export function metricSignals(sources: readonly MetricsSource[]): Signal[] {
   const index = new SeriesIndex(sources, METRIC_ROLES);
   if (index.window.end <= index.window.start) return [];
-  return AREAS.flatMap((area) => area(index));
+  const scale = timescaleOf(index.window.end - index.window.start, index.intervalMs);
+  return withTimescale(scale, () => AREAS.flatMap((area) => area(index)));
 }
