@@ -201,7 +201,7 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
   const redisExporterPorts = await ports(shardCount);
   const postgresUrl = await ensureDatabase(options.postgres);
 
-  redisPorts.forEach((port, i) =>
+  redisPorts.forEach((port, i) => {
     session.start(`redis-${i}`, 'redis-server', [
       '--port',
       String(port),
@@ -211,8 +211,8 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
       '',
       '--appendonly',
       'no',
-    ]),
-  );
+    ]);
+  });
   session.start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(natsPort)]);
   const cli = async (port: number, args: string[]) =>
     (await run('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })).stdout.trim();
@@ -270,12 +270,12 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
   };
 
   session.start('node-exporter', 'prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`]);
-  redisPorts.forEach((port, i) =>
+  redisPorts.forEach((port, i) => {
     session.start(`redis-exporter-${i}`, 'prometheus-redis-exporter', [
       `-redis.addr=redis://127.0.0.1:${port}`,
       `-web.listen-address=127.0.0.1:${redisExporterPorts[i]}`,
-    ]),
-  );
+    ]);
+  });
   const dsn = new URL(postgresUrl);
   dsn.searchParams.set('sslmode', 'disable');
   session.start(

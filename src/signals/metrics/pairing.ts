@@ -1,5 +1,5 @@
 import type { Change } from './onset.js';
-import { joinSamples, MINUTE_MS, rollingMean, type Samples, usualInterval } from './samples.js';
+import { joinSamples, rollingMean, type Samples, usualInterval } from './samples.js';
 import type { RoleSeries } from './series-index.js';
 import { rateWindowMs } from './timescale.js';
 

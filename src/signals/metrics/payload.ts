@@ -3,7 +3,7 @@ import type { Signal } from '../signal.js';
 import { bytes, clock, metricSignal, num } from './emit.js';
 import { baselineOf, shiftOf } from './measures.js';
 import { pair, spanOf } from './pairing.js';
-import { bucketMedians, MINUTE_MS } from './samples.js';
+import { bucketMedians } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
 import { sustainMs } from './timescale.js';
 
