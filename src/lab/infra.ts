@@ -19,6 +19,8 @@ export const TOOLS = {
   'redis-server': 'redis-server',
   'redis-cli': 'redis-tools',
   'nats-server': 'nats-server',
+  // The expired certificate of the TLS fault is signed with `openssl ca`.
+  openssl: 'openssl',
 } as const;
 
 export function which(tool: string): string | undefined {

@@ -4,7 +4,7 @@ import { baselineOf } from './measures.js';
 import { pair } from './pairing.js';
 import { type Extreme, type Samples, stretches, sustainedTrough } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { sustainMs } from './timescale.js';
+import { levelName, sustainMs } from './timescale.js';
 
 // Load balancer target groups whose targets fail their health checks: the share of registered
 // targets the balancer considers healthy (healthy / (healthy + unhealthy)), per target group,
@@ -75,7 +75,7 @@ export function backendHealthSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: first ? { start: first.start, end: (low[low.length - 1] ?? first).end } : index.window,
         onset: worst.trough.value < MINORITY && first ? first.start : undefined,
-        explanation: `At its lowest 5-minute level (around ${clock(worst.trough.at)}), ${pct(worst.trough.value)} of the ${num(worst.registered)} targets of ${group} passed their health checks${worst.baseline !== undefined ? `, against ${pct(worst.baseline)} in the baseline` : ''}${first && worst.trough.value < MINORITY ? `; fewer than half were healthy from ${clock(first.start)}` : ''}.`,
+        explanation: `At its lowest ${levelName()} level (around ${clock(worst.trough.at)}), ${pct(worst.trough.value)} of the ${num(worst.registered)} targets of ${group} passed their health checks${worst.baseline !== undefined ? `, against ${pct(worst.baseline)} in the baseline` : ''}${first && worst.trough.value < MINORITY ? `; fewer than half were healthy from ${clock(first.start)}` : ''}.`,
       }),
     );
   }

@@ -6,7 +6,7 @@ import { baselineOf, shiftOf } from './measures.js';
 import { pair, spanOf } from './pairing.js';
 import { MINUTE_MS, rollingMean, type Samples, sliceTime, stretches, usualInterval } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs, sustainMs } from './timescale.js';
+import { levelName, rateWindowMs, sustainMs } from './timescale.js';
 
 // What cache misses look like over time, and what they do to the database behind the cache:
 // short bursts of misses that recur (one hot key expiring again and again, each expiry sending a
@@ -204,7 +204,7 @@ function missRiseSignals(
       unit: 'ratio',
       window: spanOf(shift.change, index.window),
       onset,
-      explanation: `Misses held ${num(shift.extreme.value)}/s at their highest 5-minute level (around ${clock(shift.extreme.at)}), ${num(rise)}× the baseline ${num(usual)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+      explanation: `Misses held ${num(shift.extreme.value)}/s at their highest ${levelName()} level (around ${clock(shift.extreme.at)}), ${num(rise)}× the baseline ${num(usual)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
     }),
   ];
   // Where the misses did not rise beyond their daily swing there is no rise to take apart: 0.
@@ -304,7 +304,7 @@ function keysShift(index: SeriesIndex, keys: RoleSeries, baselineEnd: number): S
     unit: 'ratio',
     window: spanOf(pick.change, index.window),
     onset,
-    explanation: `The cache held ${num(pick.extreme.value)} keys at the 5-minute level farthest from its baseline of ${num(usual)}, ${num(ratio)}× it${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+    explanation: `The cache held ${num(pick.extreme.value)} keys at the ${levelName()} level farthest from its baseline of ${num(usual)}, ${num(ratio)}× it${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
   });
 }
 

@@ -5,7 +5,7 @@ import { levelOf, shiftOf } from './measures.js';
 import { pair, ratioTo, spanOf, windowedShare } from './pairing.js';
 import { MINUTE_MS, mapValues, rollingMean, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // Cache servers: the hit ratio and its drop, evictions and their rise, memory against maxmemory,
 // jumps in connected clients, and how unevenly lookups spread over the instances of a cluster.
@@ -38,7 +38,7 @@ export function cacheSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(drop.change, index.window),
         onset,
-        explanation: `The hit ratio fell to ${pct(drop.extreme.value)} at its lowest 5-minute level (around ${clock(drop.extreme.at)}), against ${pct(drop.baseline)} in the baseline.`,
+        explanation: `The hit ratio fell to ${pct(drop.extreme.value)} at its lowest ${levelName()} level (around ${clock(drop.extreme.at)}), against ${pct(drop.baseline)} in the baseline.`,
       }),
       metricSignal({
         name: 'metrics.cache.hit-ratio.drop',
@@ -67,7 +67,7 @@ export function cacheSignals(index: SeriesIndex): Signal[] {
         unit: 'per-second',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `Up to ${num(shift.extreme.value)} keys evicted per second (5-minute average, around ${clock(shift.extreme.at)}), against ${num(shift.baseline)}/s in the baseline.`,
+        explanation: `Up to ${num(shift.extreme.value)} keys evicted per second (${levelName()} average, around ${clock(shift.extreme.at)}), against ${num(shift.baseline)}/s in the baseline.`,
       }),
       metricSignal({
         name: 'metrics.cache.evictions.rise',
@@ -94,7 +94,7 @@ export function cacheSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(level.change, index.window),
         onset: level.change?.onset,
-        explanation: `The cache used ${pct(level.peak.value)} of maxmemory at its highest 5-minute median${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
+        explanation: `The cache used ${pct(level.peak.value)} of maxmemory at its highest ${levelName()} median${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -158,7 +158,7 @@ function skewSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `This instance served ${num(shift.extreme.value)}× the median lookups per second of the other ${others.length} instances at its highest 5-minute level, against ${num(shift.baseline)}× in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `This instance served ${num(shift.extreme.value)}× the median lookups per second of the other ${others.length} instances at its highest ${levelName()} level, against ${num(shift.baseline)}× in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }

@@ -6,7 +6,7 @@ import { bendOnset } from './onset.js';
 import { ratioTo, spanOf } from './pairing.js';
 import { MINUTE_MS, type Samples, sliceTime, sustainedPeak, sustainedTrough } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { sustainMs } from './timescale.js';
+import { levelName, sustainMs } from './timescale.js';
 
 // Finite resources that run out: disk time (I/O utilization), disk space and file descriptors.
 // Space and descriptors are projected to exhaustion from their robust slope, only when the slope
@@ -32,7 +32,7 @@ export function capacitySignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(level.change, index.window),
         onset: level.change?.onset,
-        explanation: `The device was busy ${pct(level.peak.value)} of the time at its highest 5-minute median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(IO_BUSY)} from ${clock(level.change.onset)}` : ''}.`,
+        explanation: `The device was busy ${pct(level.peak.value)} of the time at its highest ${levelName()} median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(IO_BUSY)} from ${clock(level.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -52,7 +52,7 @@ export function capacitySignals(index: SeriesIndex): Signal[] {
             unit: 'ratio',
             window: spanOf(shift?.change, index.window),
             onset: shift?.change?.onset,
-            explanation: `The filesystem had ${pct(trough.value)} of its ${bytes(median(size.samples))} free at its lowest 5-minute median (ending ${clock(trough.at)}).`,
+            explanation: `The filesystem had ${pct(trough.value)} of its ${bytes(median(size.samples))} free at its lowest ${levelName()} median (ending ${clock(trough.at)}).`,
           }),
         );
       }
@@ -69,7 +69,7 @@ export function capacitySignals(index: SeriesIndex): Signal[] {
   for (const open of index.all('fd.open')) {
     const max = index.companion(open, 'fd.max');
     if (!max) continue;
-    const peak = sustainedPeak(ratioTo(open, max), 5 * MINUTE_MS);
+    const peak = sustainedPeak(ratioTo(open, max), sustainMs());
     if (!peak) continue;
     const limit = median(max);
     out.push(
@@ -79,7 +79,7 @@ export function capacitySignals(index: SeriesIndex): Signal[] {
         value: peak.value,
         unit: 'ratio',
         window: index.window,
-        explanation: `The process had ${pct(peak.value)} of its ${num(limit)} file descriptors open at the highest 5-minute median (ending ${clock(peak.at)}).`,
+        explanation: `The process had ${pct(peak.value)} of its ${num(limit)} file descriptors open at the highest ${levelName()} median (ending ${clock(peak.at)}).`,
       }),
       exhaustion(open, index, {
         name: 'metrics.fd.time-to-exhaustion',

@@ -4,6 +4,7 @@ import { shiftOf, sustainedTime } from './measures.js';
 import { pair, spanOf } from './pairing.js';
 import type { Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { levelName } from './timescale.js';
 
 // CPU: how busy nodes and containers were and how that changed, time spent saturated, CFS
 // throttling of containers against their quota, and time waiting on I/O.
@@ -32,7 +33,7 @@ export function cpuSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `CPU was ${pct(shift.extreme.value)} busy at its highest 5-minute median (ending ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `; the rise began at ${clock(onset)}` : ''}.`,
+        explanation: `CPU was ${pct(shift.extreme.value)} busy at its highest ${levelName()} median (ending ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `; the rise began at ${clock(onset)}` : ''}.`,
       }),
       metricSignal({
         name: 'metrics.cpu.utilization.rise',
@@ -58,7 +59,7 @@ export function cpuSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: index.window,
         onset: busiest.onset,
-        explanation: `The busiest node or host (${busiest.series.subject}) reached ${pct(busiest.value)} CPU at its highest 5-minute median.`,
+        explanation: `The busiest node or host (${busiest.series.subject}) reached ${pct(busiest.value)} CPU at its highest ${levelName()} median.`,
       }),
     );
   }
@@ -76,7 +77,7 @@ export function cpuSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `CPU use reached ${pct(shift.extreme.value)} of the container's limit at its highest 5-minute median, against ${pct(shift.baseline)} in the baseline.`,
+        explanation: `CPU use reached ${pct(shift.extreme.value)} of the container's limit at its highest ${levelName()} median, against ${pct(shift.baseline)} in the baseline.`,
       }),
     );
   }
@@ -92,7 +93,7 @@ export function cpuSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `The container was throttled in ${pct(shift.extreme.value)} of its CFS periods at the highest 5-minute median, against ${pct(shift.baseline)} in the baseline${shift.change ? `; throttling rose from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `The container was throttled in ${pct(shift.extreme.value)} of its CFS periods at the highest ${levelName()} median, against ${pct(shift.baseline)} in the baseline${shift.change ? `; throttling rose from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -108,7 +109,7 @@ export function cpuSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `CPU time waiting on I/O reached ${pct(shift.extreme.value)} at its highest 5-minute median, against ${pct(shift.baseline)} in the baseline${shift.change ? `, rising from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `CPU time waiting on I/O reached ${pct(shift.extreme.value)} at its highest ${levelName()} median, against ${pct(shift.baseline)} in the baseline${shift.change ? `, rising from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }

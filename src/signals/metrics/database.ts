@@ -4,7 +4,7 @@ import { levelOf, shiftOf, TREND_ALPHA, trendBucket, trendOf } from './measures.
 import { ratioTo, spanOf } from './pairing.js';
 import { MINUTE_MS, mapValues, rollingMean, type Samples, sliceTime } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // Database servers: connections against the server's limit and how fast they arrive, deadlocks,
 // waiting locks, replica lag, transaction-ID age against the wraparound limit, and slow queries.
@@ -67,7 +67,7 @@ export function databaseSignals(index: SeriesIndex): Signal[] {
         unit: 'locks',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `Up to ${num(shift.extreme.value)} lock requests were waiting (5-minute median), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `Up to ${num(shift.extreme.value)} lock requests were waiting (${levelName()} median), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -84,7 +84,7 @@ export function databaseSignals(index: SeriesIndex): Signal[] {
         unit: 'locks',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `Up to ${num(shift.extreme.value)} exclusive table locks were held (5-minute median), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}; other sessions wait behind them.`,
+        explanation: `Up to ${num(shift.extreme.value)} exclusive table locks were held (${levelName()} median), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}; other sessions wait behind them.`,
       }),
     );
   }
@@ -192,7 +192,7 @@ function eventRise(
       unit: 'per-minute',
       window: spanOf(shift.change, index.window),
       onset,
-      explanation: `Up to ${num(shift.extreme.value)} ${options.what} per minute (5-minute average, around ${clock(shift.extreme.at)}), against ${num(shift.baseline)} in the baseline${since}.`,
+      explanation: `Up to ${num(shift.extreme.value)} ${options.what} per minute (${levelName()} average, around ${clock(shift.extreme.at)}), against ${num(shift.baseline)} in the baseline${since}.`,
     }),
     metricSignal({
       name: `${options.name}.rise`,
@@ -223,7 +223,7 @@ function replicationSignals(lag: RoleSeries, index: SeriesIndex): Signal[] {
       unit: 's',
       window: spanOf(shift.change, index.window),
       onset,
-      explanation: `Replica lag reached ${seconds(shift.extreme.value)} (5-minute median ending ${clock(shift.extreme.at)}), against ${seconds(shift.baseline)} in the baseline${onset !== undefined ? `, rising from ${clock(onset)}` : ''}.`,
+      explanation: `Replica lag reached ${seconds(shift.extreme.value)} (${levelName()} median ending ${clock(shift.extreme.at)}), against ${seconds(shift.baseline)} in the baseline${onset !== undefined ? `, rising from ${clock(onset)}` : ''}.`,
     }),
     metricSignal({
       name: 'metrics.db.replication-lag.growth',

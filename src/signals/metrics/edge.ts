@@ -5,7 +5,7 @@ import { baselineOf, type Shift, shiftOf } from './measures.js';
 import { pair, spanOf, windowedShare } from './pairing.js';
 import { MINUTE_MS, rollingMean, rollingMedian, type Samples, sliceTime, stretches } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // The CDN edge as CloudWatch reports it through the exporter: a distribution's cache hit rate
 // against its own baseline and how many requests that sends to the origin; the share of a web
@@ -96,7 +96,7 @@ function cacheHitSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window,
         onset,
-        explanation: `The distribution's cache hit rate held ${pct(shift.extreme.value)} at its lowest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The distribution's cache hit rate held ${pct(shift.extreme.value)} at its lowest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
     const requests = index.companion(hit, 'cdn.requests');
@@ -153,7 +153,7 @@ function wafSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window,
         onset,
-        explanation: `The web ACL blocked ${pct(shift.extreme.value)} of its requests at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The web ACL blocked ${pct(shift.extreme.value)} of its requests at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
     const growth = growthAt(total, shift, baselineEnd);
@@ -192,7 +192,7 @@ function edgeFunctionSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `${pct(shift.extreme.value)} of the edge function's invocations failed at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `${pct(shift.extreme.value)} of the edge function's invocations failed at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
   }
@@ -211,7 +211,7 @@ function edgeFunctionSignals(index: SeriesIndex): Signal[] {
         unit: 's',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `The edge function ran ${Math.round(shift.extreme.value * 1000)} ms on average at its slowest 5-minute level (around ${clock(shift.extreme.at)}), against ${Math.round(shift.baseline * 1000)} ms in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The edge function ran ${Math.round(shift.extreme.value * 1000)} ms on average at its slowest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${Math.round(shift.baseline * 1000)} ms in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
   }
@@ -229,7 +229,7 @@ function edgeFunctionSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `The distribution answered ${pct(shift.extreme.value)} of viewer requests with a 5xx at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline.`,
+        explanation: `The distribution answered ${pct(shift.extreme.value)} of viewer requests with a 5xx at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline.`,
       }),
     );
   }

@@ -6,7 +6,7 @@ import { changeBeyond } from './onset.js';
 import { pair, spanOf } from './pairing.js';
 import { MINUTE_MS, type Samples, stretches, stretchMs, sustainedPeak, usualInterval } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { sustainMs } from './timescale.js';
+import { levelName, sustainMs } from './timescale.js';
 
 // GPUs as the NVIDIA DCGM exporter reports them: how full the framebuffer is and whether it
 // filled inside the window, how far the SM clock fell while the GPU was busy (a clock that falls
@@ -54,7 +54,7 @@ export function gpuSignals(index: SeriesIndex): Signal[] {
         unit: 'celsius',
         window: spanOf(hot, index.window),
         onset: hot?.onset,
-        explanation: `The GPU ran at ${num(peak.value)} °C at its hottest 5-minute median (ending ${clock(peak.at)})${hot ? `, above ${HOT_CELSIUS} °C from ${clock(hot.onset)}` : ''}.`,
+        explanation: `The GPU ran at ${num(peak.value)} °C at its hottest ${levelName()} median (ending ${clock(peak.at)})${hot ? `, above ${HOT_CELSIUS} °C from ${clock(hot.onset)}` : ''}.`,
       }),
     );
   }
@@ -128,7 +128,7 @@ function clockDropSignal(sm: RoleSeries, util: RoleSeries, index: SeriesIndex): 
     unit: 'ratio',
     window: spanOf(shift?.change, index.window),
     onset: shift?.change?.onset,
-    explanation: `While the GPU was busy (utilization ≥ ${pct(BUSY)}), its SM clock fell ${pct(drop)} below its baseline of ${num(baseline)} MHz${shift ? ` (lowest 5-minute median ${num(shift.extreme.value)} MHz, ending ${clock(shift.extreme.at)})` : ''}${shift?.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+    explanation: `While the GPU was busy (utilization ≥ ${pct(BUSY)}), its SM clock fell ${pct(drop)} below its baseline of ${num(baseline)} MHz${shift ? ` (lowest ${levelName()} median ${num(shift.extreme.value)} MHz, ending ${clock(shift.extreme.at)})` : ''}${shift?.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
   });
 }
 
@@ -177,7 +177,7 @@ function pcieSignals(rx: RoleSeries, index: SeriesIndex): Signal[] {
           unit: 'ratio',
           window: spanOf(busy, index.window),
           onset: busy?.onset,
-          explanation: `The busier direction of the GPU's PCIe link carried ${pct(peak.value)} of what its ${link} link can (highest 5-minute median, ending ${clock(peak.at)})${busy ? `, above ${pct(LINK_BUSY)} from ${clock(busy.onset)}` : ''}.`,
+          explanation: `The busier direction of the GPU's PCIe link carried ${pct(peak.value)} of what its ${link} link can (highest ${levelName()} median, ending ${clock(peak.at)})${busy ? `, above ${pct(LINK_BUSY)} from ${clock(busy.onset)}` : ''}.`,
         }),
       );
     }

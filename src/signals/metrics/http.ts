@@ -5,7 +5,7 @@ import { baselineOf, type Shift, shiftOf } from './measures.js';
 import { pair, spanOf, windowedShare } from './pairing.js';
 import { rollingMean, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // HTTP servers' own metrics: the 5xx and 429 shares of requests, the latency shift against the
 // server's baseline, and the change in request rate that gives an overload or a cascade its
@@ -35,7 +35,7 @@ export function httpSignals(index: SeriesIndex): Signal[] {
             unit: 'ratio',
             window: spanOf(shift.change, index.window),
             onset,
-            explanation: `${pct(shift.extreme.value)} of requests got a 5xx at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline.`,
+            explanation: `${pct(shift.extreme.value)} of requests got a 5xx at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline.`,
           }),
           metricSignal({
             name: 'metrics.http.errors.ratio.rise',
@@ -62,7 +62,7 @@ export function httpSignals(index: SeriesIndex): Signal[] {
             unit: 'ratio',
             window: spanOf(shift.change, index.window),
             onset: shift.change?.onset,
-            explanation: `${pct(shift.extreme.value)} of requests were answered 429 at the highest 5-minute level, against ${pct(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+            explanation: `${pct(shift.extreme.value)} of requests were answered 429 at the highest ${levelName()} level, against ${pct(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
           }),
         );
       }
@@ -94,7 +94,7 @@ export function httpSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `Server-side ${which} reached ${seconds(shift.extreme.value)} at its highest 5-minute median, ${num(ratio)}× the baseline ${seconds(shift.baseline)}${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `Server-side ${which} reached ${seconds(shift.extreme.value)} at its highest ${levelName()} median, ${num(ratio)}× the baseline ${seconds(shift.baseline)}${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
   }
@@ -169,6 +169,6 @@ function requestSignal(
     unit: 'ratio',
     window: spanOf(shift.change, index.window),
     onset,
-    explanation: `${about ? 'Requests' : 'Requests over all servers'} went to ${num(shift.extreme.value)}/s (5-minute average), ${num(shift.ratio)}× the baseline ${num(shift.baseline)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+    explanation: `${about ? 'Requests' : 'Requests over all servers'} went to ${num(shift.extreme.value)}/s (${levelName()} average), ${num(shift.ratio)}× the baseline ${num(shift.baseline)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
   });
 }

@@ -13,7 +13,7 @@ import {
   usualInterval,
 } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { sustainMs } from './timescale.js';
+import { levelName, sustainMs } from './timescale.js';
 
 // Kubernetes nodes under pressure and the pods the kubelet evicts to relieve them; autoscalers that
 // cannot act; containerd shims that outlive their pods. The node conditions and pod reasons come
@@ -275,7 +275,7 @@ function kubeletFilesystemSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift?.change, index.window),
         onset: shift?.change?.onset,
-        explanation: `The node's ${worst.free.labels.mountpoint} filesystem, which holds pod logs, writable layers and emptyDir volumes, had ${pct(worst.trough.value)} free at its lowest 5-minute median (ending ${clock(worst.trough.at)})${shift?.change ? `, falling from ${pct(shift.baseline)} from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `The node's ${worst.free.labels.mountpoint} filesystem, which holds pod logs, writable layers and emptyDir volumes, had ${pct(worst.trough.value)} free at its lowest ${levelName()} median (ending ${clock(worst.trough.at)})${shift?.change ? `, falling from ${pct(shift.baseline)} from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -315,7 +315,7 @@ function shimSignals(index: SeriesIndex): Signal[] {
           value: peak.value,
           unit: 'ratio',
           window: index.window,
-          explanation: `The node ran ${num(peak.value)} containerd shims per running pod at the highest 5-minute median (ending ${clock(peak.at)}; ${shims.metrics.join(', ')} over ${running.metrics.join(', ')}).`,
+          explanation: `The node ran ${num(peak.value)} containerd shims per running pod at the highest ${levelName()} median (ending ${clock(peak.at)}; ${shims.metrics.join(', ')} over ${running.metrics.join(', ')}).`,
         }),
       );
     }

@@ -4,7 +4,7 @@ import { baselineOf, type Shift, shiftOf } from './measures.js';
 import { spanOf } from './pairing.js';
 import { sustainedPeak } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { sustainMs } from './timescale.js';
+import { levelName, sustainMs } from './timescale.js';
 
 // LLM servers (vLLM, Text Generation Inference): how long each output token takes (the decode
 // step) and how long the first token takes (queue and prefill), each against the server's own
@@ -29,7 +29,7 @@ export function llmSignals(index: SeriesIndex): Signal[] {
           value: peak.value,
           unit: 's',
           window: index.window,
-          explanation: `Output tokens took ${seconds(peak.value)} each on average at the slowest 5-minute median (ending ${clock(peak.at)}; ${itl.metrics.join(', ')}).`,
+          explanation: `Output tokens took ${seconds(peak.value)} each on average at the slowest ${levelName()} median (ending ${clock(peak.at)}; ${itl.metrics.join(', ')}).`,
         }),
       );
     }
@@ -67,6 +67,6 @@ function shiftSignal(
     unit: 'ratio',
     window: spanOf(shift.change, index.window),
     onset: shift.change?.onset,
-    explanation: `The mean ${what} rose to ${seconds(shift.extreme.value)} (slowest 5-minute median), ${num(ratio)}× its baseline ${seconds(shift.baseline)}${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+    explanation: `The mean ${what} rose to ${seconds(shift.extreme.value)} (slowest ${levelName()} median), ${num(ratio)}× its baseline ${seconds(shift.baseline)}${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
   });
 }

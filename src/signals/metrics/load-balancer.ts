@@ -5,7 +5,7 @@ import { shiftOf } from './measures.js';
 import { spanOf, windowedShare } from './pairing.js';
 import { rollingMean, sliceTime } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // Load balancers' own view: the share of requests the balancer answered with a 5xx it generated
 // itself (no healthy target to send to, a surge it could not absorb, connections it could not
@@ -33,7 +33,7 @@ export function loadBalancerSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `The load balancer itself answered ${pct(shift.extreme.value)} of requests with a 5xx at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The load balancer itself answered ${pct(shift.extreme.value)} of requests with a 5xx at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
     const targets = index.companion(requests, 'lb.target-5xx');

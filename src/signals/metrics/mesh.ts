@@ -3,6 +3,7 @@ import { clock, metricSignal, pct } from './emit.js';
 import { shiftOf } from './measures.js';
 import { spanOf, windowedShare } from './pairing.js';
 import type { SeriesIndex } from './series-index.js';
+import { levelName } from './timescale.js';
 
 // Service-mesh client proxies: for each calling pod and destination service, the share of
 // requests its proxy failed by itself because it had no route or cluster for them, found no
@@ -48,7 +49,7 @@ export function meshSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `The calling mesh proxy failed ${pct(shift.extreme.value)} of requests to ${destination} by itself (Envoy flags NR, NC, UH, UF or URX) at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The calling mesh proxy failed ${pct(shift.extreme.value)} of requests to ${destination} by itself (Envoy flags NR, NC, UH, UF or URX) at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
   }

@@ -5,7 +5,7 @@ import { baselineOf, type Shift, shiftOf } from './measures.js';
 import { pair, spanOf } from './pairing.js';
 import { rollingMean, type Samples, sliceTime } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs, sustainMs } from './timescale.js';
+import { levelName, rateWindowMs, sustainMs } from './timescale.js';
 
 // How much traffic reaches each host, against its own baseline, and whether the HTTP requests
 // served grew with it. A flood of attack packets multiplies the bytes and packets received while
@@ -37,7 +37,7 @@ export function networkVolumeSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `The host received ${bytes(shift.extreme.value)}/s at its highest 5-minute level (around ${clock(shift.extreme.at)}), ${num(shift.ratio)}× its baseline ${bytes(shift.baseline)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The host received ${bytes(shift.extreme.value)}/s at its highest ${levelName()} level (around ${clock(shift.extreme.at)}), ${num(shift.ratio)}× its baseline ${bytes(shift.baseline)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
     const served = requests ? requestFactor(requests, shift.extreme.at, baselineEnd) : undefined;
@@ -68,7 +68,7 @@ export function networkVolumeSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `The host received ${num(shift.extreme.value)} packets/s at its highest 5-minute level (around ${clock(shift.extreme.at)}), ${num(shift.ratio)}× its baseline ${num(shift.baseline)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `The host received ${num(shift.extreme.value)} packets/s at its highest ${levelName()} level (around ${clock(shift.extreme.at)}), ${num(shift.ratio)}× its baseline ${num(shift.baseline)}/s${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
   }

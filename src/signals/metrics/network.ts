@@ -4,7 +4,7 @@ import { shiftOf } from './measures.js';
 import { spanOf, windowedShare } from './pairing.js';
 import { rollingMean, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // Hosts' network: interface errors and drops, the TCP retransmission ratio, listen-queue
 // overflows and the conntrack table's fill. Event rates are 5-minute averages, as rate(x[5m]).
@@ -55,7 +55,7 @@ export function networkSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `${pct(shift.extreme.value)} of TCP segments sent were retransmissions at the highest 5-minute level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `${pct(shift.extreme.value)} of TCP segments sent were retransmissions at the highest ${levelName()} level (around ${clock(shift.extreme.at)}), against ${pct(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -71,7 +71,7 @@ export function networkSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `The conntrack table was ${pct(shift.extreme.value)} full at its highest 5-minute median, against ${pct(shift.baseline)} in the baseline${shift.change ? `, rising from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `The conntrack table was ${pct(shift.extreme.value)} full at its highest ${levelName()} median, against ${pct(shift.baseline)} in the baseline${shift.change ? `, rising from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -97,6 +97,6 @@ function rateSignal(
     unit: 'per-second',
     window: spanOf(shift.change, index.window),
     onset: shift.change?.onset,
-    explanation: `Up to ${num(shift.extreme.value)} ${metric.what} per second (5-minute average, around ${clock(shift.extreme.at)}), against ${num(shift.baseline)}/s in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+    explanation: `Up to ${num(shift.extreme.value)} ${metric.what} per second (${levelName()} average, around ${clock(shift.extreme.at)}), against ${num(shift.baseline)}/s in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
   });
 }

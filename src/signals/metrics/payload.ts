@@ -5,7 +5,7 @@ import { baselineOf, shiftOf } from './measures.js';
 import { pair, spanOf } from './pairing.js';
 import { bucketMedians } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
-import { sustainMs } from './timescale.js';
+import { levelName, sustainMs } from './timescale.js';
 
 // What an HTTP server's responses weigh: the mean body size against its baseline, and whether the
 // server's latency moves with it. Responses that grow from kilobytes to megabytes take longer to
@@ -38,7 +38,7 @@ export function payloadSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(shift.change, index.window),
         onset,
-        explanation: `Responses averaged ${bytes(shift.extreme.value)} at their highest 5-minute median (around ${clock(shift.extreme.at)}), ${num(ratio)}× the baseline ${bytes(shift.baseline)}${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+        explanation: `Responses averaged ${bytes(shift.extreme.value)} at their highest ${levelName()} median (around ${clock(shift.extreme.at)}), ${num(ratio)}× the baseline ${bytes(shift.baseline)}${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
       }),
     );
     const latency = index.companion(size, 'http.latency-p99') ?? index.companion(size, 'http.latency-mean');

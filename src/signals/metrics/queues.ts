@@ -16,7 +16,7 @@ import {
   usualInterval,
 } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs } from './timescale.js';
 
 // Queues and consumer groups: how fast the backlog grows as a share of what arrives, whether the
 // consumers stopped while it grew (a stall), whether producers burst, and whether messages went
@@ -84,7 +84,7 @@ function lagSignals(
         unit: 'messages',
         window: spanOf(shift.change, index.window),
         onset: shift.change?.onset,
-        explanation: `The backlog reached ${num(shift.extreme.value)} messages (5-minute median ending ${clock(shift.extreme.at)}), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+        explanation: `The backlog reached ${num(shift.extreme.value)} messages (${levelName()} median ending ${clock(shift.extreme.at)}), against ${num(shift.baseline)} in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
   }
@@ -159,7 +159,7 @@ function publishedRise(lag: RoleSeries, published: RoleSeries, index: SeriesInde
     unit: 'ratio',
     window: spanOf(shift.change, index.window),
     onset: shift.change?.onset,
-    explanation: `Producers wrote up to ${num(shift.extreme.value)} messages/s (5-minute average), ${num(rise)}× the baseline ${num(shift.baseline)}/s${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
+    explanation: `Producers wrote up to ${num(shift.extreme.value)} messages/s (${levelName()} average), ${num(rise)}× the baseline ${num(shift.baseline)}/s${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
   });
 }
 

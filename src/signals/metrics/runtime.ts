@@ -3,6 +3,7 @@ import { clock, metricSignal, num, pct, seconds } from './emit.js';
 import { shiftOf } from './measures.js';
 import { spanOf } from './pairing.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
+import { levelName } from './timescale.js';
 
 // Language runtimes: the share of time spent in GC pauses and the Node.js event-loop lag, each as
 // a level and as a rise over the subject's own early baseline.
@@ -72,7 +73,7 @@ function signalsOf(metric: RuntimeMetric, series: RoleSeries, index: SeriesIndex
       unit: metric.unit,
       window: spanOf(shift.change, index.window),
       onset,
-      explanation: `${capitalize(metric.what)} reached ${metric.format(shift.extreme.value)} at its highest 5-minute median (ending ${clock(shift.extreme.at)})${since}.`,
+      explanation: `${capitalize(metric.what)} reached ${metric.format(shift.extreme.value)} at its highest ${levelName()} median (ending ${clock(shift.extreme.at)})${since}.`,
     }),
     metricSignal({
       name: `${metric.name}.rise`,

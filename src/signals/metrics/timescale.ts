@@ -56,3 +56,9 @@ export function sustainMs(): number {
 export function rateWindowMs(): number {
   return current.rateWindowMs;
 }
+
+/** The current level span in words, as explanations name it: "5-minute", "15-second". */
+export function levelName(): string {
+  const s = Math.round(current.sustainMs / 1000);
+  return s % 60 === 0 ? `${s / 60}-minute` : `${s}-second`;
+}
