@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
@@ -106,30 +106,12 @@ function requestOf(shape: LoadShape, rnd: () => number): { method: string; path:
 }
 
 /**
- * Load before the measured run, at the run's rate for 45 s: a service in production has its code
- * compiled, its pools filled and its cache at the size its TTLs (30–60 s) hold it, so the run's
- * baseline must not be the cache filling up.
+ * Load before the measured part, at the run's rate, by the same load tool: a service in production
+ * has its code compiled, its pools filled and its cache at the size its TTLs (30–60 s) hold it,
+ * and the load tool's own start-up (a JVM loading classes on the same two cores) must not be read
+ * as the service's cold start. JMeter's results are trimmed to the measured part.
  */
 const WARM_UP_S = 45;
-async function warmUp(stack: Stack, shape: LoadShape, rnd: () => number): Promise<void> {
-  const pending: Promise<unknown>[] = [];
-  const started = Date.now();
-  for (let i = 0; i < WARM_UP_S * shape.rate; i++) {
-    const due = started + (i * 1000) / shape.rate;
-    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-    const r = requestOf(shape, rnd);
-    pending.push(
-      fetch(`${stack.service}${r.path}`, {
-        method: r.method,
-        signal: AbortSignal.timeout(10_000),
-        ...(r.body ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
-      })
-        .then((response) => response.arrayBuffer())
-        .catch(() => undefined),
-    );
-  }
-  await Promise.all(pending);
-}
 
 /** Clears every fault switch of the service. */
 async function clearService(stack: Stack): Promise<void> {
@@ -187,31 +169,37 @@ async function drive(
   };
   if (fault.startsCold || fault.wholeRun) options = { ...options, injectAtS: 0 };
   if (fault.wholeRun && fault.service) await stack.ctx.switchService(fault.service);
-  const load: Load = { before: shape, during, injectAtS: options.injectAtS };
-  const rnd = random(options.seed);
   // A cold start is a fresh process meeting its first requests: no warm-up, a restart just before.
+  const warmUpS = fault.startsCold ? 0 : WARM_UP_S;
   if (fault.startsCold) await stack.ctx.restartService();
-  else await warmUp(stack, shape, random(options.seed + 1));
+  const load: Load = { before: shape, during, injectAtS: warmUpS + options.injectAtS };
+  const rnd = random(options.seed);
   mkdirSync(join(options.out, 'load'), { recursive: true });
-  const loadStart = Date.now();
   say(
-    `load: ${options.load}, ${shape.rate} requests/s for ${options.durationS} s; ${fault.id} at ${options.injectAtS} s`,
+    `load: ${options.load}, ${shape.rate} requests/s, ${warmUpS} s of warm-up then ${options.durationS} s measured; ${fault.id} at ${options.injectAtS} s`,
   );
+  const total = { ...options, durationS: warmUpS + options.durationS };
+  let measureFrom = Date.now() + warmUpS * 1000;
   const loadDone =
     options.load === 'jmeter'
-      ? jmeterLoad(stack, load, rnd, options)
-      : autocannonLoad(stack, load, rnd, options);
+      ? jmeterLoad(stack, load, rnd, total, warmUpS, (first) => {
+          measureFrom = first + warmUpS * 1000;
+        })
+      : autocannonLoad(stack, load, rnd, total);
   const injectTimer = new Promise<number>((resolve, reject) =>
-    setTimeout(async () => {
-      try {
-        if (fault.service && !fault.wholeRun) await stack.ctx.switchService(fault.service);
-        if (!fault.startsCold) await fault.inject?.(stack.ctx);
-        say(`injected ${fault.id}: ${fault.injects}`);
-        resolve(Date.now());
-      } catch (error) {
-        reject(error);
-      }
-    }, options.injectAtS * 1000),
+    setTimeout(
+      async () => {
+        try {
+          if (fault.service && !fault.wholeRun) await stack.ctx.switchService(fault.service);
+          if (!fault.startsCold) await fault.inject?.(stack.ctx);
+          say(`injected ${fault.id}: ${fault.injects}`);
+          resolve(Date.now());
+        } catch (error) {
+          reject(error);
+        }
+      },
+      (warmUpS + options.injectAtS) * 1000,
+    ),
   );
   const loadFile = await loadDone;
   const injectedAt = await injectTimer;
@@ -233,7 +221,7 @@ async function drive(
       metrics: [{ prometheus: { url: stack.prometheus }, stepMs: 2000 }],
       logs: [join(options.out, 'logs', 'service.log')],
       traces: [join(options.out, 'traces', 'traces.json')],
-      window: { start: loadStart, end: loadEnd },
+      window: { start: measureFrom, end: loadEnd },
     },
     { catalog },
   );
@@ -250,7 +238,8 @@ async function drive(
     seed: options.seed,
     load: shape,
     ...(fault.loadDuring ? { loadDuring: during } : {}),
-    startedAt: new Date(loadStart).toISOString(),
+    startedAt: new Date(measureFrom).toISOString(),
+    warmUpS,
     injectedAt: new Date(injectedAt).toISOString(),
     endedAt: new Date(loadEnd).toISOString(),
     tools: { load: options.load, metrics: 'prometheus', exporters: ['node', 'redis', 'postgres'] },
@@ -313,7 +302,14 @@ const PLAN_REQUESTS: readonly PlanRequest[] = [
 ];
 
 /** JMeter in non-GUI mode; the request sequence is drawn from the mix in advance, with the seed. */
-async function jmeterLoad(stack: Stack, load: Load, rnd: () => number, options: RunOptions): Promise<string> {
+async function jmeterLoad(
+  stack: Stack,
+  load: Load,
+  rnd: () => number,
+  options: RunOptions,
+  warmUpS: number,
+  onFirstSample: (at: number) => void,
+): Promise<string> {
   const dir = join(options.out, 'load');
   const shape = load.before;
   const rows: string[] = [];
@@ -338,7 +334,36 @@ async function jmeterLoad(stack: Stack, load: Load, rnd: () => number, options: 
       requests: PLAN_REQUESTS,
     }),
   );
+  const raw = join(dir, 'with-warm-up.jtl');
+  await runJMeter(dir, plan, raw, JTL_CSV_PROPERTIES, (options.durationS + 120) * 1000);
   const out = join(dir, 'results.jtl');
-  await runJMeter(dir, plan, out, JTL_CSV_PROPERTIES, (options.durationS + 120) * 1000);
+  const first = trimJtl(raw, out, warmUpS * 1000);
+  rmSync(raw);
+  if (first !== undefined) onFirstSample(first);
   return out;
+}
+
+/**
+ * Copies the JTL without the samples of its first `skipMs` (the warm-up); returns the first
+ * sample's time. A record starts with its 13-digit timeStamp; a line that does not is the rest of
+ * a quoted field and goes with the record before it.
+ */
+function trimJtl(from: string, to: string, skipMs: number): number | undefined {
+  const lines = readFileSync(from, 'utf8').split('\n');
+  const start = (line: string) => (/^\d{13},/.test(line) ? Number(line.slice(0, 13)) : undefined);
+  const first = Math.min(...lines.map(start).filter((t): t is number => t !== undefined));
+  if (!Number.isFinite(first)) {
+    writeFileSync(to, lines.join('\n'));
+    return undefined;
+  }
+  const kept: string[] = [lines[0] ?? ''];
+  let keep = false;
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    const t = start(line);
+    if (t !== undefined) keep = t >= first + skipMs;
+    if (keep) kept.push(line);
+  }
+  writeFileSync(to, `${kept.join('\n')}\n`);
+  return first;
 }

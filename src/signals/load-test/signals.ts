@@ -73,6 +73,12 @@ const CONNECT_TIMEOUT = /connect|dial/i;
  * stall that hits a few percent of requests multiplies the share several times.
  */
 const TAIL_FACTOR = 4;
+/**
+ * A tail request must also be this much slower than the median: on a service answering in 2 ms,
+ * 4× is 8 ms, within a GC pause or a scheduler hiccup of the host, not a tail users feel (the
+ * same floor as a cold start's).
+ */
+const MIN_TAIL_EXCESS_MS = 25;
 /** Onset of a failure kind: first bucket whose count is above its baseline rate at p < 0.001. */
 const ONSET_P = 0.001;
 /** z for a one-sided 99.9% lower bound on a bucket's failure count (errors.burst). */
@@ -548,7 +554,8 @@ class SignalBuilder {
   #tailShift(s: SubjectSeries): void {
     const { values } = finiteIn(s.p50, s.window);
     if (values.length < 2 * MIN_SEGMENT_BUCKETS) return;
-    const threshold = TAIL_FACTOR * median(values);
+    const typical = median(values);
+    const threshold = Math.max(TAIL_FACTOR * typical, typical + MIN_TAIL_EXCESS_MS);
     const events: number[] = [];
     const trials: number[] = [];
     for (let i = s.window.start; i < s.window.end; i++) {
@@ -583,7 +590,7 @@ class SignalBuilder {
         s.name,
         1,
         'ratio',
-        `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median) did not change significantly`,
+        `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more) did not change significantly`,
         this.#rangeSources(s, window),
         { window },
       );
@@ -595,7 +602,7 @@ class SignalBuilder {
       s.name,
       round(worst.ratio),
       'ratio',
-      `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median) rose from ${pct(base.rate)} ` +
+      `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more) rose from ${pct(base.rate)} ` +
         `to ${pct(worst.rate)} at ${iso(onset)} (×${fmt(worst.ratio)})`,
       this.#rangeSources(s, window),
       { window, onset: iso(onset) },
