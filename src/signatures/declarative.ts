@@ -278,11 +278,23 @@ function judge(condition: Condition, signals: SignalSet, subject: string): Judge
       // A signal without a subject is about the whole run (an error-rate rise in the logs) and
       // holds for every subject judged, so a per-pod way can be supported by run-level evidence.
       signals.get(leaf.signal).find((s) => s.subject === undefined);
-    if (!signal) continue;
-    const { holds, strength } = test(leaf, signal.value);
-    const judged = { condition, leaf, signal, holds, strength };
-    if (!best || Number(holds) - Number(best.holds) > 0 || (holds === best.holds && strength > best.strength))
-      best = judged;
+    // A way about the whole run reads a per-subject signal (a node's CPU) for the run: it holds
+    // when it holds for one of the subjects, the strongest one.
+    const candidates = signal
+      ? [signal]
+      : subject === RUN_SUBJECT && !runLevel
+        ? signals.get(leaf.signal)
+        : [];
+    for (const candidate of candidates) {
+      const { holds, strength } = test(leaf, candidate.value);
+      const judged = { condition, leaf, signal: candidate, holds, strength };
+      if (
+        !best ||
+        Number(holds) - Number(best.holds) > 0 ||
+        (holds === best.holds && strength > best.strength)
+      )
+        best = judged;
+    }
   }
   return best;
 }

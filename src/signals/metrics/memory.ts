@@ -26,10 +26,12 @@ import type { RoleSeries, SeriesIndex } from './series-index.js';
 const FLOOR_SPAN_MS = 10 * MINUTE_MS;
 /**
  * Short windows (a 20-minute load test with its metrics) get a shorter floor span, an eighth of
- * the window but at least 2 minutes, so the floor still has several independent values; the
- * step span follows it (×1.5). Hour-long windows keep the spans above.
+ * the window but at least 1 minute, so the floor still has eight independent values (the fewest
+ * with which a Mann–Kendall test can reach p < 0.01); the step span follows it (×1.5). A minute
+ * outlasts the GC cycles of V8 and Go heaps under load (seconds); a JVM whose old generation
+ * cycles over minutes needs the longer window anyway. Hour-long windows keep the spans above.
  */
-const MIN_FLOOR_SPAN_MS = 2 * MINUTE_MS;
+const MIN_FLOOR_SPAN_MS = MINUTE_MS;
 function floorSpan(windowMs: number): number {
   return Math.min(FLOOR_SPAN_MS, Math.max(MIN_FLOOR_SPAN_MS, windowMs / 8));
 }
@@ -59,7 +61,14 @@ interface Analysis {
   floorGrowth: number;
   rawGrowth: number;
   stepShare: number;
+  /** The floor span used (the rolling minimum's width). */
+  spanMs: number;
   bend?: number;
+}
+
+/** A span in words: "10-minute", "65-second". */
+function spanName(ms: number): string {
+  return ms % MINUTE_MS === 0 ? `${ms / MINUTE_MS}-minute` : `${Math.round(ms / 1000)}-second`;
 }
 
 export function memorySignals(index: SeriesIndex): Signal[] {
@@ -176,6 +185,7 @@ function analyze(
       longest && (relative(floor) > 0 || relative(growth) > 0)
         ? stepShare(longest, span * (STEP_SPAN_MS / FLOOR_SPAN_MS))
         : 0,
+    spanMs: span,
     ...(bend !== undefined ? { bend } : {}),
   };
 }
@@ -225,7 +235,7 @@ function growthSignals(family: 'memory' | 'heap', a: Analysis, index: SeriesInde
       unit: 'ratio/h',
       window,
       onset,
-      explanation: `The ${what} floor (10-minute minimum) changed by ${pct(a.floorGrowth)} of its starting ${bytes(a.start)} per hour (Theil–Sen ${bytes(a.floor?.slopePerHour ?? 0)}/h, ${significant(a.floor)})${onset !== undefined ? `, climbing from ${clock(onset)}` : ''}${restarts}.`,
+      explanation: `The ${what} floor (${spanName(a.spanMs)} minimum) changed by ${pct(a.floorGrowth)} of its starting ${bytes(a.start)} per hour (Theil–Sen ${bytes(a.floor?.slopePerHour ?? 0)}/h, ${significant(a.floor)})${onset !== undefined ? `, climbing from ${clock(onset)}` : ''}${restarts}.`,
     }),
     metricSignal({
       name: `metrics.${family}.step-share`,
@@ -235,7 +245,7 @@ function growthSignals(family: 'memory' | 'heap', a: Analysis, index: SeriesInde
       window,
       explanation:
         a.stepShare > 0
-          ? `${pct(a.stepShare)} of the ${what} floor's rise happened within 15 minutes (a one-off step is near 100%, a leak is spread out).`
+          ? `${pct(a.stepShare)} of the ${what} floor's rise happened within ${spanName(a.spanMs * (STEP_SPAN_MS / FLOOR_SPAN_MS)).replace('-', ' ')}s (a one-off step is near 100%, a leak is spread out).`
           : `The ${what} floor did not rise over the window.`,
     }),
   ];
@@ -372,7 +382,9 @@ function leakSignal(input: {
     parts.push(`the ${best === input.memory ? 'memory' : 'heap'} floor grows ${pct(best.floorGrowth)}/h`);
   } else if (growing) {
     score += 0.1;
-    parts.push(`the floor rose mostly in one step (${pct(best.stepShare)} within 15 minutes)`);
+    parts.push(
+      `the floor rose mostly in one step (${pct(best.stepShare)} within ${spanName(best.spanMs * (STEP_SPAN_MS / FLOOR_SPAN_MS)).replace('-', ' ')}s)`,
+    );
   } else {
     parts.push('the memory floor shows no significant growth');
   }
