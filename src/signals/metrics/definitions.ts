@@ -103,6 +103,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'min',
     'Minutes during which requests waited for a pool connection (2-minute medians above 0)',
   ),
+  metrics(
+    'metrics.pool.pending.share',
+    'ratio',
+    'Share of the window after its baseline during which requests waited for a pool connection',
+  ),
   metrics('metrics.pool.timeouts', 'timeouts', 'Pool acquisition timeouts in the window; onset at the first'),
   metrics(
     'metrics.threads.utilization',

@@ -4,6 +4,7 @@ import { countOf, levelOf, sustainedTime } from './measures.js';
 import { ratioTo, spanOf } from './pairing.js';
 import { MINUTE_MS } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
+import { spanWords, sustainMs } from './timescale.js';
 
 // Application pools: connections checked out of a pool against its maximum, requests waiting for
 // a connection, acquisition timeouts, and busy worker threads against the thread limit.
@@ -13,15 +14,18 @@ import type { SeriesIndex } from './series-index.js';
  * waits. It is the level from which the onset of a pool filling up is dated.
  */
 const NEARLY_FULL = 0.9;
-/** Pool and thread gauges jump within seconds; a 2-minute hold is a state, not one busy scrape. */
-const POOL_SPAN_MS = 2 * MINUTE_MS;
+/**
+ * Pool and thread gauges jump within seconds; a 2-minute hold (0.4 of the 5-minute level, and of
+ * the shorter level of a short window) is a state, not one busy scrape.
+ */
+const poolSpanMs = () => 0.4 * sustainMs();
 
 export function poolSignals(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
   for (const active of index.all('pool.active')) {
     const max = index.companion(active, 'pool.max');
     if (!max) continue;
-    const level = levelOf(ratioTo(active, max), NEARLY_FULL, POOL_SPAN_MS);
+    const level = levelOf(ratioTo(active, max), NEARLY_FULL, poolSpanMs());
     if (!level) continue;
     out.push(
       metricSignal({
@@ -31,13 +35,13 @@ export function poolSignals(index: SeriesIndex): Signal[] {
         unit: 'ratio',
         window: spanOf(level.change, index.window),
         onset: level.change?.onset,
-        explanation: `The pool had ${pct(level.peak.value)} of its connections in use at its highest 2-minute median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
+        explanation: `The pool had ${pct(level.peak.value)} of its connections in use at its highest ${spanWords(poolSpanMs())} median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
       }),
     );
   }
   for (const pending of index.all('pool.pending')) {
-    // Waiting in at least half of the scrapes of 2 minutes: requests queue for connections as a rule, not in a lucky scrape.
-    const time = sustainedTime(pending.samples, (v) => v > 0, POOL_SPAN_MS);
+    // Waiting in at least half of the scrapes of the span: requests queue for connections as a rule, not in a lucky scrape.
+    const time = sustainedTime(pending.samples, (v) => v > 0, poolSpanMs());
     out.push(
       metricSignal({
         name: 'metrics.pool.pending',
@@ -48,8 +52,22 @@ export function poolSignals(index: SeriesIndex): Signal[] {
         onset: time.first,
         explanation:
           time.ms > 0
-            ? `Requests waited for a pool connection for ${minutes(time.ms)} (2-minute medians above 0), from ${clock(time.first as number)}.`
-            : 'Requests never waited for a pool connection for 2 minutes.',
+            ? `Requests waited for a pool connection for ${minutes(time.ms)} (${spanWords(poolSpanMs())} medians above 0), from ${clock(time.first as number)}.`
+            : `Requests never waited for a pool connection for ${spanWords(poolSpanMs()).replace('-', ' ')}s.`,
+      }),
+    );
+    // The same wait as a share of the window after the baseline: a short rehearsal cannot hold minutes.
+    const after = index.window.end - index.baselineEnd();
+    const share = after > 0 ? Math.min(1, time.ms / after) : 0;
+    out.push(
+      metricSignal({
+        name: 'metrics.pool.pending.share',
+        about: pending,
+        value: share,
+        unit: 'ratio',
+        window: time.first !== undefined ? { start: time.first, end: time.last ?? time.first } : index.window,
+        onset: time.first,
+        explanation: `Requests waited for a pool connection during ${pct(share)} of the window after its baseline.`,
       }),
     );
   }
@@ -75,7 +93,7 @@ export function poolSignals(index: SeriesIndex): Signal[] {
   for (const busy of index.all('threads.busy')) {
     const max = index.companion(busy, 'threads.max');
     if (!max) continue;
-    const level = levelOf(ratioTo(busy, max), NEARLY_FULL, POOL_SPAN_MS);
+    const level = levelOf(ratioTo(busy, max), NEARLY_FULL, poolSpanMs());
     if (!level) continue;
     out.push(
       metricSignal({

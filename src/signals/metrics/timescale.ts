@@ -57,8 +57,13 @@ export function rateWindowMs(): number {
   return current.rateWindowMs;
 }
 
-/** The current level span in words, as explanations name it: "5-minute", "15-second". */
-export function levelName(): string {
-  const s = Math.round(current.sustainMs / 1000);
+/** A span in words, as explanations name it: "5-minute", "15-second". */
+export function spanWords(ms: number): string {
+  const s = Math.round(ms / 1000);
   return s % 60 === 0 ? `${s / 60}-minute` : `${s}-second`;
+}
+
+/** The current level span in words. */
+export function levelName(): string {
+  return spanWords(current.sustainMs);
 }
