@@ -54,8 +54,24 @@ export function changeBeyond(
     // A nearly constant series (a gauge stuck at 0) still needs a noise scale; 0.1% of the threshold is far below any effect we report.
     minSigma: options.minSigma ?? span * 1e-3,
   });
-  const beyond = segments.filter((s) => sign * (s.level - options.threshold) > 0);
-  const first = beyond[0];
+  const isBeyond = (s: (typeof segments)[number]) => sign * (s.level - options.threshold) > 0;
+  const beyond = segments.filter(isBeyond);
+  // The change is the first run of segments beyond the threshold that is held for a level's span;
+  // shorter runs before it are excursions (a burst of slow scrapes). Without such a run, the first
+  // segment beyond.
+  let first = beyond[0];
+  for (let i = 0; i < segments.length; i++) {
+    if (!isBeyond(segments[i] as (typeof segments)[number])) continue;
+    let j = i;
+    while (j + 1 < segments.length && isBeyond(segments[j + 1] as (typeof segments)[number])) j++;
+    const from = points.times[(segments[i] as (typeof segments)[number]).start] as number;
+    const to = points.times[(segments[j] as (typeof segments)[number]).end - 1] as number;
+    if (to - from >= sustainMs()) {
+      first = segments[i];
+      break;
+    }
+    i = j;
+  }
   if (!first || first.start === 0) return undefined;
   const last = beyond[beyond.length - 1] ?? first;
   let onset = points.times[first.start] as number;
