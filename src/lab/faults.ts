@@ -48,7 +48,7 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'shared-resource-lock-contention',
-    injects: 'every order updates one shared counter row and holds its lock 50 ms',
+    injects: 'every order takes its number from one counter row, locked FOR UPDATE and held 50 ms',
     service: { hotRowHoldMs: 50 },
     load: { mix: { order: 5, product: 2, search: 1, quote: 1 } },
   },

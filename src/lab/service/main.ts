@@ -210,8 +210,10 @@ async function placeOrder(span: SpanContext, productId: number): Promise<unknown
       await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [b], client);
     } else await query(span, 'UPDATE lab_products SET stock = stock - 1 WHERE id = $1', [productId], client);
     if (switches.hotRowHoldMs > 0) {
-      await query(span, 'UPDATE lab_counters SET n = n + 1 WHERE id = 1', [], client);
+      // The order number comes from one counter row, locked for the rest of the transaction.
+      await query(span, 'SELECT n FROM lab_counters WHERE id = 1 FOR UPDATE', [], client);
       await query(span, 'SELECT pg_sleep($1)', [switches.hotRowHoldMs / 1000], client);
+      await query(span, 'UPDATE lab_counters SET n = n + 1 WHERE id = 1', [], client);
     }
     if (switches.holdConnectionMs > 0)
       await query(span, 'SELECT pg_sleep($1)', [switches.holdConnectionMs / 1000], client);
