@@ -104,8 +104,8 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'cache-stampede',
-    injects: 'every cache entry expires at the same 10 s boundary, with no request coalescing',
-    service: { synchronizedExpiryMs: 10_000 },
+    injects: 'every cache entry expires at the same 30 s boundary, with no request coalescing',
+    service: { synchronizedExpiryMs: 30_000 },
     load: { mix: { product: 6, search: 1, order: 1, quote: 1 }, keys: { count: 2000, hotShare: 0.5 } },
   },
   {

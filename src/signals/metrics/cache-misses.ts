@@ -14,12 +14,12 @@ import { levelName, rateWindowMs, sustainMs } from './timescale.js';
 // (lookups of keys that do not exist), and the number of keys the cache holds meanwhile.
 
 /**
- * Each sample is compared with the medians of the 5 minutes before it and the 5 minutes after it,
- * the higher of the two: its own level at that time of day on both sides. A burst of one or two
- * scrapes cannot move a median of 10, the daily cycle moves both along, and a step up is not a
- * burst because the samples after it match the level after it.
+ * Each sample is compared with the medians of a level's span (5 minutes on incident windows)
+ * before it and after it, the higher of the two: its own level at that time of day on both sides.
+ * A burst of one or two scrapes cannot move a median of 10, the daily cycle moves both along, and
+ * a step up is not a burst because the samples after it match the level after it.
  */
-const SIDE_MS = 5 * MINUTE_MS;
+const sideMs = () => sustainMs();
 /**
  * A burst at least doubles the local level: a hot key's expiry sends all its reads to the backend
  * at once, which is many times the trickle of misses of a warm cache; scrape noise of a miss rate
@@ -29,10 +29,11 @@ const MIN_BURST_RISE = 1;
 /** And it stands 4 robust standard deviations above the local level: ~3e-5 per sample for normal noise. */
 const BURST_SIGMAS = 4;
 /**
- * A burst ends within 3 minutes: a herd lasts as long as one recomputation (seconds to a minute).
- * Longer excursions are a changed level (a cold cache filling, a flood of new lookups), not a burst.
+ * A burst ends within 3 minutes (0.6 of the level's span): a herd lasts as long as one
+ * recomputation (seconds to a minute). Longer excursions are a changed level (a cold cache
+ * filling, a flood of new lookups), not a burst.
  */
-const MAX_BURST_MS = 3 * MINUTE_MS;
+const maxBurstMs = () => 0.6 * sustainMs();
 /**
  * A database burst belongs to a miss burst when it starts within 1.5 scrape intervals of it (at
  * least a minute): the two exporters are scraped at different moments, and a gauge of sessions
@@ -49,7 +50,7 @@ export interface Bursts {
   starts: number[];
   /** End of each short burst, ms. */
   ends: number[];
-  /** Excursions longer than MAX_BURST_MS: level changes, not bursts. */
+  /** Excursions longer than maxBurstMs(): level changes, not bursts. */
   sustained: number;
   /** Median height of the bursts over their local level (2 = three times the level). */
   rise: number;
@@ -58,22 +59,22 @@ export interface Bursts {
 }
 
 /**
- * Short bursts of a series above its local level (see SIDE_MS): runs of samples at least
+ * Short bursts of a series above its local level (see sideMs()): runs of samples at least
  * `minRise` above the local median and BURST_SIGMAS robust deviations of the ratio above it,
- * lasting at most MAX_BURST_MS. The spacing of the bursts is tested for regularity with the spike
+ * lasting at most maxBurstMs(). The spacing of the bursts is tested for regularity with the spike
  * periodicity test (at least 5 bursts, 80% of the gaps within 15% of the median gap or twice it).
  */
 export function burstsOf(samples: Samples, minRise = MIN_BURST_RISE): Bursts {
   const none: Bursts = { starts: [], ends: [], sustained: 0, rise: 0, periodMs: 0 };
   if (samples.times.length < 20) return none;
   const interval = usualInterval(samples);
-  const level = sidesLevel(samples, SIDE_MS);
+  const level = sidesLevel(samples, sideMs());
   const ratio = pair(samples, level, (v, l) => (l > 0 ? v / l - 1 : Number.NaN));
   if (ratio.values.length < 20) return none;
   const sigma = robustSigma(ratio.values);
   const threshold = Math.max(minRise, BURST_SIGMAS * (Number.isFinite(sigma) ? sigma : 0));
   const runs = stretches(ratio, (r) => r >= threshold);
-  const short = runs.filter((r) => r.end - r.start + interval <= MAX_BURST_MS);
+  const short = runs.filter((r) => r.end - r.start + interval <= maxBurstMs());
   if (short.length === 0) return { ...none, sustained: runs.length };
   const heights = short.map((r) => Math.max(...sliceTime(ratio, r.start, r.end).values));
   const inBurst = ratio.times.map((t) => (short.some((r) => t >= r.start && t <= r.end) ? 1 : 0));
@@ -126,8 +127,8 @@ function burstSignals(
       onset: first,
       explanation:
         count > 0
-          ? `Misses burst ${count} times to ${num(1 + bursts.rise)}× the level of the 5 minutes on either side (median burst), each over within ${minutes(MAX_BURST_MS)}, the first at ${clock(first as number)}${bursts.sustained > 0 ? `; ${bursts.sustained} longer rises were not counted as bursts` : ''}.`
-          : `Misses never burst to twice their surrounding level for less than ${minutes(MAX_BURST_MS)}.`,
+          ? `Misses burst ${count} times to ${num(1 + bursts.rise)}× the ${levelName()} level on either side (median burst), each over within ${minutes(maxBurstMs())}, the first at ${clock(first as number)}${bursts.sustained > 0 ? `; ${bursts.sustained} longer rises were not counted as bursts` : ''}.`
+          : `Misses never burst to twice their surrounding level for less than ${minutes(maxBurstMs())}.`,
     }),
     metricSignal({
       name: 'metrics.cache.miss-bursts.period',
