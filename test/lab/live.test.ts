@@ -64,6 +64,8 @@ describe.skipIf(!ready)('a live lab run', () => {
     expect(replayed.findings.filter((f) => f.status === 'matched').map((f) => f.scenarioId)).toEqual(
       result.matched,
     );
+    // Named among the first three findings (the benchmark's top-3 goal).
     expect(result.rank).toBeDefined();
+    expect(result.rank as number).toBeLessThanOrEqual(3);
   }, 400_000);
 });

@@ -219,7 +219,7 @@ async function placeOrder(span: SpanContext, productId: number): Promise<unknown
       await query(span, 'SELECT pg_sleep($1)', [switches.holdConnectionMs / 1000], client);
     await query(
       span,
-      'INSERT INTO lab_order_items SELECT $1, $2 FROM generate_series(1, 5)',
+      'INSERT INTO lab_order_items SELECT $1, $2 FROM generate_series(1, 20)',
       [rows[0]?.id, productId],
       client,
     );
@@ -443,10 +443,12 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
     return;
   }
   const started = process.hrtime.bigint();
-  const span = tracer.start(`${req.method} ${req.url?.split('?')[0]}`, 2, undefined, {
-    'http.request.method': req.method ?? 'GET',
-  });
+  // Server spans are named by method and route template, as OpenTelemetry's HTTP instrumentation names them.
   const routeName = routeOf(req.url ?? '/');
+  const span = tracer.start(`${req.method} ${routeName}`, 2, undefined, {
+    'http.request.method': req.method ?? 'GET',
+    'url.path': req.url?.split('?')[0] ?? '/',
+  });
   let status = 200;
   let body: unknown;
   try {
