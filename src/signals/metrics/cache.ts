@@ -140,6 +140,7 @@ function skewSignals(index: SeriesIndex): Signal[] {
   }
   if (lookups.length < 3) return [];
   const out: Signal[] = [];
+  let hottest: { series: RoleSeries; value: number; onset?: number } | undefined;
   for (const { series, rate } of lookups) {
     const others = lookups.filter((l) => l.series !== series);
     const ratio = mapValues(rate, (v, t) => {
@@ -161,7 +162,27 @@ function skewSignals(index: SeriesIndex): Signal[] {
         explanation: `This instance served ${num(shift.extreme.value)}× the median lookups per second of the other ${others.length} instances at its highest ${levelName()} level, against ${num(shift.baseline)}× in the baseline${shift.change ? `, from ${clock(shift.change.onset)}` : ''}.`,
       }),
     );
+    if (!hottest || shift.extreme.value > hottest.value)
+      hottest = {
+        series,
+        value: shift.extreme.value,
+        ...(shift.change ? { onset: shift.change.onset } : {}),
+      };
   }
+  // The cluster's skew, about no one instance: judging any instance, a way can see that lookups
+  // moved onto one of its siblings (its own hit ratio then falls with the traffic it lost).
+  if (hottest)
+    out.push(
+      metricSignal({
+        name: 'metrics.cache.load-skew.cluster',
+        value: hottest.value,
+        unit: 'ratio',
+        window: index.window,
+        ...(hottest.onset !== undefined ? { onset: hottest.onset } : {}),
+        sources: [hottest.series.source],
+        explanation: `The busiest of the ${lookups.length} cache instances (${hottest.series.subject}) served ${num(hottest.value)}× the median lookups of the others at its highest level.`,
+      }),
+    );
   return out;
 }
 

@@ -214,6 +214,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     "An instance's lookups per second over the median of the other instances' (3 or more), highest 5-minute level",
   ),
+  metrics(
+    'metrics.cache.load-skew.cluster',
+    'ratio',
+    'The highest metrics.cache.load-skew of any instance of the cluster, about the cluster rather than one instance',
+  ),
   // Queues
   metrics('metrics.queue.lag', 'messages', 'Consumer backlog, highest 5-minute median'),
   metrics(
