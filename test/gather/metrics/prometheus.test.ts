@@ -223,7 +223,8 @@ describe.skipIf(missing)(`the Prometheus source${missing ? ` (skipped: ${missing
       ]),
     );
     expect(ids.some((id) => /^(postgres|redis|kafka|jvm|hikari)\./.test(id))).toBe(false);
-    expect(data.queries.find((q) => q.id === 'node.cpu-utilization')?.query).toContain('[60s]');
+    // The live server scrapes every second: rate() spans four scrapes at the one-second step.
+    expect(data.queries.find((q) => q.id === 'node.cpu-utilization')?.query).toContain('[4s]');
     const node = `instance=${exporter.url.replace('http://', '')}`;
     const self = `instance=${live.url.replace('http://', '')}`;
     // The node's file table stands for the node exporter's host, not the exporter's own descriptors.
