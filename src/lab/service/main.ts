@@ -92,7 +92,9 @@ async function query<T extends pg.QueryResultRow>(
   params: unknown[] = [],
   client: pg.PoolClient | pg.Pool = pool,
 ): Promise<pg.QueryResult<T>> {
-  const s = tracer.start('SELECT lab', 3, span, {
+  // Named as OpenTelemetry's database conventions name client spans: the operation, then the database.
+  const operation = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
+  const s = tracer.start(`${operation} lab`, 3, span, {
     'db.system': 'postgresql',
     'db.statement': sql.slice(0, 200),
   });

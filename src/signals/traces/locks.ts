@@ -30,10 +30,16 @@ const WAIT_FLOOR_MS = 1;
 
 export function lockSignals(traces: readonly TraceView[], add: Add): void {
   for (const { service, before, after } of waitsByService(traces, isLockWait)) {
-    if (before.length < MIN_TRACES / 2 || after.length < RUN) continue;
+    if (after.length < RUN) continue;
     after.sort((a, b) => a.t - b.t);
-    const baselineWait = median(before.map((r) => r.v));
-    const baselineShare = waitShare(before);
+    // A lock that no request took in the baseline (a code path or a deploy that began taking it)
+    // has no healthy wait of its own to compare with: it is measured against a lock granted at once.
+    const baselined = before.length >= MIN_TRACES / 2;
+    const baselineWait = baselined ? median(before.map((r) => r.v)) : 0;
+    const baselineShare = baselined ? waitShare(before) : 0;
+    const against = baselined
+      ? `against ${ms(baselineWait)} in the first quarter of the window`
+      : `where the first quarter of the window took no such lock (${before.length} requests did)`;
     const worst = worstRun(after);
     if (!worst) continue;
     add({
@@ -41,7 +47,7 @@ export function lockSignals(traces: readonly TraceView[], add: Add): void {
       subject: service,
       value: worst.share,
       unit: 'ratio',
-      explanation: `${service}'s requests spent up to ${percent(worst.share)} of their database time in statements that take a lock (${RUN} requests in a row), against ${percent(baselineShare)} in the first quarter of the window`,
+      explanation: `${service}'s requests spent up to ${percent(worst.share)} of their database time in statements that take a lock (${RUN} requests in a row), ${baselined ? `against ${percent(baselineShare)} in the first quarter of the window` : against}`,
       sources: [traceSource(worst.longest.item.trace, worst.longest.item.span)],
     });
     const floor = Math.max(WAIT_FLOOR_MS, baselineWait);
@@ -53,7 +59,7 @@ export function lockSignals(traces: readonly TraceView[], add: Add): void {
       value: level.level / floor,
       unit: 'ratio',
       ...(level.raisedAt !== undefined ? { onset: iso(level.raisedAt) } : {}),
-      explanation: `${service}'s median time per request in statements that take a lock reached ${ms(level.level)} against ${ms(baselineWait)} in the first quarter of the window, while its other database work took a median of ${ms(median(after.map((r) => r.work)))}`,
+      explanation: `${service}'s median time per request in statements that take a lock reached ${ms(level.level)} ${against}, while its other database work took a median of ${ms(median(after.map((r) => r.work)))}`,
       sources: [traceSource(level.example.item.trace, level.example.item.span)],
     });
   }

@@ -52,6 +52,8 @@ function run(build: (i: number, add: (part: Part) => Span, root: Span) => void):
 }
 const value = (signals: Signal[], name: string, subject: string) =>
   signals.find((s) => s.name === name && s.subject === subject)?.value as number | undefined;
+const explanation = (signals: Signal[], name: string, subject: string) =>
+  signals.find((s) => s.name === name && s.subject === subject)?.explanation;
 const late = (i: number) => i >= N / 2;
 
 describe('two latency modes', () => {
@@ -230,6 +232,42 @@ describe('waiting for a lock', () => {
     const signals = shop(150, 1);
     expect(value(signals, 'traces.lock.wait.shift', 'api')).toBeGreaterThan(50);
     expect(value(signals, 'traces.lock.wait.share', 'api')).toBeGreaterThan(0.9);
+  });
+
+  // A code path that began taking a lock after the baseline: no healthy wait of its own to compare.
+  const newLock = (lockMs: number) =>
+    run((i, add, root) => {
+      const db = { 'db.system': 'postgresql' };
+      const lock = lockMs * (1 + jitter(i, 8));
+      if (late(i))
+        add({
+          parentSpanId: root.spanId,
+          service: 'api',
+          name: 'pg.query',
+          kind: 'client',
+          start: root.start + 1,
+          duration: lock,
+          attributes: { ...db, 'db.statement': 'SELECT n FROM counters WHERE id = ? FOR UPDATE' },
+        });
+      add({
+        parentSpanId: root.spanId,
+        service: 'api',
+        name: 'pg.query',
+        kind: 'client',
+        start: root.start + 2 + (late(i) ? lock : 0),
+        duration: 3,
+        attributes: { ...db, 'db.statement': 'INSERT INTO orders (sku) VALUES (?)' },
+      });
+    });
+
+  it('measures a lock first taken after the baseline against one granted at once', () => {
+    const queued = newLock(200);
+    expect(value(queued, 'traces.lock.wait.shift', 'api')).toBeGreaterThan(100);
+    expect(value(queued, 'traces.lock.wait.share', 'api')).toBeGreaterThan(0.9);
+    expect(explanation(queued, 'traces.lock.wait.shift', 'api')).toContain('took no such lock');
+    const granted = newLock(0.3);
+    expect(value(granted, 'traces.lock.wait.shift', 'api')).toBeLessThan(1);
+    expect(value(granted, 'traces.lock.wait.share', 'api')).toBeLessThan(0.2);
   });
 
   it('keeps the lock share low when every query got slower alike', () => {
