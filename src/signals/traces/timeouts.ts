@@ -26,25 +26,36 @@ const ABOVE_NORMAL = 3;
 const MIN_TIMEOUT_MS = 100;
 const MIN_SUCCESSES = 5;
 
+/** Successful calls with a server span under them, at least half: the callee is traced. */
+const TRACED_CALLEE_SHARE = 0.5;
+
 type Call = { trace: TraceView; span: Span };
 
 export function timeoutSignals(traces: readonly TraceView[], add: Add): void {
   const byDownstream = new Map<
     string,
-    { calls: number; ok: number[]; failed: Call[]; answeredFailures: Call[] }
+    { calls: number; ok: number[]; okAnswered: number; failed: Call[]; answeredFailures: Call[] }
   >();
   for (const trace of traces) {
     for (const s of trace.spans) {
       // A pool's acquire timeout is a wait for a free connection, read by the pool signals.
       if (s.kind !== 'client' || isPoolWait(s)) continue;
       const key = downstreamOf(s);
-      const entry = byDownstream.get(key) ?? { calls: 0, ok: [], failed: [], answeredFailures: [] };
+      const entry = byDownstream.get(key) ?? {
+        calls: 0,
+        ok: [],
+        okAnswered: 0,
+        failed: [],
+        answeredFailures: [],
+      };
       entry.calls++;
       const children = trace.children.get(s.spanId) ?? [];
       // Only where the error began: a caller's call that failed because its callee timed out is
       // the same timeout seen from further up.
-      if (!s.error) entry.ok.push(s.duration);
-      else if (!children.some((c) => c.error)) entry.failed.push({ trace, span: s });
+      if (!s.error) {
+        entry.ok.push(s.duration);
+        if (children.length > 0) entry.okAnswered++;
+      } else if (!children.some((c) => c.error)) entry.failed.push({ trace, span: s });
       else entry.answeredFailures.push({ trace, span: s });
       byDownstream.set(key, entry);
     }
@@ -92,6 +103,10 @@ export function timeoutSignals(traces: readonly TraceView[], add: Add): void {
       sources: [traceSource(example.trace, example.span)],
     });
     if (!fixed) continue;
+    // A callee that is not traced leaves no server span under its successful calls either: then a
+    // timed-out call without one says nothing about whether the connection was made.
+    if (entry.ok.length >= MIN_SUCCESSES && entry.okAnswered < TRACED_CALLEE_SHARE * entry.ok.length)
+      continue;
     add({
       name: 'traces.timeouts.unanswered-share',
       subject: downstream,

@@ -23,6 +23,8 @@ interface Shape {
   /** Extra time in payments' own work for this request (a pause). */
   pauseMs?: number;
   /** Payment calls fail at a fixed timeout; the server answers (still working) or not (never connected). */
+  /** payments is not traced: no server span under any call to it. */
+  untracedCallee?: boolean;
   timeout?: { ms: number; answered: boolean };
   /** Wait for a pooled connection before each query. */
   poolWaitMs?: number;
@@ -121,7 +123,7 @@ function request(i: number, shape: Shape): Span[] {
           error,
           attributes: { 'peer.service': 'payments' },
         });
-        if (!timeout || timeout.answered) {
+        if ((!timeout || timeout.answered) && !shape.untracedCallee) {
           add({
             parentSpanId: client.spanId,
             service: 'payments',
@@ -205,6 +207,13 @@ describe('timeouts at a hop', () => {
     const read = run(() => ({ timeout: { ms: 2000, answered: true } }));
     expect(value(read, 'traces.timeouts.fixed-share', 'orders → payments')).toBeCloseTo(0.5, 1);
     expect(value(read, 'traces.timeouts.unanswered-share', 'orders → payments')).toBe(0);
+    // An untraced callee leaves no server span under successful calls either: nothing to tell.
+    const untraced = run(
+      () => ({ timeout: { ms: 2000, answered: true }, untracedCallee: true }),
+      () => ({ untracedCallee: true }),
+    );
+    expect(value(untraced, 'traces.timeouts.fixed-share', 'orders → payments')).toBeCloseTo(0.5, 1);
+    expect(find(untraced, 'traces.timeouts.unanswered-share', 'orders → payments')).toBeUndefined();
     // The callers above see the same timeout through their own failed calls; it is not theirs.
     expect(find(read, 'traces.timeouts.fixed-share', 'gateway → orders')?.value ?? 0).toBe(0);
   });
