@@ -8,6 +8,7 @@ import pg from 'pg';
 import { packageRoot } from '../core/package-root.js';
 import { InputError } from '../core/problem.js';
 import { answers, freePort, type LabSession, waitFor, writeText } from './infra.js';
+import { startJetstreamExporter } from './nats-exporter.js';
 import type { DownstreamMode, LabContext, ServiceConfig } from './types.js';
 
 const run = promisify(execFile);
@@ -193,9 +194,17 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
     for (let i = 0; i < n; i++) out.push(await freePort());
     return out;
   };
-  const [natsPort, downstreamPort, tlsPort, servicePort, nodePort, pgExporterPort, promPort] = (await ports(
-    7,
-  )) as [number, number, number, number, number, number, number];
+  const [
+    natsPort,
+    natsMonitorPort,
+    jetstreamPort,
+    downstreamPort,
+    tlsPort,
+    servicePort,
+    nodePort,
+    pgExporterPort,
+    promPort,
+  ] = (await ports(9)) as [number, number, number, number, number, number, number, number, number];
   const shardCount = Math.max(1, options.redisShards ?? 1);
   const redisPorts = await ports(shardCount);
   const redisExporterPorts = await ports(shardCount);
@@ -213,7 +222,21 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
       'no',
     ]);
   });
-  session.start('nats', 'nats-server', ['-a', '127.0.0.1', '-p', String(natsPort)]);
+  // JetStream on (its store in the lab's scratch directory) and the monitoring port its exporter reads.
+  session.start('nats', 'nats-server', [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(natsPort),
+    '-js',
+    '-sd',
+    session.path('nats', 'store'),
+    '-m',
+    String(natsMonitorPort),
+  ]);
+  const natsMonitor = `http://127.0.0.1:${natsMonitorPort}`;
+  await waitFor('nats-server', () => answers(`${natsMonitor}/healthz`));
+  const jetstreamExporter = await startJetstreamExporter(jetstreamPort, natsMonitor);
   const cli = async (port: number, args: string[]) =>
     (await run('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })).stdout.trim();
   // A command for the cache goes to every shard; the first shard's answer is returned.
@@ -293,7 +316,7 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
     `  - job_name: ${job}\n    static_configs:\n      - targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]\n`;
   writeText(
     promConfig,
-    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${target('lab-shop', [servicePort])}${target('node', [nodePort])}${target('redis', redisExporterPorts)}${target('postgres', [pgExporterPort])}`,
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${target('lab-shop', [servicePort])}${target('node', [nodePort])}${target('redis', redisExporterPorts)}${target('postgres', [pgExporterPort])}${target('nats', [jetstreamPort])}`,
   );
   session.start('prometheus', 'prometheus', [
     `--config.file=${promConfig}`,
@@ -340,6 +363,8 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
     ctx,
     stopService: async () => {
       downstream.close();
+      jetstreamExporter.closeAllConnections();
+      jetstreamExporter.close();
       expired.closeAllConnections();
       expired.close();
       await stopService();

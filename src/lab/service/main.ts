@@ -2,7 +2,7 @@ import { pbkdf2Sync } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
-import { connect, StringCodec } from 'nats';
+import { AckPolicy, connect, StorageType, StringCodec } from 'nats';
 import pg from 'pg';
 import { Agent } from 'undici';
 import type { ServiceConfig } from '../types.js';
@@ -39,6 +39,14 @@ function shardOf(key: string): Redis {
 }
 const nats = await connect({ servers: config.natsUrl, name: 'lab-shop' });
 const codec = StringCodec();
+// Orders go to a JetStream stream read by a durable pull consumer, the order worker: the server
+// keeps what is published and not yet acknowledged, and its monitoring endpoint reports the backlog.
+const ORDERS_STREAM = 'FLAB_ORDERS';
+const ORDER_WORKER = 'order-worker';
+const jsm = await nats.jetstreamManager();
+await jsm.streams.add({ name: ORDERS_STREAM, subjects: ['flab.orders'], storage: StorageType.Memory });
+await jsm.consumers.add(ORDERS_STREAM, { durable_name: ORDER_WORKER, ack_policy: AckPolicy.Explicit });
+const jetstream = nats.jetstream();
 const tlsAgent = config.downstreamCa
   ? new Agent({ connect: { ca: readFileSync(config.downstreamCa) } })
   : undefined;
@@ -139,7 +147,21 @@ async function cached(span: SpanContext, key: string, load: () => Promise<unknow
     return JSON.parse(hit);
   }
   metrics.cache.inc({ result: 'miss' });
-  const value = await load();
+  if (!switches.coalesceMisses) return fill(key, await load());
+  // Single flight: the first miss of a key loads it, the misses that arrive meanwhile wait for it.
+  let loading = inflight.get(key);
+  if (!loading) {
+    loading = load().then((value) => fill(key, value));
+    inflight.set(key, loading);
+    void loading.finally(() => inflight.delete(key)).catch(() => undefined);
+  }
+  return loading;
+}
+
+const inflight = new Map<string, Promise<unknown>>();
+
+/** Stores a loaded value in the cache, with the TTL of the current switches; returns it. */
+async function fill(key: string, value: unknown): Promise<unknown> {
   if (value === undefined) return undefined;
   try {
     if (switches.synchronizedExpiryMs > 0) {
@@ -174,22 +196,30 @@ async function fromOrigin(span: SpanContext, id: number): Promise<void> {
 
 let published = 0;
 let processed = 0;
-const backlog: string[] = [];
+let stopping = false;
 
-nats.subscribe('flab.orders', {
-  callback: (_error, message) => {
-    backlog.push(codec.decode(message.data));
-  },
-});
-setInterval(() => {
-  if (switches.consumerStalled) return;
-  // The consumer handles up to 200 messages a tick; each costs a little work.
-  for (let i = 0; i < 200 && backlog.length > 0; i++) {
-    backlog.shift();
-    processed++;
+/** The order worker: fetches batches of up to 200 orders, each costing a little work, and acknowledges them. */
+async function consumeOrders(): Promise<void> {
+  const consumer = await jetstream.consumers.get(ORDERS_STREAM, ORDER_WORKER);
+  while (!stopping) {
+    if (switches.consumerStalled) {
+      // A stalled worker: connected, fetching nothing, while orders keep arriving.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    try {
+      const batch = await consumer.fetch({ max_messages: 200, expires: 1000 });
+      for await (const message of batch) {
+        JSON.parse(codec.decode(message.data));
+        message.ack();
+        processed++;
+      }
+    } catch (error) {
+      if (!stopping) log('warn', 'order fetch failed', { error: (error as Error).message });
+    }
+    metrics.queuePending.set(published - processed);
   }
-  metrics.queuePending.set(published - processed);
-}, 50).unref();
+}
 setInterval(() => metrics.queuePending.set(published - processed), 250).unref();
 
 async function placeOrder(span: SpanContext, productId: number): Promise<unknown> {
@@ -226,7 +256,7 @@ async function placeOrder(span: SpanContext, productId: number): Promise<unknown
       client,
     );
     await query(span, 'COMMIT', [], client);
-    nats.publish('flab.orders', codec.encode(JSON.stringify({ order: rows[0]?.id, productId })));
+    await jetstream.publish('flab.orders', codec.encode(JSON.stringify({ order: rows[0]?.id, productId })));
     published++;
     return { order: rows[0]?.id };
   } catch (error) {
@@ -494,9 +524,11 @@ setInterval(() => {
 tracer.init(config.tracesFile);
 await seed();
 server.listen(config.port, '127.0.0.1', () => log('info', 'lab service listening', { port: config.port }));
+void consumeOrders();
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.on(signal, () => {
+    stopping = true;
     tracer.flush();
     server.close();
     void Promise.allSettled([pool.end(), ...shards.map((r) => r.quit()), nats.close()]).then(() =>

@@ -231,6 +231,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'min',
     'Minutes during which consumers took under 5% of their usual rate while the backlog grew',
   ),
+  metrics(
+    'metrics.queue.stall.share',
+    'ratio',
+    'Share of the window after its baseline during which consumers were stalled while the backlog grew',
+  ),
   metrics('metrics.queue.published.rise', 'ratio', 'Publish rate at its highest over the baseline'),
   metrics(
     'metrics.queue.overflow-share',

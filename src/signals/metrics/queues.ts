@@ -16,7 +16,7 @@ import {
   usualInterval,
 } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
-import { levelName, rateWindowMs } from './timescale.js';
+import { levelName, rateWindowMs, sustainMs } from './timescale.js';
 
 // Queues and consumer groups: how fast the backlog grows as a share of what arrives, whether the
 // consumers stopped while it grew (a stall), whether producers burst, and whether messages went
@@ -24,8 +24,11 @@ import { levelName, rateWindowMs } from './timescale.js';
 
 /** A consumer is idle when it consumes under 5% of its baseline rate: a stalled fetch, not a slow one. */
 const IDLE_SHARE = 0.05;
-/** Stall and idle states are judged on 2-minute medians of the consumed rate. */
-const STATE_SPAN_MS = 2 * MINUTE_MS;
+/**
+ * Stall and idle states are judged on 2-minute medians of the consumed rate, two fifths of the
+ * level span: on a short window's time scale, the same share of its level span.
+ */
+const stateSpanMs = () => Math.min(2 * MINUTE_MS, 0.4 * sustainMs());
 /** Mass balance is taken over 10 minutes: long enough that scrape offsets between gauges and counters cancel. */
 const BALANCE_SPAN_MS = 10 * MINUTE_MS;
 
@@ -35,7 +38,7 @@ export function queueSignals(index: SeriesIndex): Signal[] {
     const consumed = index.companion(lag, 'queue.consumed');
     const published = index.companion(lag, 'queue.published');
     out.push(...lagSignals(lag, index, consumed, published));
-    if (consumed) out.push(stallSignal(lag, consumed, index));
+    if (consumed) out.push(...stallSignals(lag, consumed, index));
     if (published) {
       const burst = publishedRise(lag, published, index);
       if (burst) out.push(burst);
@@ -109,35 +112,53 @@ function lagSignals(
  * Minutes during which consumers took (almost) nothing while the backlog grew: a stall. Slow
  * consumers still consume, and a quiet topic has no backlog growing, so neither counts.
  */
-function stallSignal(lag: RoleSeries, consumed: RoleSeries, index: SeriesIndex): Signal {
+function stallSignals(lag: RoleSeries, consumed: RoleSeries, index: SeriesIndex): Signal[] {
   const usual = baselineOf(consumed.samples, index.baselineEnd()) ?? median(consumed.samples.values);
   // Without a baseline rate, a hundredth of a message per second is idle.
   const idleBelow = usual > 0 ? IDLE_SHARE * usual : 0.01;
-  const smoothed = rollingMedian(consumed.samples, STATE_SPAN_MS);
+  const smoothed = rollingMedian(consumed.samples, stateSpanMs());
   const interval = usualInterval(smoothed);
   const stalls = stretches(smoothed, (v) => v < idleBelow).filter((s) => {
-    const at = sliceTime(lag.samples, s.start - STATE_SPAN_MS, s.end + 1);
+    const at = sliceTime(lag.samples, s.start - stateSpanMs(), s.end + 1);
     return at.values.length >= 2 && (at.values.at(-1) as number) > (at.values[0] as number);
   });
   const ms = stalls.reduce((sum, s) => sum + stretchMs(s, interval), 0);
   const first = stalls[0];
   // The rolling median confirms the stall a minute after it began.
-  const onset = first ? first.start - STATE_SPAN_MS / 2 : undefined;
-  return metricSignal({
-    name: 'metrics.queue.stall',
-    about: lag,
-    value: ms / MINUTE_MS,
-    unit: 'min',
-    window:
-      first && onset !== undefined
-        ? { start: onset, end: (stalls.at(-1) as { end: number }).end }
-        : index.window,
-    onset,
-    explanation:
-      ms > 0
-        ? `Consumers took under ${num(idleBelow)} messages/s (5% of their usual ${num(usual)}/s) for ${minutes(ms)} while the backlog grew, from ${clock(onset as number)}.`
-        : `Consumers never stopped while the backlog grew (usual rate ${num(usual)}/s).`,
-  });
+  const onset = first ? first.start - stateSpanMs() / 2 : undefined;
+  // The same stall as a share of the window after the baseline: a short rehearsal cannot hold minutes.
+  const after = index.window.end - index.baselineEnd();
+  const share = after > 0 ? Math.min(1, ms / after) : 0;
+  const stallWindow =
+    first && onset !== undefined
+      ? { start: onset, end: (stalls.at(-1) as { end: number }).end }
+      : index.window;
+  return [
+    metricSignal({
+      name: 'metrics.queue.stall',
+      about: lag,
+      value: ms / MINUTE_MS,
+      unit: 'min',
+      window: stallWindow,
+      onset,
+      explanation:
+        ms > 0
+          ? `Consumers took under ${num(idleBelow)} messages/s (5% of their usual ${num(usual)}/s) for ${minutes(ms)} while the backlog grew, from ${clock(onset as number)}.`
+          : `Consumers never stopped while the backlog grew (usual rate ${num(usual)}/s).`,
+    }),
+    metricSignal({
+      name: 'metrics.queue.stall.share',
+      about: lag,
+      value: share,
+      unit: 'ratio',
+      window: stallWindow,
+      onset,
+      explanation:
+        ms > 0
+          ? `Consumers were stalled while the backlog grew during ${pct(share)} of the window after its baseline.`
+          : 'Consumers never stopped while the backlog grew.',
+    }),
+  ];
 }
 
 function publishedRise(lag: RoleSeries, published: RoleSeries, index: SeriesIndex): Signal | undefined {

@@ -45,4 +45,31 @@ describe('the metric time scale', () => {
     expect(Math.abs(Date.parse(drop.onset as string) - (START + dropAt * MINUTE))).toBeLessThan(15_000);
     expect(find(signals, 'metrics.cache.hit-ratio').explanation).toMatch(/lowest 15-second level/);
   });
+
+  it('sees a consumer that stops for the last half of a three-minute window scraped every second', () => {
+    const stopAt = 1.5; // minute
+    const subject = 'stream_name=ORDERS,consumer_name=worker';
+    const series = (consumed: number) => [
+      {
+        role: 'queue.lag' as const,
+        subject,
+        value: (m: number) => Math.max(0, m - stopAt) * 60 * 30,
+        absNoise: 2,
+      },
+      { role: 'queue.published' as const, subject, value: () => 30, noise: 0.05 },
+      {
+        role: 'queue.consumed' as const,
+        subject,
+        value: (m: number) => (m < stopAt ? 30 : consumed),
+        noise: 0.05,
+      },
+    ];
+    const stalled = signalsOf(series(0), { minutes: 3, stepS: 1 });
+    const share = find(stalled, 'metrics.queue.stall.share');
+    expect(share.value).toBeGreaterThan(0.4);
+    expect(Math.abs(Date.parse(share.onset as string) - (START + stopAt * MINUTE))).toBeLessThan(15_000);
+    // A consumer that slowed to half its rate is not stalled.
+    const slowed = signalsOf(series(15), { minutes: 3, stepS: 1 });
+    expect(find(slowed, 'metrics.queue.stall.share').value).toBe(0);
+  });
 });
