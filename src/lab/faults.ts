@@ -104,9 +104,15 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'cache-stampede',
-    injects: 'every cache entry expires at the same 30 s boundary, with no request coalescing',
-    service: { synchronizedExpiryMs: 30_000 },
-    load: { mix: { product: 6, search: 1, order: 1, quote: 1 }, keys: { count: 2000, hotShare: 0.5 } },
+    injects:
+      'the hot products expire together every 15 s and every concurrent miss reloads them from the 400 ms catalog origin (no request coalescing)',
+    // Behind the cache, a slow origin; healthy, the hot keys expire at staggered times and misses of one key share one load.
+    setting: { missPathMs: 400 },
+    service: { synchronizedExpiryMs: 15_000, coalesceMisses: false },
+    load: {
+      mix: { product: 6, search: 1, order: 1, quote: 1 },
+      keys: { count: 2000, hotShare: 0.95, hot: 20 },
+    },
   },
   {
     id: 'consumer-stall',

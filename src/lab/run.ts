@@ -168,6 +168,7 @@ async function drive(
     keys: { ...shape.keys, ...fault.loadDuring?.keys },
   };
   if (fault.startsCold || fault.wholeRun) options = { ...options, injectAtS: 0 };
+  if (fault.setting) await stack.ctx.switchService(fault.setting);
   if (fault.wholeRun && fault.service) await stack.ctx.switchService(fault.service);
   // A cold start is a fresh process meeting its first requests: no warm-up, a restart just before.
   const warmUpS = fault.startsCold ? 0 : WARM_UP_S;
@@ -204,7 +205,7 @@ async function drive(
   const loadFile = await loadDone;
   const injectedAt = await injectTimer;
   await fault.restore?.(stack.ctx);
-  if (fault.service) await clearService(stack);
+  if (fault.service || fault.setting) await clearService(stack);
   const loadEnd = Date.now();
   await stack.stopService();
 

@@ -63,6 +63,11 @@ export interface LabFault {
   injects: string;
   /** Service switches sent to POST /lab/faults at injection (cleared at restore). */
   service?: Record<string, number | string | boolean>;
+  /**
+   * Service switches of the healthy system the fault is injected into, on from before the warm-up
+   * (a slow tier behind the cache the fault then exposes); cleared with the fault's.
+   */
+  setting?: Record<string, number | string | boolean>;
   /** Changes to the lab's own processes at injection, undone by `restore`. */
   inject?: (ctx: LabContext) => Promise<void>;
   restore?: (ctx: LabContext) => Promise<void>;

@@ -28,6 +28,8 @@ export interface Switches {
   nPlusOne: boolean;
   /** Cache entries expire together every this many ms (0: staggered TTLs). */
   synchronizedExpiryMs: number;
+  /** Concurrent misses of one key wait for a single load (single flight); off, every miss loads the value itself. */
+  coalesceMisses: boolean;
   /** Product responses carry this many KiB of extra detail (an endpoint without field selection). */
   payloadKiB: number;
   /** A cache miss also asks the catalog origin (a slow tier over HTTP) that answers after this many ms (0: the table alone). */
@@ -49,6 +51,7 @@ export const DEFAULT_SWITCHES: Switches = {
   consumerStalled: false,
   nPlusOne: false,
   synchronizedExpiryMs: 0,
+  coalesceMisses: true,
   payloadKiB: 0,
   missPathMs: 0,
   leakFds: false,
