@@ -105,14 +105,16 @@ export const FAULTS: readonly LabFault[] = [
   {
     id: 'cache-stampede',
     injects:
-      'the hot products expire together every 15 s and every concurrent miss reloads them from the 400 ms catalog origin (no request coalescing)',
-    // Behind the cache, a slow origin; healthy, the hot keys expire at staggered times and misses of one key share one load.
-    setting: { missPathMs: 400 },
-    service: { synchronizedExpiryMs: 15_000, coalesceMisses: false },
+      'the hot product is cached for exactly 45 s and every request that misses it reloads it from the catalog origin, which takes a second (request coalescing off)',
+    // Behind the cache, a slow origin; healthy, TTLs are staggered and readers of a key being loaded wait for that load.
+    setting: { missPathMs: 1000 },
+    service: { fixedTtl: true, coalesceMisses: false },
     load: {
       mix: { product: 6, search: 1, order: 1, quote: 1 },
-      keys: { count: 2000, hotShare: 0.95, hot: 20 },
+      keys: { count: 2000, hotShare: 0.97, hot: 1 },
     },
+    // Five expiries after the injection, for the bursts to show their period.
+    minDurationS: 360,
   },
   {
     id: 'consumer-stall',

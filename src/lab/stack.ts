@@ -135,20 +135,38 @@ async function ensureDatabase(server: string): Promise<string> {
   return url.toString();
 }
 
+/** Requests the catalog origin serves at once: a small tier, sized for the misses of a warm cache. */
+const ORIGIN_WORKERS = 8;
+
 /** The payments dependency: answers, fails a share of calls, is slow, or stops listening. */
 class Downstream {
   #mode: DownstreamMode = { mode: 'ok' };
   #server: Server | undefined;
+  #originQueue: Array<() => void> = [];
+  #originBusy = 0;
   constructor(readonly port: number) {}
 
+  #serveOrigin(): void {
+    while (this.#originBusy < ORIGIN_WORKERS && this.#originQueue.length > 0) {
+      this.#originBusy++;
+      (this.#originQueue.shift() as () => void)();
+    }
+  }
+
   readonly handle = (req: IncomingMessage, res: ServerResponse) => {
-    // The catalog origin, the slow tier behind the service's cache: answers after ?delay ms.
+    // The catalog origin, the slow tier behind the service's cache: each request takes ?delay ms of
+    // one of its ORIGIN_WORKERS workers, so a herd of them queues as it would at a real origin.
     const origin = /^\/catalog\/\d+\?delay=(\d+)$/.exec(req.url ?? '');
     if (origin) {
-      setTimeout(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"origin":"catalog"}');
-      }, Number(origin[1]));
+      this.#originQueue.push(() => {
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"origin":"catalog"}');
+          this.#originBusy--;
+          this.#serveOrigin();
+        }, Number(origin[1]));
+      });
+      this.#serveOrigin();
       return;
     }
     const mode = this.#mode;

@@ -26,8 +26,8 @@ export interface Switches {
   consumerStalled: boolean;
   /** Product reads build the order-items page with one query per item. */
   nPlusOne: boolean;
-  /** Cache entries expire together every this many ms (0: staggered TTLs). */
-  synchronizedExpiryMs: number;
+  /** Cache entries live a fixed 45 s instead of a random 30–60 s. */
+  fixedTtl: boolean;
   /** Concurrent misses of one key wait for a single load (single flight); off, every miss loads the value itself. */
   coalesceMisses: boolean;
   /** Product responses carry this many KiB of extra detail (an endpoint without field selection). */
@@ -50,7 +50,7 @@ export const DEFAULT_SWITCHES: Switches = {
   rateLimit: 0,
   consumerStalled: false,
   nPlusOne: false,
-  synchronizedExpiryMs: 0,
+  fixedTtl: false,
   coalesceMisses: true,
   payloadKiB: 0,
   missPathMs: 0,

@@ -133,6 +133,9 @@ const leaked: Buffer[] = [];
 const leakedFds: number[] = [];
 
 async function cached(span: SpanContext, key: string, load: () => Promise<unknown>): Promise<unknown> {
+  // Single flight: while a key is being loaded, its readers wait for that load instead of missing.
+  const loading = switches.coalesceMisses ? inflight.get(key) : undefined;
+  if (loading) return loading;
   const s = tracer.start('GET', 3, span, { 'db.system': 'redis' });
   let hit: string | null = null;
   try {
@@ -148,14 +151,10 @@ async function cached(span: SpanContext, key: string, load: () => Promise<unknow
   }
   metrics.cache.inc({ result: 'miss' });
   if (!switches.coalesceMisses) return fill(key, await load());
-  // Single flight: the first miss of a key loads it, the misses that arrive meanwhile wait for it.
-  let loading = inflight.get(key);
-  if (!loading) {
-    loading = load().then((value) => fill(key, value));
-    inflight.set(key, loading);
-    void loading.finally(() => inflight.delete(key)).catch(() => undefined);
-  }
-  return loading;
+  const first = load().then((value) => fill(key, value));
+  inflight.set(key, first);
+  void first.finally(() => inflight.delete(key)).catch(() => undefined);
+  return first;
 }
 
 const inflight = new Map<string, Promise<unknown>>();
@@ -163,13 +162,11 @@ const inflight = new Map<string, Promise<unknown>>();
 /** Stores a loaded value in the cache, with the TTL of the current switches; returns it. */
 async function fill(key: string, value: unknown): Promise<unknown> {
   if (value === undefined) return undefined;
+  // Staggered TTLs unless the fault fixes them (at the staggered mean, so the cache holds as many
+  // keys): a hot key then expires at a fixed period, and all its readers miss together.
+  const ttl = switches.fixedTtl ? 1.5 * TTL_MS : TTL_MS + Math.floor(Math.random() * TTL_MS);
   try {
-    if (switches.synchronizedExpiryMs > 0) {
-      // Every entry expires at the same boundary: the whole hot set misses at once.
-      const at = Math.ceil(Date.now() / switches.synchronizedExpiryMs) * switches.synchronizedExpiryMs;
-      await shardOf(key).set(key, JSON.stringify(value), 'PXAT', at);
-    } else
-      await shardOf(key).set(key, JSON.stringify(value), 'PX', TTL_MS + Math.floor(Math.random() * TTL_MS));
+    await shardOf(key).set(key, JSON.stringify(value), 'PX', ttl);
   } catch (error) {
     log('error', 'cache write failed', { key, error: (error as Error).message });
   }
