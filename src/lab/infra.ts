@@ -124,6 +124,11 @@ export class LabSession {
     return child;
   }
 
+  /** Takes a process started elsewhere (the load tool) into the session, to be stopped with the rest. */
+  adopt(name: string, child: ChildProcess): void {
+    this.#processes.push({ name, child });
+  }
+
   stop(child: ChildProcess): void {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }

@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,6 +48,8 @@ export async function runJMeter(
   out: string,
   properties: Record<string, string>,
   timeoutMs: number,
+  /** Told of the JMeter process as it starts, so its owner can stop it on an interrupt. */
+  started: (child: ChildProcess) => void = () => undefined,
 ): Promise<void> {
   const args = ['-n', '-t', plan, '-l', out, '-j', join(dir, 'jmeter.log')];
   for (const [key, value] of Object.entries(properties)) args.push(`-J${key}=${value}`);
@@ -61,7 +63,7 @@ export async function runJMeter(
     jars.push(DEBIAN_BSH);
     const launcher = join(dir, 'launch.bsh');
     writeFileSync(launcher, DEBIAN_LAUNCHER);
-    await run(
+    const java = run(
       'java',
       [`-Djmeter.home=${DEBIAN_HOME}`, '-cp', jars.join(':'), 'bsh.Interpreter', launcher, ...args],
       {
@@ -69,10 +71,14 @@ export async function runJMeter(
         timeout: timeoutMs,
       },
     );
+    started(java.child);
+    await java;
   } else {
     const path = jmeterPath();
     if (!path) throw new Error('jmeter is not installed (Debian package jmeter)');
-    await run(path, args, { cwd: dir, timeout: timeoutMs });
+    const jmeter = run(path, args, { cwd: dir, timeout: timeoutMs });
+    started(jmeter.child);
+    await jmeter;
   }
   if (!existsSync(out)) {
     const log = readFileSync(join(dir, 'jmeter.log'), 'utf8').slice(-2000);

@@ -336,7 +336,9 @@ async function jmeterLoad(
     }),
   );
   const raw = join(dir, 'with-warm-up.jtl');
-  await runJMeter(dir, plan, raw, JTL_CSV_PROPERTIES, (options.durationS + 120) * 1000);
+  await runJMeter(dir, plan, raw, JTL_CSV_PROPERTIES, (options.durationS + 120) * 1000, (child) =>
+    stack.own('jmeter', child),
+  );
   const out = join(dir, 'results.jtl');
   const first = trimJtl(raw, out, warmUpS * 1000);
   rmSync(raw);

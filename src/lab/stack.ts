@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -27,6 +27,8 @@ export interface Stack {
   ctx: LabContext;
   /** Stops the service gracefully so its last spans and log lines are written. */
   stopService(): Promise<void>;
+  /** Makes a process started elsewhere (the load tool) the lab's, stopped with the rest. */
+  own(name: string, child: ChildProcess): void;
 }
 
 export interface StackOptions {
@@ -379,6 +381,7 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
     serviceLog,
     tracesFile,
     ctx,
+    own: (name, child) => session.adopt(name, child),
     stopService: async () => {
       downstream.close();
       jetstreamExporter.closeAllConnections();

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../../src/cli/commands/lab.js';
@@ -45,6 +46,15 @@ describe('the lab session', () => {
       expect(existsSync(session.dir)).toBe(false);
     },
   );
+
+  it('stops a process it adopted (the load tool) when it closes', async () => {
+    const session = new LabSession();
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    session.adopt('load', child);
+    expect(session.running()).toEqual(['load']);
+    session.close();
+    await waitFor('the adopted process to exit', async () => !alive(child.pid as number));
+  });
 
   it('names the Debian package of every missing tool', () => {
     for (const m of missingTools()) expect(m.apt).toMatch(/^[a-z0-9-]+$/);
