@@ -89,6 +89,11 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
   ),
   traces(
+    'traces.errors.relayed-share',
+    'Share of failed requests whose errors began at a dependency: a call answered with a 5xx status, or inside a service further down',
+    'ratio',
+  ),
+  traces(
     'traces.timeouts.unanswered-share',
     'Per downstream: share of calls that timed out with no server span under them (the connection was never made)',
     'ratio',

@@ -44,6 +44,40 @@ export function errorSignals(traces: readonly TraceView[], add: Add): void {
   surfaceSignals(failedTraces, add);
   unansweredSignals(failedTraces, origins, add);
   collateralSignal(traces, failedTraces, origins, add);
+  relayedSignal(failedTraces, add);
+}
+
+/**
+ * Failed requests that the service answering them passed on from a dependency: their errors began
+ * at a call the dependency answered with a 5xx, or inside a service further down. A balancer's
+ * bad backend, a crash or a refused connection begins elsewhere.
+ */
+function relayedSignal(failedTraces: readonly TraceView[], add: Add): void {
+  let relayed = 0;
+  let example: Example | undefined;
+  for (const trace of failedTraces) {
+    const entry = trace.roots[0]?.service;
+    const origin = errorOrigins(trace).find(
+      ({ span }) => (span.kind === 'client' && statusOf(span) >= 500) || span.service !== entry,
+    );
+    if (!origin) continue;
+    relayed++;
+    example ??= { trace, span: origin.span };
+  }
+  const share = relayed / failedTraces.length;
+  add({
+    name: 'traces.errors.relayed-share',
+    value: share,
+    unit: 'ratio',
+    explanation: `${relayed} of ${failedTraces.length} failed requests failed because a dependency did: a call answered with a 5xx status or an error inside a service further down`,
+    sources: [example ? traceSource(example.trace, example.span) : traceSource(failedTraces[0] as TraceView)],
+  });
+}
+
+/** The HTTP status a client span received, or 0. */
+function statusOf(span: Span): number {
+  const status = span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'];
+  return typeof status === 'number' ? status : Number(status ?? 0) || 0;
 }
 
 /** Where the errors of failed requests began, per service or called downstream. */

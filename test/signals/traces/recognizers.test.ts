@@ -50,7 +50,7 @@ function run(build: (i: number, add: (part: Part) => Span, root: Span) => void):
     },
   ]);
 }
-const value = (signals: Signal[], name: string, subject: string) =>
+const value = (signals: Signal[], name: string, subject?: string) =>
   signals.find((s) => s.name === name && s.subject === subject)?.value as number | undefined;
 const explanation = (signals: Signal[], name: string, subject: string) =>
   signals.find((s) => s.name === name && s.subject === subject)?.explanation;
@@ -561,5 +561,35 @@ describe('a link that caps throughput', () => {
   it('does not tie a slowdown that began at the peak and stayed to the load', () => {
     const signals = shop((_busy, i) => (i >= 200 ? 200 : 20));
     expect(value(signals, 'traces.load.latency-coupling', 'api → payments')).toBeLessThan(0.5);
+  });
+});
+
+describe('failures passed on from a dependency', () => {
+  // Half the late requests fail at a call to an untraced payments service: answered 503, or refused.
+  const failing = (answered: boolean) =>
+    run((i, add, root) => {
+      const fails = late(i) && i % 2 === 0;
+      add({
+        parentSpanId: root.spanId,
+        service: 'api',
+        name: 'POST',
+        kind: 'client',
+        start: root.start + 1,
+        duration: 2,
+        error: fails,
+        attributes: {
+          'peer.service': 'payments',
+          ...(fails && !answered ? {} : { 'http.response.status_code': fails ? 503 : 200 }),
+        },
+      });
+      root.error = fails;
+    });
+
+  it('counts failed requests whose errors began at a dependency answering 5xx', () => {
+    expect(value(failing(true), 'traces.errors.relayed-share')).toBe(1);
+  });
+
+  it('does not count calls that no server answered (refused, unresolved)', () => {
+    expect(value(failing(false), 'traces.errors.relayed-share')).toBe(0);
   });
 });
