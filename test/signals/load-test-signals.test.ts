@@ -93,6 +93,37 @@ describe('latency shifts', () => {
     expect(value(signals, 'latency.p50.shift')).toBeLessThan(1.15);
   });
 
+  it("judges the tail of all endpoints by each endpoint's own median, so a slow endpoint drifting is not a tail", () => {
+    // GET /items answers in 5 ms; POST /orders in 20 ms, creeping to 30 ms: across a single
+    // threshold for the mix (4× 5 ms, 25 ms more at least) its requests would cross into the tail.
+    const endpoints = [
+      { name: 'GET /items', share: 0.7 },
+      { name: 'POST /orders', share: 0.3 },
+    ];
+    const drifting = signalsOf({
+      seed: 14,
+      durationS: TEN_MINUTES,
+      endpoints,
+      latency: (c) =>
+        c.endpoint === 'POST /orders'
+          ? c.random.logNormal(c.t >= 300 ? 30 : 20, 0.3)
+          : c.random.logNormal(5, 0.3),
+    });
+    expect(value(drifting, 'latency.tail.shift')).toBeLessThan(2);
+    // A real tail, in one endpoint only, still shows in the run's.
+    const stalled = signalsOf({
+      seed: 15,
+      durationS: TEN_MINUTES,
+      endpoints,
+      latency: (c) => {
+        const slow = c.endpoint === 'GET /items' && c.t >= 300 && c.random.chance(0.05);
+        return c.random.logNormal(slow ? 400 : c.endpoint === 'POST /orders' ? 20 : 5, 0.3);
+      },
+    });
+    expect(value(stalled, 'latency.tail.shift')).toBeGreaterThan(3);
+    expect(Math.abs(onsetSeconds(stalled, 'latency.tail.shift') - 300)).toBeLessThanOrEqual(10);
+  });
+
   it('reports a linear climb as a trend', () => {
     const signals = signalsOf({
       seed: 14,

@@ -552,18 +552,41 @@ class SignalBuilder {
    * that count as a binomial rate finds it.
    */
   #tailShift(s: SubjectSeries): void {
-    const { values } = finiteIn(s.p50, s.window);
-    if (values.length < 2 * MIN_SEGMENT_BUCKETS) return;
-    const typical = median(values);
-    const threshold = Math.max(TAIL_FACTOR * typical, typical + MIN_TAIL_EXCESS_MS);
+    const threshold = this.#tailThreshold(s);
+    if (threshold === undefined) return;
     const events: number[] = [];
     const trials: number[] = [];
     for (let i = s.window.start; i < s.window.end; i++) {
-      const st = s.stats[i];
-      const count = st?.count ?? 0;
+      const count = s.stats[i]?.count ?? 0;
       trials.push(count);
-      events.push(st && count > 0 ? count * (1 - st.latency.rankOf(threshold)) : 0);
+      events.push(0);
     }
+    // Across several endpoints each request is judged by its own endpoint's steady median: one
+    // threshold over a mix would count an endpoint that is always slower than the others, and move
+    // with every drift of it across the line.
+    const endpoints =
+      s.endpoints.length > 1
+        ? s.endpoints.map((e) => ({ e, threshold: this.#tailThreshold(this.a.subject(e.name)) }))
+        : [];
+    if (endpoints.length > 0) {
+      for (const { e, threshold: own } of endpoints) {
+        for (const [t, st] of e.buckets) {
+          const i = s.indexOf(t) - s.window.start;
+          if (i < 0 || i >= events.length || st.count === 0) continue;
+          const line = own ?? threshold;
+          events[i] = (events[i] as number) + st.count * (1 - st.latency.rankOf(line));
+        }
+      }
+    } else {
+      for (let i = s.window.start; i < s.window.end; i++) {
+        const st = s.stats[i];
+        if (st && st.count > 0) events[i - s.window.start] = st.count * (1 - st.latency.rankOf(threshold));
+      }
+    }
+    const tailLine =
+      endpoints.length > 0
+        ? `${TAIL_FACTOR}× their endpoint's steady median (at least ${MIN_TAIL_EXCESS_MS} ms more)`
+        : `${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more)`;
     const seg = detectRateChanges(events, trials, { minSegment: this.#minSegment(s.widthMs, trials.length) });
     const window = this.#subjectWindow(s, s.window);
     const base = seg.segments[0];
@@ -590,7 +613,7 @@ class SignalBuilder {
         s.name,
         1,
         'ratio',
-        `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more) did not change significantly`,
+        `the share of requests slower than ${tailLine} did not change significantly`,
         this.#rangeSources(s, window),
         { window },
       );
@@ -602,11 +625,19 @@ class SignalBuilder {
       s.name,
       round(worst.ratio),
       'ratio',
-      `the share of requests slower than ${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more) rose from ${pct(base.rate)} ` +
+      `the share of requests slower than ${tailLine} rose from ${pct(base.rate)} ` +
         `to ${pct(worst.rate)} at ${iso(onset)} (×${fmt(worst.ratio)})`,
       this.#rangeSources(s, window),
       { window, onset: iso(onset) },
     );
+  }
+
+  /** Very slow, for one subject: TAIL_FACTOR times its steady median, and MIN_TAIL_EXCESS_MS more at least. */
+  #tailThreshold(s: SubjectSeries): number | undefined {
+    const { values } = finiteIn(s.p50, s.window);
+    if (values.length < 2 * MIN_SEGMENT_BUCKETS) return undefined;
+    const typical = median(values);
+    return Math.max(TAIL_FACTOR * typical, typical + MIN_TAIL_EXCESS_MS);
   }
 
   #trend(s: SubjectSeries): void {
