@@ -200,8 +200,9 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
       continue;
     }
     const required = when as Judged[];
-    const support = present(spec.support.map((c) => judge(c, signals, subject)));
-    const against = present(spec.against.map((c) => judge(c, signals, subject)));
+    const kind = first ? kindOf(leaves(first)[0]?.signal) : undefined;
+    const support = present(spec.support.map((c) => judge(c, signals, subject, kind)));
+    const against = present(spec.against.map((c) => judge(c, signals, subject, kind)));
     const allHold = required.every((j) => j.holds);
     const meanStrength = required.reduce((sum, j) => sum + j.strength, 0) / required.length;
     let confidence = BASE + WHEN_RANGE * meanStrength + SPECIFICITY * (required.length - 1);
@@ -269,10 +270,22 @@ function nearMiss(outcome: SubjectOutcome): number {
   return (0.3 * held) / outcome.when.length;
 }
 
-function judge(condition: Condition, signals: SignalSet, subject: string): Judged | undefined {
+/** The kind of evidence a signal is computed from; undefined for signals not in the registry. */
+function kindOf(signal: string | undefined): string | undefined {
+  return signal === undefined ? undefined : signalDefinition(signal)?.from;
+}
+
+/**
+ * Judges a condition for one subject. Subjects of different kinds of evidence do not share names
+ * (an endpoint of a load test, a span's downstream, a scraped instance), so when `kind` (the
+ * evidence of the way's subjects) is given, a support or against signal of another kind is read
+ * at its strongest subject, as a way about the whole run reads per-subject signals.
+ */
+function judge(condition: Condition, signals: SignalSet, subject: string, kind?: string): Judged | undefined {
   let best: Judged | undefined;
   for (const leaf of leaves(condition)) {
     const runLevel = signalDefinition(leaf.signal) !== undefined && isRunLevel(leaf.signal);
+    const otherKind = kind !== undefined && kindOf(leaf.signal) !== undefined && kindOf(leaf.signal) !== kind;
     const signal =
       signals.get(leaf.signal, runLevel ? RUN_SUBJECT : subject)[0] ??
       // A signal without a subject is about the whole run (an error-rate rise in the logs) and
@@ -282,7 +295,7 @@ function judge(condition: Condition, signals: SignalSet, subject: string): Judge
     // when it holds for one of the subjects, the strongest one.
     const candidates = signal
       ? [signal]
-      : subject === RUN_SUBJECT && !runLevel
+      : (subject === RUN_SUBJECT || otherKind) && !runLevel
         ? signals.get(leaf.signal)
         : [];
     for (const candidate of candidates) {

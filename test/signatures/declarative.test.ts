@@ -101,6 +101,27 @@ describe('declarative signatures', () => {
     expect(outcome.subjects).toEqual(['GET /a']);
   });
 
+  it('reads a support or against signal of another kind of evidence at its strongest subject', () => {
+    // Spans name their subjects by call ("api → postgresql"), metrics by instance: no name is shared.
+    const query = spec({
+      scope: 'endpoint',
+      when: [{ signal: 'traces.db.latency.shift', above: 2, reason: 'queries slowed' }],
+      against: [{ signal: 'metrics.eventloop.lag', above: 0.1, weight: 0.4, reason: 'the loop lagged' }],
+    });
+    const spans = signal('traces.db.latency.shift', 'api → postgresql', 8);
+    const lagging = evaluate(query, [spans, signal('metrics.eventloop.lag', 'instance=api:9464', 0.3)]);
+    expect(lagging.loweredBy).toEqual([expect.objectContaining({ signal: 'metrics.eventloop.lag' })]);
+    const calm = evaluate(query, [spans, signal('metrics.eventloop.lag', 'instance=api:9464', 0.01)]);
+    expect(calm.loweredBy).toEqual([]);
+    expect(calm.confidence).toBeGreaterThan(lagging.confidence);
+    // Signals of the way's own kind stay per subject.
+    const other = evaluate(tail, [
+      signal('latency.p99.shift', 'GET /a', 6),
+      signal('latency.p50.shift', 'GET /b', 3),
+    ]);
+    expect(other.loweredBy).toEqual([]);
+  });
+
   it('tests thresholds, ranges and equality', () => {
     const c = { signal: 's', reason: 'r' };
     expect(holds({ ...c, above: 2 }, 3)).toEqual({ holds: true, strength: 0.5 });
