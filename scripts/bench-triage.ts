@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../src/catalog/loader.js';
 import { textCatalog, triage } from '../src/pipeline/analyze.js';
@@ -6,11 +6,26 @@ import { textCatalog, triage } from '../src/pipeline/analyze.js';
 // Recognition accuracy of `faultline triage` on the labelled corpus in bench/triage-corpus:
 // top-1 and top-3 per scenario and per category, and false alarms on output of runs that
 // succeeded; then throughput and peak memory of triage on a large generated CI log read as a
-// stream. Usage: npm run bench:triage [-- --verbose] [-- --stream-mb N] (0 skips the stream)
+// stream. Usage: npm run bench:triage [-- --verbose] [-- --misses] [-- --only LIST] [-- --stream-mb N]
+// (0 skips the stream). --misses prints each missed snippet with the scenario expected, its rank
+// and what was ranked, with confidences; --only judges just the snippets named in LIST (one
+// <label>/<file> a line, # comments), e.g. a batch of new held-out snippets measured on its own.
 
 const CORPUS = join(import.meta.dirname, '..', 'bench', 'triage-corpus');
 const SUCCEEDED = 'succeeded';
 const verbose = process.argv.includes('--verbose');
+const missesOnly = process.argv.includes('--misses');
+const onlyAt = process.argv.indexOf('--only');
+const only =
+  onlyAt === -1
+    ? undefined
+    : new Set(
+        readFileSync(process.argv[onlyAt + 1] as string, 'utf8')
+          .split('\n')
+          .map((l) => l.replace(/#.*/, '').trim())
+          .filter((l) => l !== ''),
+      );
+const misses: string[] = [];
 const streamAt = process.argv.indexOf('--stream-mb');
 /** Size of the generated log: large enough that memory growing with the input would show. */
 const STREAM_MB = streamAt === -1 ? 1024 : Number(process.argv[streamAt + 1]);
@@ -44,6 +59,7 @@ for (const label of labels) {
     falseAlarms: 0,
   };
   for (const name of readdirSync(join(CORPUS, label)).sort()) {
+    if (only && !only.has(`${label}/${name}`)) continue;
     const file = join(CORPUS, label, name);
     const { bundle, result } = await triage([file], { catalog: scenarios, now: () => new Date(0) });
     const source = bundle.evidence['tool-output']?.[0];
@@ -61,9 +77,21 @@ for (const label of labels) {
       // Another scenario ranked above the right one, or raised when the right one was not.
       if (rank !== 1 && matched.length > 0) row.falseAlarms++;
     }
-    if (verbose || (label === SUCCEEDED ? matched.length > 0 : matched[0] !== label))
+    const missed = label === SUCCEEDED ? matched.length > 0 : matched[0] !== label;
+    if (missesOnly) {
+      if (missed) {
+        const ranked = result.findings
+          .filter((f) => f.status === 'matched')
+          .map((f) => `${f.scenarioId} ${f.confidence.toFixed(2)}`);
+        const rank = matched.indexOf(label) + 1;
+        misses.push(
+          `  ${label}/${name}\n    expected: ${label === SUCCEEDED ? 'no finding' : `${label} (${rank === 0 ? 'not matched' : `rank ${rank}`})`}\n    ranked:   ${ranked.length > 0 ? ranked.join(', ') : 'nothing matched'}`,
+        );
+      }
+    } else if (verbose || missed)
       console.log(`  ${label}/${name}: ${matched.length > 0 ? matched.join(', ') : 'nothing matched'}`);
   }
+  if (row.snippets === 0) continue;
   rows.push(row);
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -81,6 +109,7 @@ const table = (title: string, list: Row[]) => {
     );
   }
 };
+if (missesOnly) console.log(`Misses (${misses.length}):\n${misses.join('\n')}`);
 table('Per scenario', rows);
 const byCategory = new Map<string, Row>();
 for (const r of rows.filter((x) => x.label !== SUCCEEDED)) {
