@@ -188,6 +188,7 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
         ].sort()
       : [];
   const candidates = subjects.length > 0 ? subjects : [RUN_SUBJECT];
+  const kind = first ? kindOf(leaves(first)[0]?.signal) : undefined;
   const outcomes: SubjectOutcome[] = [];
   let missing: string[] = [];
   for (const subject of candidates) {
@@ -200,7 +201,6 @@ function evaluate(spec: SignatureSpec, signals: SignalSet): SignatureOutcome {
       continue;
     }
     const required = when as Judged[];
-    const kind = first ? kindOf(leaves(first)[0]?.signal) : undefined;
     const support = present(spec.support.map((c) => judge(c, signals, subject, kind)));
     const against = present(spec.against.map((c) => judge(c, signals, subject, kind)));
     const allHold = required.every((j) => j.holds);

@@ -116,16 +116,17 @@ function stallSignals(lag: RoleSeries, consumed: RoleSeries, index: SeriesIndex)
   const usual = baselineOf(consumed.samples, index.baselineEnd()) ?? median(consumed.samples.values);
   // Without a baseline rate, a hundredth of a message per second is idle.
   const idleBelow = usual > 0 ? IDLE_SHARE * usual : 0.01;
-  const smoothed = rollingMedian(consumed.samples, stateSpanMs());
+  const stateSpan = stateSpanMs();
+  const smoothed = rollingMedian(consumed.samples, stateSpan);
   const interval = usualInterval(smoothed);
   const stalls = stretches(smoothed, (v) => v < idleBelow).filter((s) => {
-    const at = sliceTime(lag.samples, s.start - stateSpanMs(), s.end + 1);
+    const at = sliceTime(lag.samples, s.start - stateSpan, s.end + 1);
     return at.values.length >= 2 && (at.values.at(-1) as number) > (at.values[0] as number);
   });
   const ms = stalls.reduce((sum, s) => sum + stretchMs(s, interval), 0);
   const first = stalls[0];
   // The rolling median confirms the stall a minute after it began.
-  const onset = first ? first.start - stateSpanMs() / 2 : undefined;
+  const onset = first ? first.start - stateSpan / 2 : undefined;
   // The same stall as a share of the window after the baseline: a short rehearsal cannot hold minutes.
   const after = index.window.end - index.baselineEnd();
   const share = after > 0 ? Math.min(1, ms / after) : 0;
