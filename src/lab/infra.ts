@@ -171,3 +171,28 @@ export function requireTools(): void {
 export function writeText(path: string, text: string): void {
   writeFileSync(path, text);
 }
+
+/**
+ * Starts the session's nats-server with JetStream on (its store in the session directory) and its
+ * monitoring port open; resolves with the monitoring URL once the server answers there.
+ */
+export async function startJetstreamServer(
+  session: LabSession,
+  port: number,
+  monitorPort: number,
+): Promise<string> {
+  session.start('nats', 'nats-server', [
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-js',
+    '-sd',
+    session.path('nats', 'store'),
+    '-m',
+    String(monitorPort),
+  ]);
+  const monitor = `http://127.0.0.1:${monitorPort}`;
+  await waitFor('nats-server', () => answers(`${monitor}/healthz`));
+  return monitor;
+}

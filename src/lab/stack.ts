@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { packageRoot } from '../core/package-root.js';
 import { InputError } from '../core/problem.js';
-import { answers, freePort, type LabSession, waitFor, writeText } from './infra.js';
+import { answers, freePort, type LabSession, startJetstreamServer, waitFor, writeText } from './infra.js';
 import { startJetstreamExporter } from './nats-exporter.js';
 import type { DownstreamMode, LabContext, ServiceConfig } from './types.js';
 
@@ -242,20 +242,8 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
       'no',
     ]);
   });
-  // JetStream on (its store in the lab's scratch directory) and the monitoring port its exporter reads.
-  session.start('nats', 'nats-server', [
-    '-a',
-    '127.0.0.1',
-    '-p',
-    String(natsPort),
-    '-js',
-    '-sd',
-    session.path('nats', 'store'),
-    '-m',
-    String(natsMonitorPort),
-  ]);
-  const natsMonitor = `http://127.0.0.1:${natsMonitorPort}`;
-  await waitFor('nats-server', () => answers(`${natsMonitor}/healthz`));
+  // JetStream on, and the monitoring port its exporter reads.
+  const natsMonitor = await startJetstreamServer(session, natsPort, natsMonitorPort);
   const jetstreamExporter = await startJetstreamExporter(jetstreamPort, natsMonitor);
   const cli = async (port: number, args: string[]) =>
     (await run('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' })).stdout.trim();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AckPolicy, connect, StorageType, StringCodec } from 'nats';
 import { describe, expect, it } from 'vitest';
 import { readMetricsFile } from '../../src/gather/metrics/files.js';
-import { answers, freePort, LabSession, waitFor, which } from '../../src/lab/infra.js';
+import { freePort, LabSession, startJetstreamServer, which } from '../../src/lab/infra.js';
 import { startJetstreamExporter } from '../../src/lab/nats-exporter.js';
 
 // The lab's JetStream exporter against a real nats-server: what it answers is read by Faultline's
@@ -16,19 +16,7 @@ describe('the lab JetStream exporter', () => {
     async () => {
       const session = new LabSession();
       const [port, monitor, exporterPort] = [await freePort(), await freePort(), await freePort()];
-      session.start('nats', 'nats-server', [
-        '-a',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-js',
-        '-sd',
-        session.path('nats', 'store'),
-        '-m',
-        String(monitor),
-      ]);
-      const monitorUrl = `http://127.0.0.1:${monitor}`;
-      await waitFor('nats monitoring', () => answers(`${monitorUrl}/healthz`));
+      const monitorUrl = await startJetstreamServer(session, port, monitor);
       const exporter = await startJetstreamExporter(exporterPort, monitorUrl);
       const nc = await connect({ servers: `nats://127.0.0.1:${port}` });
       try {
