@@ -57,6 +57,11 @@ describe.skipIf(!ready)('a live lab run', () => {
     expect(Date.parse(manifest.injectedAt)).toBeGreaterThan(Date.parse(manifest.startedAt));
     // The service logged the real resolver error once the fault was on.
     expect(readFileSync(join(result.out, 'logs', 'service.log'), 'utf8')).toMatch(/ENOTFOUND/);
+    // Each statement's wait for a pooled connection is a span of its own, as OpenTelemetry's
+    // node-postgres instrumentation records it, beside the statement's span.
+    const traces = readFileSync(join(result.out, 'traces', 'traces.json'), 'utf8');
+    expect(traces).toContain('"name":"pg-pool.connect"');
+    expect(traces).toContain('"name":"SELECT lab"');
     // The recorded bundle is what the diagnosis read: replaying it gives the same findings.
     const replayed = diagnoseBundle(await readBundle(join(result.out, 'bundle.json.gz')), {
       catalog: loadCatalog(),

@@ -804,8 +804,11 @@ class SignalBuilder {
     const users = this.a.users;
     const max = Math.max(...users.map((u) => u ?? 0));
     if (!(max > 0)) return;
-    let climb = 0;
+    // The last bucket before the steady state with users still below the climb's start; none means
+    // the window began at full load (a constant-rate run), with no climb to compare against.
+    let climb: number | undefined;
     for (let i = 0; i < steadyStart; i++) if ((users[i] ?? 0) < CLIMB_FROM * max) climb = i;
+    if (climb === undefined) return;
     const span = steadyEnd - climb;
     if (span < 3 * MIN_SEGMENT_BUCKETS) return;
     const toSubject = (runIndex: number) =>

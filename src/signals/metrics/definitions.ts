@@ -53,6 +53,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Leak likelihood 0–1: a rising floor that is not a step (0.4–0.6), near or projected to the limit (+0.2), restarts or OOM kills after growth (+0.2)',
   ),
+  metrics(
+    'metrics.memory.leak-likelihood.highest',
+    'ratio',
+    'Run level: the highest leak likelihood of any process whose memory was scraped',
+  ),
   metrics('metrics.process.restarts', 'restarts', 'Restarts in the window; onset at the first'),
   metrics('metrics.memory.oom-kills', 'kills', 'OOM kills in the window; onset at the first'),
   // CPU

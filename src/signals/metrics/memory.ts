@@ -112,6 +112,18 @@ export function memorySignals(index: SeriesIndex): Signal[] {
       out.push(leakSignal({ series: heap, index, memory: analysis }));
     }
   }
+  const highest = out
+    .filter((s) => s.name === 'metrics.memory.leak-likelihood')
+    .reduce<Signal | undefined>((a, b) => (!a || Number(b.value) > Number(a.value) ? b : a), undefined);
+  if (highest) {
+    // For the whole run: a way that reads only latency can be told the processes' memory was measured and held.
+    const { subject, ...rest } = highest;
+    out.push({
+      ...rest,
+      name: 'metrics.memory.leak-likelihood.highest',
+      explanation: `The likeliest leak of the ${index.all('memory.resident').length + index.all('memory.heap-used').length} memory series scraped is ${subject}'s: ${highest.explanation}`,
+    });
+  }
   for (const restarts of index.all('process.restarts')) {
     if (!usedEvents.has(restarts))
       out.push(restartSignal(restarts, countIncrements(restarts.samples), index, restarts));

@@ -56,6 +56,11 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'Per database downstream: highest sustained median query time after the first quarter, divided by the median before',
     'ratio',
   ),
+  traces(
+    'traces.db.latency.beyond-peers',
+    "Per database downstream: the rise of its median call time over the largest rise of the same service's calls to its other downstreams (each at least 5 ms)",
+    'ratio',
+  ),
   traces('traces.critical-path.share', "Per service: share of the requests' critical path it holds", 'ratio'),
   traces(
     'traces.critical-path.shift',

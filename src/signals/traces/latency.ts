@@ -73,6 +73,7 @@ export function latencySignals(traces: readonly TraceView[], add: Add): void {
       else if (s.kind === 'client') put(downstreamOf(s), 'downstream', trace, s);
     }
   }
+  const links: Link[] = [];
   for (const [key, g] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const subject = key.slice(key.indexOf('\u0000') + 1);
     g.after.sort((a, b) => a.t - b.t);
@@ -82,6 +83,57 @@ export function latencySignals(traces: readonly TraceView[], add: Add): void {
       percentiles(subject, g, add);
       slowSpans(subject, g, traces, add);
     }
+    if (g.kind === 'downstream' && !subject.endsWith(POOL_LINK)) {
+      const link = linkRise(subject, g, groups.has(`db\u0000${subject}`));
+      if (link) links.push(link);
+    }
+  }
+  beyondPeers(links, add);
+}
+
+/** A client link of a service (its calls to one downstream) and how much its median rose. */
+interface Link {
+  service: string;
+  subject: string;
+  db: boolean;
+  baseline: number;
+  level: number;
+  rise: number;
+  example: Call;
+}
+
+const POOL_LINK = ' → connection pool';
+
+function linkRise(subject: string, g: Group, db: boolean): Link | undefined {
+  if (g.before.length < MIN_SIDE || g.after.length < MIN_SIDE) return undefined;
+  const baseline = median(g.before);
+  const level = sustainedLevel(g.after, baseline);
+  if (!level) return undefined;
+  const service = subject.slice(0, subject.indexOf(' → '));
+  return { service, subject, db, baseline, level: level.level, rise: Math.max(0, level.level - baseline), example: level.example };
+}
+
+/**
+ * A database's calls against the same service's calls to its other downstreams. A caller that
+ * cannot run (a blocked event loop, a starved CPU) delays the end of every span it records by the
+ * same stall, so all its client calls rise by about the same milliseconds; a slow database makes
+ * its own calls rise far more than the others. The ratio is the database's rise over the largest
+ * rise of another link, each at least the jitter floor.
+ */
+function beyondPeers(links: readonly Link[], add: Add): void {
+  for (const db of links) {
+    if (!db.db || db.rise < MIN_SHIFT_MS) continue;
+    const peers = links.filter((l) => l.service === db.service && l !== db);
+    if (peers.length === 0) continue;
+    const top = peers.reduce((a, b) => (b.rise > a.rise ? b : a));
+    add({
+      name: 'traces.db.latency.beyond-peers',
+      subject: db.subject,
+      value: db.rise / Math.max(MIN_SHIFT_MS, top.rise),
+      unit: 'ratio',
+      explanation: `the median call of ${db.subject} rose by ${ms(db.rise)} (${ms(db.baseline)} → ${ms(db.level)}), while the same service's calls to its other downstreams rose by at most ${ms(top.rise)} (${top.subject})`,
+      sources: [traceSource(db.example.item.trace, db.example.item.span)],
+    });
   }
 }
 
