@@ -351,3 +351,20 @@ describe('payload', () => {
     expect(value(signals, 'latency.payload.correlation')).toBeGreaterThan(0.9);
   });
 });
+
+describe('latency while users climb', () => {
+  // Slow for the first 90 s, then the usual 50 ms median.
+  const earlySlow = (c: { t: number }) => (c.t < 90 ? 250 : 50);
+
+  it('compares the climb of users with the steady state that follows', () => {
+    const climbing = signalsOf({ seed: 5, durationS: TEN_MINUTES, latency: earlySlow });
+    expect(value(climbing, 'latency.ramp.excess')).toBeGreaterThan(2);
+  });
+
+  it('has nothing to compare when the window starts at full load', () => {
+    // A constant-rate run measured after its warm-up: users never climb inside the window.
+    const constant = signalsOf({ seed: 5, durationS: TEN_MINUTES, users: () => 20, latency: earlySlow });
+    expect(constant.some((s) => s.name === 'latency.ramp.excess')).toBe(false);
+    expect(constant.some((s) => s.name === 'errors.ramp.excess')).toBe(false);
+  });
+});

@@ -55,6 +55,15 @@ describe('memory signals', () => {
     expect(ratio).toBeLessThan(0.34);
   });
 
+  it('names the likeliest leak of all the scraped processes for the whole run', () => {
+    const highest = find(signals, 'metrics.memory.leak-likelihood.highest');
+    expect(highest.subject).toBeUndefined();
+    expect(highest.value).toBe(value(signals, 'metrics.memory.leak-likelihood', pod('leaky')));
+    expect(highest.explanation).toMatch(/3 memory series scraped is namespace=shop,pod=leaky's/);
+    const flat = signalsOf(podSeries('flat', () => 600 * MIB), THREE_HOURS);
+    expect(value(flat, 'metrics.memory.leak-likelihood.highest')).toBe(0);
+  });
+
   it('tells a one-off step from a leak', () => {
     expect(value(signals, 'metrics.memory.growth', pod('step'))).toBeGreaterThan(0);
     expect(value(signals, 'metrics.memory.step-share', pod('step'))).toBeGreaterThan(0.8);

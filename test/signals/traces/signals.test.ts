@@ -18,6 +18,8 @@ interface Shape {
   refused?: boolean;
   lostContext?: boolean;
   slowDb?: number;
+  /** Milliseconds a stalled caller adds to the end of every client span it records. */
+  stall?: number;
 }
 
 function request(i: number, shape: Shape): Span[] {
@@ -37,7 +39,8 @@ function request(i: number, shape: Shape): Span[] {
   const spans: Span[] = [root];
   let clock = start + 1;
   for (let q = 0; q < (shape.queries ?? 1); q++) {
-    const duration = 2 * (shape.slowDb ?? 1) * (1 + (q % 3) * 0.1) * (1 + (i % 5) * 0.05);
+    const duration =
+      2 * (shape.slowDb ?? 1) * (1 + (q % 3) * 0.1) * (1 + (i % 5) * 0.05) + (shape.stall ?? 0);
     spans.push({
       traceId,
       spanId: id(),
@@ -57,7 +60,7 @@ function request(i: number, shape: Shape): Span[] {
     const fails =
       Boolean(shape.paymentFails || shape.timeoutMs || shape.refused) &&
       a < attempts - 1 + (shape.retries ? 0 : 1);
-    const duration = shape.timeoutMs ?? (shape.refused ? 1 : 10 + (i % 7));
+    const duration = shape.timeoutMs ?? (shape.refused ? 1 : 10 + (i % 7) + (shape.stall ?? 0));
     const client: Span = {
       traceId,
       spanId: id(),
@@ -157,6 +160,20 @@ describe('trace signals', () => {
     expect(shift?.value).toBeGreaterThan(4);
     expect(Date.parse(shift?.onset ?? '')).toBeGreaterThanOrEqual(T0 + 50 * 3000);
     expect(find(run({}), 'traces.db.latency.shift')?.value).toBeLessThan(1.3);
+  });
+
+  it("tells a slow database from a stalled caller by the caller's other calls", () => {
+    // The database alone: its calls rise by ~58 ms while the calls to payments keep their time.
+    const slow = find(run({ slowDb: 30 }), 'traces.db.latency.beyond-peers', 'api → postgresql');
+    expect(slow?.value).toBeGreaterThan(8);
+    expect(slow?.explanation).toMatch(/api → payments/);
+    // A caller stalled 40 ms delays both: the database rose no more than its peer.
+    const stalled = find(run({ stall: 40 }), 'traces.db.latency.beyond-peers', 'api → postgresql');
+    expect(stalled?.value).toBeGreaterThan(0.8);
+    expect(stalled?.value).toBeLessThan(1.2);
+    expect(find(run({ stall: 40 }), 'traces.db.latency.shift', 'api → postgresql')?.value).toBeGreaterThan(4);
+    // No rise, no comparison.
+    expect(find(run({}), 'traces.db.latency.beyond-peers')).toBeUndefined();
   });
 
   it('needs a sample before computing shares', () => {
