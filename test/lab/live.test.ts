@@ -73,4 +73,20 @@ describe.skipIf(!ready)('a live lab run', () => {
     expect(result.rank).toBeDefined();
     expect(result.rank as number).toBeLessThanOrEqual(3);
   }, 400_000);
+
+  it('names a slow query from a dropped index among its first three findings', async () => {
+    const result = await runLab({
+      scenario: 'slow-query',
+      durationS: 70,
+      injectAtS: 30,
+      out: join(out, 'slow-query'),
+      seed: 8,
+      postgres: POSTGRES,
+      rate: 40,
+      load: 'autocannon',
+    });
+    expect(existsSync(join(result.out, 'load', 'autocannon.json'))).toBe(true);
+    expect(result.rank).toBeDefined();
+    expect(result.rank as number).toBeLessThanOrEqual(3);
+  }, 400_000);
 });

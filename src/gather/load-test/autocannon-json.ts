@@ -1,4 +1,5 @@
 import { GatherError } from '../gatherer.js';
+import { filledIn, recoverResponseTimes } from './autocannon-omission.js';
 import { endpointName } from './endpoint-name.js';
 import type { InputFile } from './input.js';
 import { describeJson, isObject, type JsonObject, readJsonDocument, toNumber } from './json-input.js';
@@ -49,7 +50,7 @@ export function parseAutocannonResult(doc: unknown, path: string, sink: SampleSi
   const responses = toNumber(requests.total);
   if (responses === undefined) throw shapeError(path, '"requests.total"', 'a number', requests.total);
 
-  const quantiles = percentiles(latency);
+  let quantiles = percentiles(latency);
   const start = toTime(doc.start);
   const finish = toTime(doc.finish);
   const timed = start !== undefined && finish !== undefined && finish >= start;
@@ -72,9 +73,25 @@ export function parseAutocannonResult(doc: unknown, path: string, sink: SampleSi
   if (quantiles.length === 0 && responses > 0) {
     throw shapeError(path, '"latency"', 'percentiles such as "p50" or "p99"', latency);
   }
-  const min = toNumber(latency.min);
+  let min = toNumber(latency.min);
   const max = toNumber(latency.max);
-  const mean = toNumber(latency.mean) ?? toNumber(latency.average);
+  let mean = toNumber(latency.mean) ?? toNumber(latency.average);
+  const values = toNumber(latency.totalCount);
+  if (filledIn(values, responses) && max !== undefined) {
+    const recovered = recoverResponseTimes(quantiles, max);
+    sink.note(
+      `autocannon filled its latency histogram in for coordinated omission (${values} values for ${responses} responses, as a fixed --overallRate or --connectionRate makes it do): ` +
+        (recovered
+          ? 'its percentiles are of the filled-in values, so the response-time percentiles were read back from their spacing'
+          : 'too few distinct percentiles to read the response times back, so the filled-in ones are used and understate them'),
+    );
+    if (recovered) {
+      quantiles = recovered.quantiles;
+      mean = recovered.mean;
+      // The smallest filled-in value is one interval, not a response.
+      min = undefined;
+    }
+  }
   if (responses > 0) {
     sink.aggregate({
       label,

@@ -63,6 +63,8 @@ const STALL_MIN_JUMP = Math.log(2);
 const SLOW_SHIFT = 1.5;
 /** Error bursts and fast-fail ratios need 20 failures; fewer cannot tell a pattern from chance. */
 const MIN_FAILURES = 20;
+/** Formats that give the latency of a whole run as a dozen percentiles, with no request or interval of its own. */
+const WHOLE_RUN_PERCENTILES: ReadonlySet<string> = new Set(['autocannon-json', 'k6-summary']);
 /** The final climb of users starts at the last bucket below 70% of the peak: smaller steps are part of a plateau. */
 const CLIMB_FROM = 0.7;
 /** Connect timeouts as the tools write them: Java ConnectTimeoutException or "connect timed out", Go/k6 "dial" errors, Node ETIMEDOUT on connect. */
@@ -440,7 +442,10 @@ class SignalBuilder {
           extra,
         );
       }
-      const found = bimodality(sketchBins(steady));
+      // A whole-run summary's dozen percentiles cannot show a valley between two groups: the shape
+      // between them would be the interpolation's, so only recorded requests are tested for two modes.
+      const percentilesOnly = this.a.run.formats.every((f) => WHOLE_RUN_PERCENTILES.has(f));
+      const found = percentilesOnly ? undefined : bimodality(sketchBins(steady));
       const gap = found ? Math.abs((found.modes[0]?.location ?? 0) - (found.modes[1]?.location ?? 0)) : 0;
       const modes = found && found.ratio > 0 && gap < MIN_MODE_GAP_MS ? { ...found, ratio: 0 } : found;
       if (modes) {

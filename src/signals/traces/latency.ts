@@ -110,7 +110,15 @@ function linkRise(subject: string, g: Group, db: boolean): Link | undefined {
   const level = sustainedLevel(g.after, baseline);
   if (!level) return undefined;
   const service = subject.slice(0, subject.indexOf(' → '));
-  return { service, subject, db, baseline, level: level.level, rise: Math.max(0, level.level - baseline), example: level.example };
+  return {
+    service,
+    subject,
+    db,
+    baseline,
+    level: level.level,
+    rise: Math.max(0, level.level - baseline),
+    example: level.example,
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadTestData } from '../../../src/gather/load-test/data.js';
 import { loadTestGatherer } from '../../../src/gather/load-test/gatherer.js';
+import { loadTestSignals } from '../../../src/signals/load-test/signals.js';
 import { DDSketch } from '../../../src/stats/ddsketch.js';
 import { startHttpTarget } from '../../support/http-target.js';
 
@@ -23,7 +24,7 @@ interface RawResult {
   errors: number;
   timeouts: number;
   statusCodeStats: Record<string, { count: number }>;
-  latency: Record<string, number>;
+  latency: Record<string, number> & { totalCount?: number };
   requests: { total: number; sent: number };
   throughput: { total: number };
 }
@@ -140,6 +141,41 @@ describe('autocannon run against a local server', () => {
       expect(endpoint?.total.count).toBe(target.served.total);
       expect(endpoint?.total.statuses).toEqual(target.served.byStatus);
       expect(endpoint?.total.failures).toBe(target.served.byStatus['503']);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('reads the response times back from a histogram filled in for coordinated omission', async () => {
+    // At a fixed rate autocannon records each response of L ms as L values, one per millisecond
+    // below it: every response here takes ~41 ms, yet its own median reads about half of that.
+    const target = await startHttpTarget({ '/slow': { latencyMs: 40 } });
+    try {
+      const { stdout } = await run(process.execPath, [
+        autocannonCli,
+        '-j',
+        '-R',
+        '100',
+        '-c',
+        '4',
+        '-a',
+        '300',
+        `${target.url}/slow`,
+      ]);
+      const path = join(dir, 'rated.json');
+      await writeFile(path, stdout);
+      const result = JSON.parse(stdout) as RawResult;
+      expect(result.latency.totalCount).toBeGreaterThan(10 * result.requests.total);
+      expect(result.latency.p50).toBeLessThan(30);
+      const data = await gather(path);
+      expect(data.notes.join('\n')).toMatch(/filled its latency histogram in for coordinated omission/);
+      const sketch = DDSketch.fromJSON(data.endpoints[0]?.total.latency ?? new DDSketch().toJSON());
+      expect(sketch.quantile(0.5)).toBeGreaterThan(38);
+      expect(sketch.quantile(0.5)).toBeLessThan(48);
+      expect(sketch.quantile(0.1)).toBeGreaterThan(36);
+      // One path at one delay: a dozen whole-run percentiles are never read as two groups.
+      const signals = loadTestSignals([{ path, data }]);
+      expect(signals.some((s) => s.name === 'latency.bimodal')).toBe(false);
     } finally {
       await target.close();
     }

@@ -60,7 +60,10 @@ describe('memory signals', () => {
     expect(highest.subject).toBeUndefined();
     expect(highest.value).toBe(value(signals, 'metrics.memory.leak-likelihood', pod('leaky')));
     expect(highest.explanation).toMatch(/3 memory series scraped is namespace=shop,pod=leaky's/);
-    const flat = signalsOf(podSeries('flat', () => 600 * MIB), THREE_HOURS);
+    const flat = signalsOf(
+      podSeries('flat', () => 600 * MIB),
+      THREE_HOURS,
+    );
     expect(value(flat, 'metrics.memory.leak-likelihood.highest')).toBe(0);
   });
 
