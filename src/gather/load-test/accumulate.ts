@@ -191,10 +191,12 @@ export class LoadTestAccumulator implements SampleSink {
     const endpoint = this.#endpoint(o.label);
     const targets: StatsAcc[] = [endpoint.total];
     if (o.start !== undefined && Number.isFinite(o.start)) {
-      this.#timed = true;
       this.#extend(o.start, o.start + (o.durationMs ?? 0));
-      targets.push(this.#bucket(endpoint, o.start));
-      if (o.concurrency !== undefined) this.#recordUsers(o.start, o.concurrency);
+      if (!o.wholeRun) {
+        this.#timed = true;
+        targets.push(this.#bucket(endpoint, o.start));
+        if (o.concurrency !== undefined) this.#recordUsers(o.start, o.concurrency);
+      }
     }
     const points = quantilePoints(o);
     for (const stats of targets) {

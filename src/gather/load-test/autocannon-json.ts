@@ -7,8 +7,9 @@ import type { LoadTestParser } from './parser.js';
 import type { SampleSink } from './sample.js';
 
 // autocannon --json (-j) writes one result object for the whole run: totals and HDR-histogram
-// percentiles, with start and finish times but no time series. Faultline turns it into one
-// aggregate spanning the run, so time-based signals (trends, change points) cannot be computed.
+// percentiles, with start and finish times but no time series. Faultline keeps it as one total
+// over the run's window: time-based signals (trends, change points, bursts, onsets) cannot be
+// computed from it, and the run is marked as totals only.
 //
 // How autocannon counts (lib/run.js): requests.total is the number of responses of any status;
 // latency covers those responses (only 2xx ones with --excludeErrorStats); errors are connection
@@ -65,7 +66,7 @@ export function parseAutocannonResult(doc: unknown, path: string, sink: SampleSi
   const label = url ? endpointName(method, url) : '(all requests)';
   const connections = toNumber(doc.connections);
   const concurrency = connections !== undefined ? connections * (toNumber(doc.pipelining) ?? 1) : undefined;
-  const window = timed ? { start, durationMs: finish - start } : {};
+  const window = timed ? { start, durationMs: finish - start, wholeRun: true } : {};
 
   const { statuses, failedResponses } = statusCounts(doc);
   const mismatches = toNumber(doc.mismatches) ?? 0;

@@ -36,6 +36,11 @@ export interface AggregateObservation {
   start?: number;
   /** Interval length in ms; absent for a whole-run total. */
   durationMs?: number;
+  /**
+   * The observation totals a whole run whose window is known (autocannon): the window is kept,
+   * but it is not an interval of a time series, so the run has no time series from it.
+   */
+  wholeRun?: boolean;
   count: number;
   failures: number;
   /** Latency quantiles in ms, as the tool reported them; q in (0, 1]. At least the median is expected. */

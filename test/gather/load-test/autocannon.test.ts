@@ -42,14 +42,15 @@ async function raw(name: string): Promise<RawResult> {
 }
 
 describe('autocannon -j fixtures (autocannon 8.0.0)', () => {
-  it('reads the whole run as one bucket with the response codes autocannon counted', async () => {
+  it('reads the whole run as one total, with its window and the response codes autocannon counted', async () => {
     const result = await raw('503-mix.json');
     const data = await gather(join(FIXTURES, '503-mix.json'));
     expect(data.format).toBe('autocannon-json');
-    expect(data.summaryOnly).toBe(false);
+    // One total over the run is not a time series: no bucket, no onset can be read from it.
+    expect(data.summaryOnly).toBe(true);
     expect(data.endpoints.map((e) => e.name)).toEqual(['GET /api/ok']);
     const endpoint = data.endpoints[0];
-    expect(endpoint?.buckets).toHaveLength(1);
+    expect(endpoint?.buckets).toHaveLength(0);
     expect(data.start).toBe(Date.parse(result.start));
     expect(data.end).toBe(Date.parse(result.finish));
     const statuses = Object.fromEntries(Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count]));
@@ -166,13 +167,15 @@ describe('autocannon run against a local server', () => {
       await writeFile(path, stdout);
       const result = JSON.parse(stdout) as RawResult;
       expect(result.latency.totalCount).toBeGreaterThan(10 * result.requests.total);
-      expect(result.latency.p50).toBeLessThan(30);
       const data = await gather(path);
       expect(data.notes.join('\n')).toMatch(/filled its latency histogram in for coordinated omission/);
       const sketch = DDSketch.fromJSON(data.endpoints[0]?.total.latency ?? new DDSketch().toJSON());
+      // No response beats the 40 ms delay; a busy host may add some to it.
       expect(sketch.quantile(0.5)).toBeGreaterThan(38);
-      expect(sketch.quantile(0.5)).toBeLessThan(48);
-      expect(sketch.quantile(0.1)).toBeGreaterThan(36);
+      expect(sketch.quantile(0.5)).toBeLessThan(80);
+      expect(sketch.quantile(0.1)).toBeGreaterThan(30);
+      // autocannon's own median sits near half of the response time.
+      expect(result.latency.p50).toBeLessThan(0.7 * sketch.quantile(0.5));
       // One path at one delay: a dozen whole-run percentiles are never read as two groups.
       const signals = loadTestSignals([{ path, data }]);
       expect(signals.some((s) => s.name === 'latency.bimodal')).toBe(false);
