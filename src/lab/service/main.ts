@@ -541,10 +541,16 @@ void consumeOrders();
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.on(signal, () => {
+    // A graceful stop, as a production service makes one: no new requests, the ones in flight
+    // finish (their cache writes and queries are not cut off into errors), then the clients close.
     stopping = true;
-    tracer.flush();
-    server.close();
-    void Promise.allSettled([pool.end(), ...shards.map((r) => r.quit()), nats.close()]).then(() =>
-      process.exit(0),
-    );
+    server.close(() => {
+      tracer.flush();
+      void Promise.allSettled([pool.end(), ...shards.map((r) => r.quit()), nats.close()]).then(() =>
+        process.exit(0),
+      );
+    });
+    server.closeIdleConnections();
+    // Keep-alive connections that stay busy past this are the load tool's, not requests to finish.
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
   });

@@ -1,6 +1,6 @@
 import type { Span } from '../../gather/traces/data.js';
 import { type Add, firstCluster, iso, percent } from './emit.js';
-import { downstreamOf, type TraceView, traceSource } from './model.js';
+import { downstreamOf, statusOf, type TraceView, traceSource } from './model.js';
 import { errorOrigins, failed, failedCalls } from './patterns.js';
 
 // Where errors begin and where they surface: the share of failed requests, the services and calls
@@ -72,12 +72,6 @@ function relayedSignal(failedTraces: readonly TraceView[], add: Add): void {
     explanation: `${relayed} of ${failedTraces.length} failed requests failed because a dependency did: a call answered with a 5xx status or an error inside a service further down`,
     sources: [example ? traceSource(example.trace, example.span) : traceSource(failedTraces[0] as TraceView)],
   });
-}
-
-/** The HTTP status a client span received, or 0. */
-function statusOf(span: Span): number {
-  const status = span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'];
-  return typeof status === 'number' ? status : Number(status ?? 0) || 0;
 }
 
 /** Where the errors of failed requests began, per service or called downstream. */

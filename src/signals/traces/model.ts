@@ -122,3 +122,9 @@ export function traceSource(trace: TraceView, span?: Span): SourcePointer {
     ...(path ? { path } : {}),
   };
 }
+
+/** The HTTP status of a span (received by a client, answered by a server), or 0. */
+export function statusOf(span: Span): number {
+  const status = span.attributes['http.response.status_code'] ?? span.attributes['http.status_code'];
+  return typeof status === 'number' ? status : Number(status ?? 0) || 0;
+}

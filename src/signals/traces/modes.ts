@@ -1,7 +1,7 @@
 import type { Span } from '../../gather/traces/data.js';
 import { bimodality } from '../../stats/bimodality.js';
 import { type Add, baselineEnd, excessShare, ms, percent } from './emit.js';
-import { downstreamOf, operationOf, type TraceView, traceSource } from './model.js';
+import { downstreamOf, operationOf, statusOf, type TraceView, traceSource } from './model.js';
 
 // Two latency modes: an operation whose successful calls take one of two paths, a fast one and a
 // slow one, with few calls in between (the same kernel-density test as load-test latencies). What
@@ -22,6 +22,9 @@ export function modeSignals(traces: readonly TraceView[], add: Add): void {
   for (const trace of traces) {
     for (const span of trace.spans) {
       if (span.error || (span.kind !== 'server' && span.kind !== 'consumer')) continue;
+      // A server span answering 4xx is not an error by the HTTP conventions, but a request turned
+      // away (429, 404) took no path of the operation: its speed is no second mode.
+      if (statusOf(span) >= 400) continue;
       const op = operationOf(span);
       const list = byOperation.get(op) ?? [];
       list.push({ trace, span });

@@ -93,6 +93,16 @@ describe('two latency modes', () => {
     });
     expect(value(broad, 'traces.latency.bimodal', 'api GET /items')).toBe(0);
   });
+
+  it('does not count requests turned away with a 4xx as a fast path', () => {
+    // A rate limit answers 40% of the requests with 429 at once; the others take the one real path.
+    const limited = run((i, _add, root) => {
+      const rejected = jitter(i, 7) < 0.4;
+      root.duration = rejected ? 0.05 : 4 * (1 + 0.3 * jitter(i, 2));
+      root.attributes = { 'http.response.status_code': rejected ? 429 : 200 };
+    });
+    expect(value(limited, 'traces.latency.bimodal', 'api GET /items')).toBe(0);
+  });
 });
 
 describe('slow name resolution', () => {
