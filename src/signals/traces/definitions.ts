@@ -231,6 +231,11 @@ export const TRACES_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
   ),
   traces(
+    'traces.coldstart.first-calls',
+    'Per root operation: median of its first 5 calls in the window over its steady median; 1 or less unless beyond the steady p90 and 25 ms more',
+    'ratio',
+  ),
+  traces(
     'traces.coldstart.penalty',
     'Per function operation: median time its callers waited on cold-start invocations (faas.coldstart) divided by the median for warm ones',
     'ratio',

@@ -499,6 +499,31 @@ describe('cold starts', () => {
   });
 });
 
+describe("a process's first calls", () => {
+  const api = (duration: (i: number) => number) =>
+    run((i, _add, root) => {
+      root.duration = duration(i);
+    });
+  const steady = (i: number) => 5 * (1 + 0.3 * jitter(i, 11));
+
+  it('finds first calls far beyond the steady ones, dated at the first', () => {
+    const signals = api((i) => (i < 6 ? 150 + 100 * jitter(i, 12) : steady(i)));
+    expect(value(signals, 'traces.coldstart.first-calls', 'api GET /items')).toBeGreaterThan(20);
+    const signal = signals.find((s) => s.name === 'traces.coldstart.first-calls');
+    expect(signal?.onset).toBe(new Date(T0).toISOString());
+  });
+
+  it('counts a window that begins in steady traffic, or first calls only a few ms slower, as none', () => {
+    expect(value(api(steady), 'traces.coldstart.first-calls', 'api GET /items')).toBeLessThanOrEqual(1);
+    // Four times slower but only 15 ms more: an ordinary warm-up of connections and code.
+    const warm = api((i) => (i < 6 ? 20 : steady(i)));
+    expect(value(warm, 'traces.coldstart.first-calls', 'api GET /items')).toBeLessThanOrEqual(1);
+    // A steady slow path taken by 30% of the calls, two of the first five among them: their median is not beyond the p90.
+    const twoPaths = api((i) => (jitter(i, 25) < 0.3 ? 120 : steady(i)));
+    expect(value(twoPaths, 'traces.coldstart.first-calls', 'api GET /items')).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('a link that caps throughput', () => {
   /** Requests crowd toward mid-window (four times the rate of the edges); `slow` sets payments' time. */
   const shop = (slow: (busy: number, i: number) => number) => {
