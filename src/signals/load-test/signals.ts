@@ -569,29 +569,18 @@ class SignalBuilder {
     // Across several endpoints each request is judged by its own endpoint's steady median: one
     // threshold over a mix would count an endpoint that is always slower than the others, and move
     // with every drift of it across the line.
-    const endpoints =
-      s.endpoints.length > 1
-        ? s.endpoints.map((e) => ({ e, threshold: this.#tailThreshold(this.a.subject(e.name)) }))
-        : [];
-    if (endpoints.length > 0) {
-      for (const { e, threshold: own } of endpoints) {
-        for (const [t, st] of e.buckets) {
-          const i = s.indexOf(t) - s.window.start;
-          if (i < 0 || i >= events.length || st.count === 0) continue;
-          const line = own ?? threshold;
-          events[i] = (events[i] as number) + st.count * (1 - st.latency.rankOf(line));
-        }
-      }
-    } else {
-      for (let i = s.window.start; i < s.window.end; i++) {
-        const st = s.stats[i];
-        if (st && st.count > 0) events[i - s.window.start] = st.count * (1 - st.latency.rankOf(threshold));
+    const several = s.endpoints.length > 1;
+    for (const e of s.endpoints) {
+      const line = (several ? this.#tailThreshold(this.a.subject(e.name)) : undefined) ?? threshold;
+      for (const [t, st] of e.buckets) {
+        const i = s.indexOf(t) - s.window.start;
+        if (i < 0 || i >= events.length || st.count === 0) continue;
+        events[i] = (events[i] as number) + st.count * (1 - st.latency.rankOf(line));
       }
     }
-    const tailLine =
-      endpoints.length > 0
-        ? `${TAIL_FACTOR}× their endpoint's steady median (at least ${MIN_TAIL_EXCESS_MS} ms more)`
-        : `${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more)`;
+    const tailLine = several
+      ? `${TAIL_FACTOR}× their endpoint's steady median (at least ${MIN_TAIL_EXCESS_MS} ms more)`
+      : `${fmt(threshold)} ms (${TAIL_FACTOR}× the steady median, at least ${MIN_TAIL_EXCESS_MS} ms more)`;
     const seg = detectRateChanges(events, trials, { minSegment: this.#minSegment(s.widthMs, trials.length) });
     const window = this.#subjectWindow(s, s.window);
     const base = seg.segments[0];

@@ -80,12 +80,10 @@ export function latencySignals(traces: readonly TraceView[], add: Add): void {
     g.okAfter.sort((a, b) => a.t - b.t);
     if (g.kind === 'root' || g.kind === 'db') medianShift(subject, g, add);
     else {
-      percentiles(subject, g, add);
+      const shift = percentiles(subject, g, add);
       slowSpans(subject, g, traces, add);
-    }
-    if (g.kind === 'downstream' && !subject.endsWith(POOL_LINK)) {
-      const link = linkRise(subject, g, groups.has(`db\u0000${subject}`));
-      if (link) links.push(link);
+      if (shift && g.kind === 'downstream' && !subject.endsWith(POOL_LINK))
+        links.push(linkOf(subject, shift, groups.has(`db\u0000${subject}`)));
     }
   }
   beyondPeers(links, add);
@@ -104,14 +102,9 @@ interface Link {
 
 const POOL_LINK = ' → connection pool';
 
-function linkRise(subject: string, g: Group, db: boolean): Link | undefined {
-  if (g.before.length < MIN_SIDE || g.after.length < MIN_SIDE) return undefined;
-  const baseline = median(g.before);
-  const level = sustainedLevel(g.after, baseline);
-  if (!level) return undefined;
-  const service = subject.slice(0, subject.indexOf(' → '));
+function linkOf(subject: string, { baseline, level }: MedianShift, db: boolean): Link {
   return {
-    service,
+    service: subject.slice(0, subject.indexOf(' → ')),
     subject,
     db,
     baseline,
@@ -168,9 +161,16 @@ function medianShift(subject: string, g: Group, add: Add): void {
   });
 }
 
-function percentiles(subject: string, g: Group, add: Add): void {
+/** The median of a group's calls before the cut and its worst sustained level after. */
+interface MedianShift {
+  baseline: number;
+  level: { level: number; example: Call };
+}
+
+/** The operation's or downstream's percentiles and their shifts; returns its median shift, if measured. */
+function percentiles(subject: string, g: Group, add: Add): MedianShift | undefined {
   const all = [...g.before, ...g.after.map((x) => x.v)];
-  if (all.length < MIN_TRACES) return;
+  if (all.length < MIN_TRACES) return undefined;
   const slowest = g.after.reduce<Call | undefined>((a, b) => (!a || b.v > a.v ? b : a), undefined);
   const source = slowest ? [traceSource(slowest.item.trace, slowest.item.span)] : [];
   const p50 = median(all);
@@ -191,10 +191,11 @@ function percentiles(subject: string, g: Group, add: Add): void {
     explanation: `p99 duration of ${subject}: ${ms(p99)} over ${all.length} calls`,
     sources: source,
   });
-  if (g.before.length < MIN_SIDE || g.after.length < MIN_SIDE) return;
+  if (g.before.length < MIN_SIDE || g.after.length < MIN_SIDE) return undefined;
   const baseline = median(g.before);
-  const level = baseline > 0 ? sustainedLevel(g.after, baseline) : undefined;
-  if (level) {
+  const level = sustainedLevel(g.after, baseline);
+  const shift = level ? { baseline, level } : undefined;
+  if (level && baseline > 0) {
     add({
       name: 'traces.operation.latency.p50.shift',
       subject,
@@ -205,13 +206,13 @@ function percentiles(subject: string, g: Group, add: Add): void {
       sources: [traceSource(level.example.item.trace, level.example.item.span)],
     });
   }
-  if (g.before.length < MIN_P99_BEFORE || g.after.length < MIN_P99_AFTER) return;
+  if (g.before.length < MIN_P99_BEFORE || g.after.length < MIN_P99_AFTER) return shift;
   const p99Before = quantile(g.before, 0.99);
   const p99After = quantile(
     g.after.map((x) => x.v),
     0.99,
   );
-  if (!(p99Before > 0)) return;
+  if (!(p99Before > 0)) return shift;
   add({
     name: 'traces.operation.latency.p99.shift',
     subject,
@@ -220,6 +221,7 @@ function percentiles(subject: string, g: Group, add: Add): void {
     explanation: `p99 duration of ${subject} was ${ms(p99After)} after the first quarter of the window against ${ms(p99Before)} in it`,
     sources: source,
   });
+  return shift;
 }
 
 /**
