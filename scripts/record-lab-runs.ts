@@ -16,13 +16,14 @@ for (const source of sources) {
   for (const name of readdirSync(source).sort()) {
     const run = join(source, name);
     if (!existsSync(join(run, 'manifest.json')) || !existsSync(join(run, 'bundle.json.gz'))) continue;
-    const { scenario, seed, load, tools } = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
-    // JMeter is the default load tool; other tools are named in the folder.
+    const { scenario, seed, load, steps, tools } = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
+    // JMeter is the default load tool; other tools are named in the folder, as is a stepped load.
     const tool = tools?.load && tools.load !== 'jmeter' ? `-${tools.load}` : '';
+    const stepped = Array.isArray(steps) ? `-${steps.length}steps` : '';
     const dir = join(
       TARGET,
       scenario,
-      `${basename(run).slice(scenario.length + 1)}-seed${seed}-${load?.rate ?? 'x'}rps${tool}`,
+      `${basename(run).slice(scenario.length + 1)}-seed${seed}-${load?.rate ?? 'x'}rps${stepped}${tool}`,
     );
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(run, 'manifest.json'), join(dir, 'manifest.json'));

@@ -100,12 +100,19 @@ export interface PlanRequest {
   body?: string;
 }
 
+/** A thread group of the plan: its threads start `delayS` into the run and stop `durationS` later. */
+export interface PlanGroup {
+  threads: number;
+  delayS: number;
+  durationS: number;
+  /** Requests per second across the group's threads (a Constant Throughput Timer for the group). */
+  rate: number;
+}
+
 export interface PlanOptions {
   port: number;
-  threads: number;
-  durationS: number;
-  /** Requests per second across all threads (a Constant Throughput Timer shared by all threads). */
-  rate: number;
+  /** One group holds a steady rate; groups joining one after another climb in steps. */
+  groups: readonly PlanGroup[];
   /** CSV with the columns kind,id: which request each iteration makes, in order (seeded by the caller). */
   sequenceCsv: string;
   requests: readonly PlanRequest[];
@@ -137,31 +144,24 @@ function sampler(port: number, r: PlanRequest): string {
 }
 
 /**
- * A plan of a fixed length: threads pick the next row of the sequence (shared by all threads), a
- * Switch Controller runs the sampler named in its kind column, and a Constant Throughput Timer holds
- * the whole plan at the rate.
+ * A thread group: its threads pick the next row of the sequence (shared by every group), a Switch
+ * Controller runs the sampler named in its kind column, and a Constant Throughput Timer holds the
+ * group at its rate. The timer divides the rate over the group's own threads (JMeter's calcMode 2),
+ * so groups that join later add their rate to what runs already: a stepped load.
  */
-export function labPlan(options: PlanOptions): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<jmeterTestPlan version="1.2" properties="2.8" jmeter="2.13">
-  <hashTree>
-    <TestPlan guiclass="TestPlanGui" testclass="TestPlan" testname="faultline-lab" enabled="true">
-      <elementProp name="TestPlan.user_defined_variables" elementType="Arguments"><collectionProp name="Arguments.arguments"/></elementProp>
-      <boolProp name="TestPlan.functional_mode">false</boolProp>
-      <boolProp name="TestPlan.serialize_threadgroups">false</boolProp>
-    </TestPlan>
-    <hashTree>
-      <ThreadGroup guiclass="ThreadGroupGui" testclass="ThreadGroup" testname="users" enabled="true">
+function threadGroup(options: PlanOptions, group: PlanGroup, index: number): string {
+  return `
+      <ThreadGroup guiclass="ThreadGroupGui" testclass="ThreadGroup" testname="users-${index + 1}" enabled="true">
         <stringProp name="ThreadGroup.on_sample_error">continue</stringProp>
         <elementProp name="ThreadGroup.main_controller" elementType="LoopController" guiclass="LoopControlPanel" testclass="LoopController" enabled="true">
           <boolProp name="LoopController.continue_forever">false</boolProp>
           <intProp name="LoopController.loops">-1</intProp>
         </elementProp>
-        <stringProp name="ThreadGroup.num_threads">${options.threads}</stringProp>
+        <stringProp name="ThreadGroup.num_threads">${group.threads}</stringProp>
         <stringProp name="ThreadGroup.ramp_time">1</stringProp>
         <boolProp name="ThreadGroup.scheduler">true</boolProp>
-        <stringProp name="ThreadGroup.duration">${options.durationS}</stringProp>
-        <stringProp name="ThreadGroup.delay">0</stringProp>
+        <stringProp name="ThreadGroup.duration">${group.durationS}</stringProp>
+        <stringProp name="ThreadGroup.delay">${group.delayS}</stringProp>
       </ThreadGroup>
       <hashTree>
         <CSVDataSet guiclass="TestBeanGUI" testclass="CSVDataSet" testname="sequence" enabled="true">
@@ -176,8 +176,8 @@ export function labPlan(options: PlanOptions): string {
         </CSVDataSet>
         <hashTree/>
         <ConstantThroughputTimer guiclass="TestBeanGUI" testclass="ConstantThroughputTimer" testname="rate" enabled="true">
-          <intProp name="calcMode">1</intProp>
-          <doubleProp><name>throughput</name><value>${options.rate * 60}</value><savedValue>0.0</savedValue></doubleProp>
+          <intProp name="calcMode">2</intProp>
+          <doubleProp><name>throughput</name><value>${group.rate * 60}</value><savedValue>0.0</savedValue></doubleProp>
         </ConstantThroughputTimer>
         <hashTree/>
         <SwitchController guiclass="SwitchControllerGui" testclass="SwitchController" testname="mix" enabled="true">
@@ -185,7 +185,20 @@ export function labPlan(options: PlanOptions): string {
         </SwitchController>
         <hashTree>${options.requests.map((r) => sampler(options.port, r)).join('')}
         </hashTree>
-      </hashTree>
+      </hashTree>`;
+}
+
+/** A plan of a fixed length: one thread group per load step, all reading the same sequence. */
+export function labPlan(options: PlanOptions): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<jmeterTestPlan version="1.2" properties="2.8" jmeter="2.13">
+  <hashTree>
+    <TestPlan guiclass="TestPlanGui" testclass="TestPlan" testname="faultline-lab" enabled="true">
+      <elementProp name="TestPlan.user_defined_variables" elementType="Arguments"><collectionProp name="Arguments.arguments"/></elementProp>
+      <boolProp name="TestPlan.functional_mode">false</boolProp>
+      <boolProp name="TestPlan.serialize_threadgroups">false</boolProp>
+    </TestPlan>
+    <hashTree>${options.groups.map((g, i) => threadGroup(options, g, i)).join('')}
     </hashTree>
   </hashTree>
 </jmeterTestPlan>

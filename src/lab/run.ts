@@ -29,6 +29,11 @@ export interface RunOptions {
   seed: number;
   postgres: string;
   rate: number;
+  /**
+   * Steps the rate climbs in over the measured time, from rate/steps to rate (1: a steady rate). The
+   * warm-up runs at the first step. JMeter only: autocannon holds one rate for a run.
+   */
+  steps?: number;
   /** The load tool: JMeter (per-request results, the default when installed) or autocannon (run totals). */
   load: 'jmeter' | 'autocannon';
   /** Keep the lab's scratch directory (process logs, Prometheus data). */
@@ -119,17 +124,46 @@ async function clearService(stack: Stack): Promise<void> {
   if (!response.ok) throw new Error(`the lab service refused to clear its faults: ${await response.text()}`);
 }
 
-/** The load of a run: its shape before the injection and from it on. */
+/** The load of a run: its shape before the injection and from it on, and the steps of its rate. */
 interface Load {
   before: LoadShape;
   during: LoadShape;
   injectAtS: number;
+  schedule: Schedule;
+}
+
+/**
+ * When each step of a stepped load starts (seconds from the start of the load, warm-up included)
+ * and what it adds: the first runs from the start, warm-up included, each later one joins at its
+ * share of the measured time; every step adds rate/steps.
+ */
+export interface Schedule {
+  steps: { startS: number; rate: number }[];
+}
+
+export function stepSchedule(rate: number, steps: number, warmUpS: number, measuredS: number): Schedule {
+  const each = rate / steps;
+  return {
+    steps: Array.from({ length: steps }, (_, k) => ({
+      startS: k === 0 ? 0 : warmUpS + Math.round((k * measuredS) / steps),
+      rate: each,
+    })),
+  };
+}
+
+/** Requests the schedule sends in its first `seconds`. */
+export function requestsBefore(schedule: Schedule, seconds: number): number {
+  return schedule.steps.reduce((n, step) => n + step.rate * Math.max(0, seconds - step.startS), 0);
 }
 
 export async function runLab(options: RunOptions): Promise<RunResult> {
   const fault = faultById(options.scenario);
   if (!fault) throw new InputError(`no lab fault "${options.scenario}"; faultline lab list shows them`);
   requireTools();
+  const steps = options.steps ?? 1;
+  if (!Number.isInteger(steps) || steps < 1) throw new InputError(`--steps must be a whole number of at least 1, not ${steps}`);
+  if (steps > 1 && options.load !== 'jmeter')
+    throw new InputError('a stepped load needs JMeter (--load jmeter): autocannon holds one rate for a whole run');
   if (fault.minDurationS && options.durationS < fault.minDurationS)
     options = { ...options, durationS: fault.minDurationS };
   const say = options.log ?? (() => undefined);
@@ -173,11 +207,17 @@ async function drive(
   // A cold start is a fresh process meeting its first requests: no warm-up, a restart just before.
   const warmUpS = fault.startsCold ? 0 : WARM_UP_S;
   if (fault.startsCold) await stack.ctx.restartService();
-  const load: Load = { before: shape, during, injectAtS: warmUpS + options.injectAtS };
+  const steps = options.steps ?? 1;
+  const load: Load = {
+    before: shape,
+    during,
+    injectAtS: warmUpS + options.injectAtS,
+    schedule: stepSchedule(shape.rate, steps, warmUpS, options.durationS),
+  };
   const rnd = random(options.seed);
   mkdirSync(join(options.out, 'load'), { recursive: true });
   say(
-    `load: ${options.load}, ${shape.rate} requests/s, ${warmUpS} s of warm-up then ${options.durationS} s measured; ${fault.id} at ${options.injectAtS} s`,
+    `load: ${options.load}, ${steps > 1 ? `${steps} steps up to ` : ''}${shape.rate} requests/s, ${warmUpS} s of warm-up then ${options.durationS} s measured; ${fault.id} at ${options.injectAtS} s`,
   );
   const total = { ...options, durationS: warmUpS + options.durationS };
   let measureFrom = Date.now() + warmUpS * 1000;
@@ -238,6 +278,7 @@ async function drive(
     injects: fault.injects,
     seed: options.seed,
     load: shape,
+    ...(steps > 1 ? { steps: load.schedule.steps } : {}),
     ...(fault.loadDuring ? { loadDuring: during } : {}),
     startedAt: new Date(measureFrom).toISOString(),
     warmUpS,
@@ -312,12 +353,13 @@ async function jmeterLoad(
   onFirstSample: (at: number) => void,
 ): Promise<string> {
   const dir = join(options.out, 'load');
-  const shape = load.before;
   const rows: string[] = [];
-  // Enough rows that the sequence does not repeat within the run; at a constant throughput row i
-  // is sent about i / rate seconds in, so the rows from the injection on follow its shape.
-  const switchRow = shape.rate * load.injectAtS;
-  for (let i = 0; i < shape.rate * options.durationS * 1.2; i++) {
+  // Enough rows that the sequence does not repeat within the run; each step holds its throughput,
+  // so the rows sent before the injection are counted from the schedule and the rows from it on
+  // follow its shape.
+  const switchRow = Math.round(requestsBefore(load.schedule, load.injectAtS));
+  const allRows = Math.ceil(requestsBefore(load.schedule, options.durationS) * 1.2);
+  for (let i = 0; i < allRows; i++) {
     const { kind, id } = pick(i < switchRow ? load.before : load.during, rnd);
     rows.push(`${kind},${kind === 'search' ? id % 500 : id}`);
   }
@@ -328,9 +370,14 @@ async function jmeterLoad(
     plan,
     labPlan({
       port: Number(new URL(stack.service).port),
-      threads: 20,
-      durationS: options.durationS,
-      rate: shape.rate,
+      // 20 threads for the whole rate, shared out over the steps: a thread waits 1/rate × threads
+      // between requests, so each step keeps about 330 ms per request before it falls behind.
+      groups: load.schedule.steps.map((step) => ({
+        threads: Math.ceil(20 / load.schedule.steps.length),
+        delayS: step.startS,
+        durationS: options.durationS - step.startS,
+        rate: step.rate,
+      })),
       sequenceCsv: sequence,
       requests: PLAN_REQUESTS,
     }),

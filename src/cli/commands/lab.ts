@@ -20,6 +20,7 @@ interface RunFlags {
   out: string;
   seed: number;
   rate: number;
+  steps: number;
   postgres: string;
   load?: 'jmeter' | 'autocannon';
   keep?: boolean;
@@ -62,6 +63,12 @@ export function registerLab(program: Command, io: Io, _globals: () => GlobalOpti
       .option('--out <dir>', 'folder for the run folders', 'faultline-lab')
       .option('--seed <n>', 'seed of the request sequence', (v) => integer(v), 1)
       .option('--rate <n>', 'requests per second', (v) => integer(v), 60)
+      .option(
+        '--steps <n>',
+        'climb to --rate in n equal steps over the measured time, from rate/n (JMeter only)',
+        (v) => integer(v),
+        1,
+      )
       .option(
         '--postgres <url>',
         'the PostgreSQL server the lab creates its own database faultline_lab on',
@@ -107,6 +114,7 @@ async function runMany(io: Io, scenarios: string[], flags: RunFlags): Promise<vo
       seed: flags.seed,
       postgres: flags.postgres,
       rate: flags.rate,
+      steps: flags.steps,
       load: flags.load ?? (jmeterPath() ? 'jmeter' : 'autocannon'),
       ...(flags.keep ? { keep: true } : {}),
       log: (m) => io.error(`[${scenario}] ${m}\n`),
