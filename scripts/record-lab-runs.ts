@@ -16,7 +16,9 @@ for (const source of sources) {
   for (const name of readdirSync(source).sort()) {
     const run = join(source, name);
     if (!existsSync(join(run, 'manifest.json')) || !existsSync(join(run, 'bundle.json.gz'))) continue;
-    const { scenario, seed, load, steps, tools } = JSON.parse(readFileSync(join(run, 'manifest.json'), 'utf8'));
+    const { scenario, seed, load, steps, tools } = JSON.parse(
+      readFileSync(join(run, 'manifest.json'), 'utf8'),
+    );
     // JMeter is the default load tool; other tools are named in the folder, as is a stepped load.
     const tool = tools?.load && tools.load !== 'jmeter' ? `-${tools.load}` : '';
     const stepped = Array.isArray(steps) ? `-${steps.length}steps` : '';

@@ -137,23 +137,19 @@ interface Load {
  * and what it adds: the first runs from the start, warm-up included, each later one joins at its
  * share of the measured time; every step adds rate/steps.
  */
-export interface Schedule {
-  steps: { startS: number; rate: number }[];
-}
+export type Schedule = readonly { startS: number; rate: number }[];
 
 export function stepSchedule(rate: number, steps: number, warmUpS: number, measuredS: number): Schedule {
   const each = rate / steps;
-  return {
-    steps: Array.from({ length: steps }, (_, k) => ({
-      startS: k === 0 ? 0 : warmUpS + Math.round((k * measuredS) / steps),
-      rate: each,
-    })),
-  };
+  return Array.from({ length: steps }, (_, k) => ({
+    startS: k === 0 ? 0 : warmUpS + Math.round((k * measuredS) / steps),
+    rate: each,
+  }));
 }
 
 /** Requests the schedule sends in its first `seconds`. */
 export function requestsBefore(schedule: Schedule, seconds: number): number {
-  return schedule.steps.reduce((n, step) => n + step.rate * Math.max(0, seconds - step.startS), 0);
+  return schedule.reduce((n, step) => n + step.rate * Math.max(0, seconds - step.startS), 0);
 }
 
 export async function runLab(options: RunOptions): Promise<RunResult> {
@@ -161,9 +157,12 @@ export async function runLab(options: RunOptions): Promise<RunResult> {
   if (!fault) throw new InputError(`no lab fault "${options.scenario}"; faultline lab list shows them`);
   requireTools();
   const steps = options.steps ?? 1;
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError(`--steps must be a whole number of at least 1, not ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new InputError(`--steps must be a whole number of at least 1, not ${steps}`);
   if (steps > 1 && options.load !== 'jmeter')
-    throw new InputError('a stepped load needs JMeter (--load jmeter): autocannon holds one rate for a whole run');
+    throw new InputError(
+      'a stepped load needs JMeter (--load jmeter): autocannon holds one rate for a whole run',
+    );
   if (fault.minDurationS && options.durationS < fault.minDurationS)
     options = { ...options, durationS: fault.minDurationS };
   const say = options.log ?? (() => undefined);
@@ -278,7 +277,7 @@ async function drive(
     injects: fault.injects,
     seed: options.seed,
     load: shape,
-    ...(steps > 1 ? { steps: load.schedule.steps } : {}),
+    ...(steps > 1 ? { steps: load.schedule } : {}),
     ...(fault.loadDuring ? { loadDuring: during } : {}),
     startedAt: new Date(measureFrom).toISOString(),
     warmUpS,
@@ -372,8 +371,8 @@ async function jmeterLoad(
       port: Number(new URL(stack.service).port),
       // 20 threads for the whole rate, shared out over the steps: a thread waits 1/rate × threads
       // between requests, so each step keeps about 330 ms per request before it falls behind.
-      groups: load.schedule.steps.map((step) => ({
-        threads: Math.ceil(20 / load.schedule.steps.length),
+      groups: load.schedule.map((step) => ({
+        threads: Math.ceil(20 / load.schedule.length),
         delayS: step.startS,
         durationS: options.durationS - step.startS,
         rate: step.rate,

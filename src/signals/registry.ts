@@ -81,6 +81,11 @@ export const SIGNALS: readonly SignalDefinition[] = [
     'ratio',
   ),
   loadTest('latency.bimodal', 'Ratio of the two latency modes; 0 when the distribution is unimodal', 'ratio'),
+  loadTest(
+    'latency.slow-mode.growth',
+    'With two latency modes: the largest significant rise of the share of requests in the slow mode over its share in the first segment of the run; 0 when it held steady or there is one mode',
+    'ratio',
+  ),
   loadTest('latency.variability', 'Robust coefficient of variation of the per-bucket median', 'ratio'),
   loadTest('latency.stalls', 'Period of recurring latency spikes; 0 when none', 's'),
   loadTest(

@@ -117,7 +117,9 @@ describe('the lab test plan', () => {
         const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
         const thread = (header ?? '').split(',').indexOf('threadName');
         const firstOf = (group: string) =>
-          Math.min(...rows.filter((r) => r.split(',')[thread]?.startsWith(group)).map((r) => Number(r.slice(0, 13))));
+          Math.min(
+            ...rows.filter((r) => r.split(',')[thread]?.startsWith(group)).map((r) => Number(r.slice(0, 13))),
+          );
         const second = firstOf('users-2');
         expect(Number.isFinite(second)).toBe(true);
         // The second group's threads start 3 s after the first group's.

@@ -4,7 +4,7 @@ import { requestsBefore, stepSchedule } from '../../src/lab/run.js';
 describe('the stepped load schedule', () => {
   it('starts the first step with the warm-up and the others at their share of the measured time', () => {
     const schedule = stepSchedule(60, 3, 45, 120);
-    expect(schedule.steps).toEqual([
+    expect(schedule).toEqual([
       { startS: 0, rate: 20 },
       { startS: 85, rate: 20 },
       { startS: 125, rate: 20 },
@@ -21,7 +21,7 @@ describe('the stepped load schedule', () => {
 
   it('is one step at the whole rate for a steady load', () => {
     const schedule = stepSchedule(40, 1, 45, 100);
-    expect(schedule.steps).toEqual([{ startS: 0, rate: 40 }]);
+    expect(schedule).toEqual([{ startS: 0, rate: 40 }]);
     expect(requestsBefore(schedule, 145)).toBe(40 * 145);
   });
 });

@@ -148,6 +148,26 @@ describe('latency shape', () => {
     expect(value(signals, 'latency.p50.shift')).toBe(1);
   });
 
+  it('sees a slow group that held its share through the run as no growth', () => {
+    const signals = signalsOf({
+      seed: 15,
+      durationS: TEN_MINUTES,
+      latency: (c) => c.random.logNormal(c.random.chance(0.3) ? 200 : 20, 0.2),
+    });
+    expect(value(signals, 'latency.slow-mode.growth')).toBe(0);
+  });
+
+  it('sees a slow group that appeared partway through as growth of its share', () => {
+    // From minute 4 two requests in three wait 200 ms (a blocked worker), before it none.
+    const signals = signalsOf({
+      seed: 15,
+      durationS: TEN_MINUTES,
+      latency: (c) => c.random.logNormal(c.t >= 240 && c.random.chance(0.66) ? 200 : 20, 0.2),
+    });
+    expect(value(signals, 'latency.bimodal')).toBeGreaterThan(3);
+    expect(value(signals, 'latency.slow-mode.growth')).toBeGreaterThan(0.5);
+  });
+
   it('finds 10 s stalls every 60 s', () => {
     const signals = signalsOf({
       seed: 16,
@@ -166,6 +186,25 @@ describe('latency shape', () => {
     });
     expect(value(signals, 'latency.cold-start')).toBeGreaterThan(8);
     expect(value(signals, 'latency.cold-start')).toBeLessThan(12);
+  });
+
+  it('measures a cold start that slows only the first few requests, as at a low arrival rate', () => {
+    const signals = signalsOf({
+      seed: 17,
+      durationS: TEN_MINUTES,
+      latency: (c) => c.random.logNormal(c.index < 4 ? 500 : 50, 0.2),
+    });
+    expect(value(signals, 'latency.cold-start')).toBeGreaterThan(6);
+  });
+
+  it('counts no cold start when the first requests are within the steady spread of a slow path', () => {
+    // Three in ten requests take a 400 ms path all run long, the first few among them.
+    const signals = signalsOf({
+      seed: 17,
+      durationS: TEN_MINUTES,
+      latency: (c) => c.random.logNormal(c.index < 3 || c.random.chance(0.3) ? 400 : 50, 0.2),
+    });
+    expect(value(signals, 'latency.cold-start')).toBeLessThanOrEqual(1);
   });
 });
 

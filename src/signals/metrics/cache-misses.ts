@@ -3,7 +3,7 @@ import { median, robustSigma } from '../../stats/robust.js';
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, minutes, num, pct } from './emit.js';
 import { baselineOf, shiftOf } from './measures.js';
-import { pair, spanOf } from './pairing.js';
+import { pair, spanOf, sumOf } from './pairing.js';
 import { MINUTE_MS, rollingMean, type Samples, sliceTime, stretches, usualInterval } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
 import { levelName, rateWindowMs, sustainMs } from './timescale.js';
@@ -100,9 +100,12 @@ export function cacheMissSignals(index: SeriesIndex): Signal[] {
     out.push(...burstSignals(index, hits, misses, databases));
     out.push(...missRiseSignals(index, hits, misses, baselineEnd));
   }
+  const requests = sumOf(index.all('http.requests'));
   for (const keys of index.all('cache.keys')) {
     const signal = keysShift(index, keys, baselineEnd);
     if (signal) out.push(signal);
+    const perRequest = requests ? keysPerRequestShift(index, keys, requests, baselineEnd) : undefined;
+    if (perRequest) out.push(perRequest);
   }
   return out;
 }
@@ -282,30 +285,67 @@ function backendRise(
 }
 
 /**
- * The key count's largest sustained move from its baseline, as a ratio (above 1 it grew, below 1
- * it fell). Keys that never exist are never stored, so lookups of them leave the count flat; a
- * cold cache filling grows it, a mass expiry or a flush drops it.
+ * A series' largest sustained move from its baseline, as a ratio (above 1 it grew, below 1 it
+ * fell). A tenth of the baseline is more than the churn of a cache whose keys expire and are
+ * refilled steadily.
  */
-function keysShift(index: SeriesIndex, keys: RoleSeries, baselineEnd: number): Signal | undefined {
-  const usual = baselineOf(keys.samples, baselineEnd);
+function levelShift(samples: Samples, baselineEnd: number) {
+  const usual = baselineOf(samples, baselineEnd);
   if (usual === undefined || !(usual > 0)) return undefined;
-  // A tenth of the keys is more than the churn of a cache whose keys expire and are refilled steadily.
-  const up = shiftOf(keys.samples, baselineEnd, { direction: 'up', minEffect: 0.1 * usual });
-  const down = shiftOf(keys.samples, baselineEnd, { direction: 'down', minEffect: 0.1 * usual });
+  const up = shiftOf(samples, baselineEnd, { direction: 'up', minEffect: 0.1 * usual });
+  const down = shiftOf(samples, baselineEnd, { direction: 'down', minEffect: 0.1 * usual });
   const ratioOf = (s: typeof up) => (s ? Math.max(s.extreme.value, 0) / usual : 1);
   const pick =
     Math.abs(Math.log(ratioOf(up))) >= Math.abs(Math.log(Math.max(ratioOf(down), 1e-6))) ? up : down;
   if (!pick) return undefined;
-  const ratio = ratioOf(pick);
-  const onset = pick.change?.onset;
+  return { usual, ratio: ratioOf(pick), extreme: pick.extreme.value, change: pick.change };
+}
+
+/**
+ * The key count's move from its baseline. Keys that never exist are never stored, so lookups of
+ * them leave the count flat; a cold cache filling grows it, a mass expiry or a flush drops it.
+ */
+function keysShift(index: SeriesIndex, keys: RoleSeries, baselineEnd: number): Signal | undefined {
+  const shift = levelShift(keys.samples, baselineEnd);
+  if (!shift) return undefined;
+  const onset = shift.change?.onset;
   return metricSignal({
     name: 'metrics.cache.keys.shift',
     about: keys,
-    value: ratio,
+    value: shift.ratio,
     unit: 'ratio',
-    window: spanOf(pick.change, index.window),
+    window: spanOf(shift.change, index.window),
     onset,
-    explanation: `The cache held ${num(pick.extreme.value)} keys at the ${levelName()} level farthest from its baseline of ${num(usual)}, ${num(ratio)}× it${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+    explanation: `The cache held ${num(shift.extreme)} keys at the ${levelName()} level farthest from its baseline of ${num(shift.usual)}, ${num(shift.ratio)}× it${onset !== undefined ? `, from ${clock(onset)}` : ''}.`,
+  });
+}
+
+/**
+ * The keys held per request a second the service answers, against their baseline. More traffic
+ * over the same keys grows the key count too (more of them are read within their TTL), no faster
+ * than the traffic; lookups of keys that do not exist store nothing, so keys per request stay
+ * level or fall however the load moves. New keys that are stored (a widening key space, a cold
+ * cache filling) raise the count at a steady load.
+ */
+function keysPerRequestShift(
+  index: SeriesIndex,
+  keys: RoleSeries,
+  requests: Samples,
+  baselineEnd: number,
+): Signal | undefined {
+  const rate = rollingMean(requests, rateWindowMs());
+  const perRequest = pair(keys, rate, (k, r) => (r >= MIN_RATE ? k / r : Number.NaN));
+  const shift = levelShift(perRequest, baselineEnd);
+  if (!shift) return undefined;
+  const onset = shift.change?.onset;
+  return metricSignal({
+    name: 'metrics.cache.keys.per-request.shift',
+    about: keys,
+    value: shift.ratio,
+    unit: 'ratio',
+    window: spanOf(shift.change, index.window),
+    onset,
+    explanation: `The cache held ${num(shift.extreme)} keys per request a second at the ${levelName()} level farthest from its baseline of ${num(shift.usual)}, ${num(shift.ratio)}× it${onset !== undefined ? `, from ${clock(onset)}` : ''}: the key count ${shift.ratio < 1.15 ? 'moved no more than the traffic did' : 'grew beyond what the traffic explains'}.`,
   });
 }
 

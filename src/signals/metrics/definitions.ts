@@ -335,6 +335,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'ratio',
     'Keys held at the 5-minute level farthest from the baseline, over the baseline (above 1 grew, below 1 fell)',
   ),
+  metrics(
+    'metrics.cache.keys.per-request.shift',
+    'ratio',
+    'Keys held per request a second the service answers (all HTTP request series), at the 5-minute level farthest from the baseline, over the baseline: near or below 1 when the key count moved only with the traffic',
+  ),
   // Inbound traffic of hosts
   metrics(
     'metrics.net.receive.rise',

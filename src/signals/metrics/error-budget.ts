@@ -1,6 +1,6 @@
 import type { Signal } from '../signal.js';
 import { clock, metricSignal, num, pct } from './emit.js';
-import { pair } from './pairing.js';
+import { pair, sumOf } from './pairing.js';
 import { HOUR_MS, integrate, MINUTE_MS, rolling, type Samples } from './samples.js';
 import type { RoleSeries, SeriesIndex } from './series-index.js';
 
@@ -27,11 +27,11 @@ const SHORT_MS = 5 * MINUTE_MS;
 const MIN_REQUESTS = 1;
 
 export function errorBudgetSignals(index: SeriesIndex): Signal[] {
-  const requests = sum(index.all('http.requests'));
+  const requests = sumOf(index.all('http.requests'));
   if (!requests) return [];
   const errorSeries = index.all('http.errors');
   // A server that never answered 5xx may export no 5xx series at all: its errors are 0.
-  const errors = sum(errorSeries) ?? { times: requests.times, values: requests.values.map(() => 0) };
+  const errors = sumOf(errorSeries) ?? { times: requests.times, values: requests.values.map(() => 0) };
   const burnOver = (spanMs: number) =>
     pair(mean(errors, spanMs), mean(requests, spanMs), (e, r) =>
       r >= MIN_REQUESTS ? e / r / BUDGET : Number.NaN,
@@ -76,14 +76,6 @@ export function errorBudgetSignals(index: SeriesIndex): Signal[] {
 }
 
 /** The series of all subjects of a role added up, undefined when there are none. */
-function sum(all: readonly RoleSeries[]): Samples | undefined {
-  const [first, ...rest] = all;
-  if (!first) return undefined;
-  let total = first.samples;
-  for (const other of rest) total = pair(total, other.samples, (a, b) => a + b);
-  return total;
-}
-
 /** Trailing mean over spanMs, once a whole span of samples is there. */
 function mean(samples: Samples, spanMs: number): Samples {
   return rolling(samples, spanMs, (w) => w.reduce((s, v) => s + v, 0) / w.length);

@@ -18,6 +18,15 @@ export function pair(
   return joinSamples(sa, sb, Math.max(usualInterval(sa), usualInterval(sb)), f);
 }
 
+/** The series added up sample by sample (joined on the coarser interval); undefined for none. */
+export function sumOf(all: readonly RoleSeries[]): Samples | undefined {
+  const [first, ...rest] = all;
+  if (!first) return undefined;
+  let total = first.samples;
+  for (const other of rest) total = pair(total, other.samples, (a, b) => a + b);
+  return total;
+}
+
 /** value / limit, for limits that are positive. */
 export function ratioTo(used: RoleSeries, limit: RoleSeries): Samples {
   return pair(used, limit, (u, m) => (m > 0 ? u / m : Number.NaN));

@@ -95,3 +95,32 @@ describe('cache miss signals', () => {
     expect(find(signals, 'metrics.cache.keys.shift', redis(2)).onset).toBeUndefined();
   });
 });
+
+describe('keys against the traffic', () => {
+  const SERVICE = 'instance=shop-0:8080';
+  // The service's requests climb in three steps (a stepped load test), or hold steady.
+  const stepped = (m: number) => (m < 60 ? 200 : m < 120 ? 400 : 600);
+  const run = (requests: (m: number) => number, keys: (m: number) => number) =>
+    signalsOf(
+      [
+        { role: 'http.requests', subject: SERVICE, value: requests, noise: 0.04 },
+        ...cache(0, { hits: (m) => requests(m) * 0.9, misses: (m) => requests(m) * 0.1, keys }),
+      ],
+      { minutes: 180, seed: 43 },
+    );
+
+  it('sees a key count that only followed the load as no growth per request', () => {
+    // More requests over the same key space hold more of its keys within their TTL, less than in proportion.
+    const signals = run(stepped, (m) => 10_000 * Math.sqrt(stepped(m) / 200));
+    expect(value(signals, 'metrics.cache.keys.shift', redis(0))).toBeGreaterThan(1.5);
+    expect(value(signals, 'metrics.cache.keys.per-request.shift', redis(0))).toBeLessThan(1.15);
+  });
+
+  it('sees keys stored at a steady load (a widening key space) as growth per request', () => {
+    const signals = run(
+      () => 400,
+      (m) => (m < 75 ? 10_000 : 30_000),
+    );
+    expect(value(signals, 'metrics.cache.keys.per-request.shift', redis(0))).toBeGreaterThan(2.5);
+  });
+});
