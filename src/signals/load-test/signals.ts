@@ -827,18 +827,13 @@ class SignalBuilder {
     );
     const seg = detectRateChanges(events, trials, { minSegment: this.#minSegment(s.widthMs, trials.length) });
     const base = seg.segments[0];
-    let worst: { growth: number; start: number; rate: number } | undefined;
-    for (const later of seg.segments.slice(1)) {
-      const growth = later.rate - (base?.rate ?? 0);
-      if (growth > 0 && (!worst || growth > worst.growth))
-        worst = { growth, start: later.start, rate: later.rate };
-    }
+    const worst = largestRise(seg);
     const window = this.#subjectWindow(s, { start: 0, end: s.times.length });
     const onset = worst ? (s.times[worst.start] as number) : undefined;
     this.#emit(
       'latency.slow-mode.growth',
       s.name,
-      round(worst?.growth ?? 0),
+      round(worst?.rise ?? 0),
       'ratio',
       worst && base
         ? `the share of requests in the slow group (beyond ${fmt(boundary)} ms) rose from ${pct(base.rate)} to ${pct(worst.rate)} at ${iso(onset as number)}: the slow group grew from a point in time rather than holding through the run`
@@ -988,11 +983,7 @@ class SignalBuilder {
     });
     const base = seg.segments[0];
     const window = this.#subjectWindow(s, { start: 0, end: s.times.length });
-    let worst: { rise: number; start: number; rate: number } | undefined;
-    for (const seg2 of seg.segments.slice(1)) {
-      const rise = seg2.rate - (base?.rate ?? 0);
-      if (rise > 0 && (!worst || rise > worst.rise)) worst = { rise, start: seg2.start, rate: seg2.rate };
-    }
+    const worst = largestRise(seg);
     if (!base || !worst) {
       this.#emit(
         'errors.rate.shift',
@@ -1229,6 +1220,17 @@ interface Shift {
  * The segment that moved furthest from the first (baseline) segment, on a log-scale series. The
  * baseline is the run's own earliest steady level, never a window containing the anomaly.
  */
+/** The later segment whose rate rose most over the first segment's, by how much (a difference of shares). */
+function largestRise(seg: RateSegmentation): { rise: number; start: number; rate: number } | undefined {
+  const base = seg.segments[0]?.rate ?? 0;
+  let worst: { rise: number; start: number; rate: number } | undefined;
+  for (const later of seg.segments.slice(1)) {
+    const rise = later.rate - base;
+    if (rise > 0 && (!worst || rise > worst.rise)) worst = { rise, start: later.start, rate: later.rate };
+  }
+  return worst;
+}
+
 function largestShift(seg: Segmentation): Shift | undefined {
   const base = seg.segments[0];
   if (!base || seg.segments.length < 2) return undefined;
