@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { loadTestGatherer } from '../../src/gather/load-test/gatherer.js';
-import { JTL_CSV_PROPERTIES, jmeterPath, labPlan, runJMeter } from '../../src/lab/jmeter.js';
+import { JTL_CSV_PROPERTIES, jmeterPath, labPlan, type PlanGroup, runJMeter } from '../../src/lab/jmeter.js';
 import { startHttpTarget } from '../support/http-target.js';
 
 /** JMeter's reference to the sequence's id column. */
@@ -59,34 +59,32 @@ describe('the lab test plan', () => {
     expect(plan.match(/<value>900<\/value>/g)).toHaveLength(2);
   });
 
+  /** Runs a plan of these groups in JMeter against a local target; returns the JTL's lines and what the target served. */
+  async function runPlan(groups: PlanGroup[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-lab-plan-'));
+    const target = await startHttpTarget({ '/api/products/*': {}, '/api/orders': {} });
+    try {
+      const sequence = join(dir, 'sequence.csv');
+      writeFileSync(sequence, 'product,1\norder,2\nproduct,3\n');
+      const plan = join(dir, 'plan.jmx');
+      writeFileSync(plan, labPlan({ port: target.port, groups, sequenceCsv: sequence, requests: REQUESTS }));
+      const out = join(dir, 'results.jtl');
+      await runJMeter(dir, plan, out, JTL_CSV_PROPERTIES, 100_000);
+      const data = await loadTestGatherer({ strict: true }).gather({ type: 'file', path: out });
+      return { lines: readFileSync(out, 'utf8').trim().split('\n'), data, served: target.served };
+    } finally {
+      await target.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   it.skipIf(!jmeterPath())(
     'runs in JMeter and gives results Faultline reads, labelled by request',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'faultline-lab-plan-'));
-      const target = await startHttpTarget({ '/api/products/*': {}, '/api/orders': {} });
-      try {
-        const sequence = join(dir, 'sequence.csv');
-        writeFileSync(sequence, 'product,1\norder,2\nproduct,3\n');
-        const plan = join(dir, 'plan.jmx');
-        writeFileSync(
-          plan,
-          labPlan({
-            port: target.port,
-            groups: [{ threads: 2, delayS: 0, durationS: 4, rate: 20 }],
-            sequenceCsv: sequence,
-            requests: REQUESTS,
-          }),
-        );
-        const out = join(dir, 'results.jtl');
-        await runJMeter(dir, plan, out, JTL_CSV_PROPERTIES, 100_000);
-        expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^timeStamp,elapsed,label,responseCode/);
-        const data = await loadTestGatherer({ strict: true }).gather({ type: 'file', path: out });
-        expect(data.endpoints.map((e) => e.name).sort()).toEqual(['order', 'product']);
-        expect(target.served.byRoute['/api/orders']).toBeGreaterThan(0);
-      } finally {
-        await target.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const { lines, data, served } = await runPlan([{ threads: 2, delayS: 0, durationS: 4, rate: 20 }]);
+      expect(lines[0]).toMatch(/^timeStamp,elapsed,label,responseCode/);
+      expect(data.endpoints.map((e) => e.name).sort()).toEqual(['order', 'product']);
+      expect(served.byRoute['/api/orders']).toBeGreaterThan(0);
     },
     120_000,
   );
@@ -94,40 +92,21 @@ describe('the lab test plan', () => {
   it.skipIf(!jmeterPath())(
     'starts a later step when its delay has passed',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'faultline-lab-steps-'));
-      const target = await startHttpTarget({ '/api/products/*': {}, '/api/orders': {} });
-      try {
-        const sequence = join(dir, 'sequence.csv');
-        writeFileSync(sequence, 'product,1\norder,2\nproduct,3\n');
-        const plan = join(dir, 'plan.jmx');
-        writeFileSync(
-          plan,
-          labPlan({
-            port: target.port,
-            groups: [
-              { threads: 2, delayS: 0, durationS: 6, rate: 10 },
-              { threads: 2, delayS: 3, durationS: 3, rate: 10 },
-            ],
-            sequenceCsv: sequence,
-            requests: REQUESTS,
-          }),
+      const [header, ...rows] = (
+        await runPlan([
+          { threads: 2, delayS: 0, durationS: 6, rate: 10 },
+          { threads: 2, delayS: 3, durationS: 3, rate: 10 },
+        ])
+      ).lines;
+      const thread = (header ?? '').split(',').indexOf('threadName');
+      const firstOf = (group: string) =>
+        Math.min(
+          ...rows.filter((r) => r.split(',')[thread]?.startsWith(group)).map((r) => Number(r.slice(0, 13))),
         );
-        const out = join(dir, 'results.jtl');
-        await runJMeter(dir, plan, out, JTL_CSV_PROPERTIES, 100_000);
-        const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
-        const thread = (header ?? '').split(',').indexOf('threadName');
-        const firstOf = (group: string) =>
-          Math.min(
-            ...rows.filter((r) => r.split(',')[thread]?.startsWith(group)).map((r) => Number(r.slice(0, 13))),
-          );
-        const second = firstOf('users-2');
-        expect(Number.isFinite(second)).toBe(true);
-        // The second group's threads start 3 s after the first group's.
-        expect(second - firstOf('users-1')).toBeGreaterThanOrEqual(2000);
-      } finally {
-        await target.close();
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const second = firstOf('users-2');
+      expect(Number.isFinite(second)).toBe(true);
+      // The second group's threads start 3 s after the first group's.
+      expect(second - firstOf('users-1')).toBeGreaterThanOrEqual(2000);
     },
     120_000,
   );
