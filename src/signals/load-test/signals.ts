@@ -1216,10 +1216,6 @@ interface Shift {
   score: number;
 }
 
-/**
- * The segment that moved furthest from the first (baseline) segment, on a log-scale series. The
- * baseline is the run's own earliest steady level, never a window containing the anomaly.
- */
 /** The later segment whose rate rose most over the first segment's, by how much (a difference of shares). */
 function largestRise(seg: RateSegmentation): { rise: number; start: number; rate: number } | undefined {
   const base = seg.segments[0]?.rate ?? 0;
@@ -1231,6 +1227,10 @@ function largestRise(seg: RateSegmentation): { rise: number; start: number; rate
   return worst;
 }
 
+/**
+ * The segment that moved furthest from the first (baseline) segment, on a log-scale series. The
+ * baseline is the run's own earliest steady level, never a window containing the anomaly.
+ */
 function largestShift(seg: Segmentation): Shift | undefined {
   const base = seg.segments[0];
   if (!base || seg.segments.length < 2) return undefined;

@@ -75,7 +75,6 @@ export function errorBudgetSignals(index: SeriesIndex): Signal[] {
   ];
 }
 
-/** The series of all subjects of a role added up, undefined when there are none. */
 /** Trailing mean over spanMs, once a whole span of samples is there. */
 function mean(samples: Samples, spanMs: number): Samples {
   return rolling(samples, spanMs, (w) => w.reduce((s, v) => s + v, 0) / w.length);
