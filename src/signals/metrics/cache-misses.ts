@@ -62,7 +62,7 @@ export interface Bursts {
  * Short bursts of a series above its local level (see sideMs()): runs of samples at least
  * `minRise` above the local median and BURST_SIGMAS robust deviations of the ratio above it,
  * lasting at most maxBurstMs(). The spacing of the bursts is tested for regularity with the spike
- * periodicity test (at least 5 bursts, 80% of the gaps within 15% of the median gap or twice it).
+ * periodicity test (at least 5 bursts, evenly spaced or on a grid of one period with a few missing).
  */
 export function burstsOf(samples: Samples, minRise = MIN_BURST_RISE): Bursts {
   const none: Bursts = { starts: [], ends: [], sustained: 0, rise: 0, periodMs: 0 };

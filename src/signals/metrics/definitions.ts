@@ -308,7 +308,7 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
   metrics(
     'metrics.cache.miss-bursts.period',
     'min',
-    'Median gap between miss bursts when they recur regularly (5 or more, 80% of gaps within 15% of it or twice it); 0 when not periodic',
+    'Period of the miss bursts when they recur regularly (5 or more; 80% of gaps within 15% of the median gap or twice it, or all bursts on a grid of one period with at most 3 in 10 of its points empty); 0 when not periodic',
   ),
   metrics(
     'metrics.cache.miss-bursts.db-aligned',
