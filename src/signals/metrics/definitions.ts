@@ -104,6 +104,11 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
     'Pool connections in use over the maximum, highest 2-minute median',
   ),
   metrics(
+    'metrics.pool.utilization.mean',
+    'ratio',
+    'Pool connections in use over the maximum, highest 5-minute mean: the pool\'s load',
+  ),
+  metrics(
     'metrics.pool.pending',
     'min',
     'Minutes during which requests waited for a pool connection (2-minute medians above 0)',

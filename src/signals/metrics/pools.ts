@@ -2,7 +2,7 @@ import type { Signal } from '../signal.js';
 import { clock, metricSignal, minutes, num, pct } from './emit.js';
 import { countOf, levelOf, sustainedTime } from './measures.js';
 import { ratioTo, spanOf } from './pairing.js';
-import { MINUTE_MS } from './samples.js';
+import { MINUTE_MS, rolling, type Samples } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
 import { spanWords, sustainMs } from './timescale.js';
 
@@ -21,11 +21,23 @@ const NEARLY_FULL = 0.9;
 const poolSpanMs = () => 0.4 * sustainMs();
 
 export function poolSignals(index: SeriesIndex): Signal[] {
+  return [...utilizationSignals(index), ...waitSignals(index), ...threadSignals(index)];
+}
+
+/**
+ * How full the pool was: its highest short median (the pool ran dry) and its highest mean over a
+ * level's span (5 minutes on incident windows). Gauges scraped every few seconds catch a pool that
+ * is full most of the time in only some scrapes; the mean is its load (Little's law: busy
+ * connections = requests/s × hold time), and from the load queueing theory tells how often a
+ * request waits: on a 10-connection pool at 85% (Erlang C) more than half of them do.
+ */
+function utilizationSignals(index: SeriesIndex): Signal[] {
   const out: Signal[] = [];
   for (const active of index.all('pool.active')) {
     const max = index.companion(active, 'pool.max');
     if (!max) continue;
-    const level = levelOf(ratioTo(active, max), NEARLY_FULL, poolSpanMs());
+    const share = ratioTo(active, max);
+    const level = levelOf(share, NEARLY_FULL, poolSpanMs());
     if (!level) continue;
     out.push(
       metricSignal({
@@ -38,7 +50,37 @@ export function poolSignals(index: SeriesIndex): Signal[] {
         explanation: `The pool had ${pct(level.peak.value)} of its connections in use at its highest ${spanWords(poolSpanMs())} median (ending ${clock(level.peak.at)})${level.change ? `, above ${pct(NEARLY_FULL)} from ${clock(level.change.onset)}` : ''}.`,
       }),
     );
+    const mean = highestMean(share, sustainMs());
+    if (mean) {
+      out.push(
+        metricSignal({
+          name: 'metrics.pool.utilization.mean',
+          about: active,
+          value: mean.value,
+          unit: 'ratio',
+          window: { start: mean.at - sustainMs(), end: mean.at },
+          onset: level.change?.onset,
+          explanation: `On average ${pct(mean.value)} of the pool's connections were in use over the busiest ${spanWords(sustainMs())} (around ${clock(mean.at)}).`,
+        }),
+      );
+    }
   }
+  return out;
+}
+
+/** The highest mean of the series over a trailing span, and the span's end. */
+function highestMean(samples: Samples, spanMs: number): { value: number; at: number } | undefined {
+  const rolled = rolling(samples, spanMs, (w) => w.reduce((sum, v) => sum + v, 0) / w.length);
+  let best: { value: number; at: number } | undefined;
+  rolled.values.forEach((value, i) => {
+    if (Number.isFinite(value) && (!best || value > best.value)) best = { value, at: rolled.times[i] as number };
+  });
+  return best;
+}
+
+/** Requests waiting for a connection, for how long and how often, and waits that timed out. */
+function waitSignals(index: SeriesIndex): Signal[] {
+  const out: Signal[] = [];
   for (const pending of index.all('pool.pending')) {
     // Waiting in at least half of the scrapes of the span: requests queue for connections as a rule, not in a lucky scrape.
     const time = sustainedTime(pending.samples, (v) => v > 0, poolSpanMs());
@@ -90,6 +132,11 @@ export function poolSignals(index: SeriesIndex): Signal[] {
       }),
     );
   }
+  return out;
+}
+
+function threadSignals(index: SeriesIndex): Signal[] {
+  const out: Signal[] = [];
   for (const busy of index.all('threads.busy')) {
     const max = index.companion(busy, 'threads.max');
     if (!max) continue;

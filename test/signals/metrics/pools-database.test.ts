@@ -34,6 +34,13 @@ describe('pool and thread signals', () => {
     expect(value(signals, 'metrics.pool.utilization', app(2))).toBeLessThan(0.9);
   });
 
+  it("measures the pool's load as its busiest mean, not its highest median", () => {
+    expect(value(signals, 'metrics.pool.utilization.mean', app(1))).toBeGreaterThan(0.95);
+    const busy = value(signals, 'metrics.pool.utilization.mean', app(2));
+    expect(busy).toBeGreaterThan(0.75);
+    expect(busy).toBeLessThan(0.85);
+  });
+
   it('counts minutes of sustained waiting, not single waiters', () => {
     expect(value(signals, 'metrics.pool.pending', app(1))).toBeGreaterThan(75);
     expect(Math.abs(onsetMinute(signals, 'metrics.pool.pending', app(1)) - 70)).toBeLessThan(2);
