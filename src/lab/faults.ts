@@ -1,8 +1,28 @@
-import type { LabFault } from './types.js';
+import { LAB_POOL_MAX, type LabFault, type LabRequest, type LoadShape } from './types.js';
 
 // The faults the lab injects, each named by the catalog scenario it should be recognized as.
 // Service faults flip a switch of the running service (its real code path changes); environment
 // faults change the lab's own processes (its Redis, the payments dependency, the host's CPU).
+
+/**
+ * A fault that holds a shared resource (the pool's connections, one locked row) longer is sized
+ * to the traffic: the requests that need it ask for 1.2 times what it can serve, so waiters pile
+ * up at whatever rate the run has. A fixed hold that overloads the pool at 60 requests/s leaves
+ * half of it idle at 30/s, and then nothing was injected that the diagnosis could name.
+ */
+const OVERLOAD = 1.2;
+
+/** Requests per second of one kind in a load. */
+function rateOf(load: LoadShape, request: LabRequest): number {
+  const weights = Object.values(load.mix).reduce((sum, w) => sum + (w ?? 0), 0);
+  return weights > 0 ? (load.rate * (load.mix[request] ?? 0)) / weights : 0;
+}
+
+/** How long each of `holders` must be held for `request`s to ask for OVERLOAD times them, at least `minMs`. */
+function overloadingHoldMs(load: LoadShape, request: LabRequest, holders: number, minMs: number): number {
+  const rate = rateOf(load, request);
+  return rate > 0 ? Math.max(minMs, Math.round((1000 * OVERLOAD * holders) / rate)) : minMs;
+}
 
 export const FAULTS: readonly LabFault[] = [
   {
@@ -35,8 +55,9 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'connection-pool-exhaustion',
-    injects: 'order transactions hold their pool connection 400 ms (a slow call inside the transaction)',
-    service: { holdConnectionMs: 400 },
+    injects:
+      "order transactions hold their pool connection long enough (a slow call inside the transaction) that orders ask for 1.2 times the pool's 10 connections, at least 400 ms",
+    service: (load) => ({ holdConnectionMs: overloadingHoldMs(load, 'order', LAB_POOL_MAX, 400) }),
     load: { mix: { order: 4, product: 2, search: 2, quote: 1 } },
   },
   {
@@ -48,8 +69,9 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'shared-resource-lock-contention',
-    injects: 'every order takes its number from one counter row, locked FOR UPDATE and held 50 ms',
-    service: { hotRowHoldMs: 50 },
+    injects:
+      'every order takes its number from one counter row, locked FOR UPDATE and held long enough that orders ask for 1.2 times what the row can serve, at least 50 ms',
+    service: (load) => ({ hotRowHoldMs: overloadingHoldMs(load, 'order', 1, 50) }),
     load: { mix: { order: 5, product: 2, search: 1, quote: 1 } },
   },
   {

@@ -201,8 +201,9 @@ async function drive(
     keys: { ...shape.keys, ...fault.loadDuring?.keys },
   };
   if (fault.startsCold || fault.wholeRun) options = { ...options, injectAtS: 0 };
+  const switches = typeof fault.service === 'function' ? fault.service(during) : fault.service;
   if (fault.setting) await stack.ctx.switchService(fault.setting);
-  if (fault.wholeRun && fault.service) await stack.ctx.switchService(fault.service);
+  if (fault.wholeRun && switches) await stack.ctx.switchService(switches);
   // A cold start is a fresh process meeting its first requests: no warm-up, a restart just before.
   const warmUpS = fault.startsCold ? 0 : WARM_UP_S;
   if (fault.startsCold) await stack.ctx.restartService();
@@ -230,7 +231,7 @@ async function drive(
     setTimeout(
       async () => {
         try {
-          if (fault.service && !fault.wholeRun) await stack.ctx.switchService(fault.service);
+          if (switches && !fault.wholeRun) await stack.ctx.switchService(switches);
           if (!fault.startsCold) await fault.inject?.(stack.ctx);
           say(`injected ${fault.id}: ${fault.injects}`);
           resolve(Date.now());
@@ -244,7 +245,7 @@ async function drive(
   const loadFile = await loadDone;
   const injectedAt = await injectTimer;
   await fault.restore?.(stack.ctx);
-  if (fault.service || fault.setting) await clearService(stack);
+  if (switches || fault.setting) await clearService(stack);
   const loadEnd = Date.now();
   await stack.stopService();
 
@@ -275,6 +276,7 @@ async function drive(
   const manifest = {
     scenario: fault.id,
     injects: fault.injects,
+    ...(switches ? { switches } : {}),
     seed: options.seed,
     load: shape,
     ...(steps > 1 ? { steps: load.schedule } : {}),

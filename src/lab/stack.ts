@@ -9,7 +9,7 @@ import { packageRoot } from '../core/package-root.js';
 import { InputError } from '../core/problem.js';
 import { answers, freePort, type LabSession, startJetstreamServer, waitFor, writeText } from './infra.js';
 import { startJetstreamExporter } from './nats-exporter.js';
-import type { DownstreamMode, LabContext, ServiceConfig } from './types.js';
+import { type DownstreamMode, LAB_POOL_MAX, type LabContext, type ServiceConfig } from './types.js';
 
 const run = promisify(execFile);
 
@@ -273,7 +273,7 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
     natsUrl: `nats://127.0.0.1:${natsPort}`,
     downstream: `http://127.0.0.1:${downstreamPort}`,
     tracesFile,
-    poolMax: 10,
+    poolMax: LAB_POOL_MAX,
     products: options.products,
   };
   const entry = join(packageRoot(), 'dist', 'lab-service.js');

@@ -21,6 +21,12 @@ export interface ServiceConfig {
   products: number;
 }
 
+/** Switches of the service's control endpoint (POST /lab/faults). */
+export type ServiceSwitches = Record<string, number | string | boolean>;
+
+/** The pool size the lab's service runs with. */
+export const LAB_POOL_MAX = 10;
+
 /** A request of the load mix. */
 export type LabRequest = 'product' | 'search' | 'order' | 'order-items' | 'quote' | 'missing-product';
 
@@ -44,8 +50,7 @@ export interface LabContext {
   downstream: (mode: DownstreamMode) => Promise<void>;
   /** The same payments stub over HTTPS with a certificate that expired a month ago (signed by the lab's CA, which the service trusts). */
   expiredTlsDownstream: string;
-  /** Switches of the service's control endpoint (POST /lab/faults). */
-  switchService: (switches: Record<string, number | string | boolean>) => Promise<void>;
+  switchService: (switches: ServiceSwitches) => Promise<void>;
   /** Stops the service and starts a new process of it, as a deploy does; resolves once it answers its health check. */
   restartService: () => Promise<void>;
 }
@@ -61,13 +66,16 @@ export interface LabFault {
   id: string;
   /** What is switched on, in one sentence. */
   injects: string;
-  /** Service switches sent to POST /lab/faults at injection (cleared at restore). */
-  service?: Record<string, number | string | boolean>;
+  /**
+   * Service switches sent to POST /lab/faults at injection (cleared at restore); a function of
+   * the run's load where the fault's size must follow the traffic to take effect at any rate.
+   */
+  service?: ServiceSwitches | ((load: LoadShape) => ServiceSwitches);
   /**
    * Service switches of the healthy system the fault is injected into, on from before the warm-up
    * (a slow tier behind the cache the fault then exposes); cleared with the fault's.
    */
-  setting?: Record<string, number | string | boolean>;
+  setting?: ServiceSwitches;
   /** Changes to the lab's own processes at injection, undone by `restore`. */
   inject?: (ctx: LabContext) => Promise<void>;
   restore?: (ctx: LabContext) => Promise<void>;
