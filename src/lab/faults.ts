@@ -1,4 +1,4 @@
-import { LAB_POOL_MAX, type LabFault, type LabRequest, type LoadShape } from './types.js';
+import { LAB_FD_LIMIT, LAB_POOL_MAX, type LabFault, type LabRequest, type LoadShape } from './types.js';
 
 // The faults the lab injects, each named by the catalog scenario it should be recognized as.
 // Service faults flip a switch of the running service (its real code path changes); environment
@@ -11,6 +11,13 @@ import { LAB_POOL_MAX, type LabFault, type LabRequest, type LoadShape } from './
  * half of it idle at 30/s, and then nothing was injected that the diagnosis could name.
  */
 const OVERLOAD = 1.2;
+
+/**
+ * A descriptor leak runs the service out within 40 s of the injection: one file per product
+ * read does that at 60 requests/s, and the leak grows with the read where the traffic is lower, so
+ * the limit is met inside a 100 s run whatever its rate.
+ */
+const FD_RUN_OUT_S = 40;
 
 /** Requests per second of one kind in a load. */
 function rateOf(load: LoadShape, request: LabRequest): number {
@@ -199,8 +206,10 @@ export const FAULTS: readonly LabFault[] = [
   {
     id: 'file-descriptor-exhaustion',
     injects:
-      'every product read opens a file and never closes it; the service runs with 1024 descriptors, the usual soft limit',
-    service: { leakFds: true },
+      "every product read opens files and never closes them, as many as run the 1024 descriptors out (the usual soft limit) within 40 s of product reads at the run's rate, at least one",
+    service: (load) => ({
+      leakFds: Math.max(1, Math.ceil(LAB_FD_LIMIT / (FD_RUN_OUT_S * rateOf(load, 'product')))),
+    }),
   },
   {
     id: 'tls-certificate-expired',

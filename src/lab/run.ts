@@ -54,7 +54,7 @@ export interface RunResult {
   matched: string[];
 }
 
-const DEFAULT_LOAD: LoadShape = {
+export const DEFAULT_LOAD: LoadShape = {
   rate: 60,
   mix: { product: 5, search: 2, order: 1, quote: 1, 'order-items': 1 },
   keys: { count: 2000, hotShare: 0.3 },

@@ -9,7 +9,13 @@ import { packageRoot } from '../core/package-root.js';
 import { InputError } from '../core/problem.js';
 import { answers, freePort, type LabSession, startJetstreamServer, waitFor, writeText } from './infra.js';
 import { startJetstreamExporter } from './nats-exporter.js';
-import { type DownstreamMode, LAB_POOL_MAX, type LabContext, type ServiceConfig } from './types.js';
+import {
+  type DownstreamMode,
+  LAB_FD_LIMIT,
+  LAB_POOL_MAX,
+  type LabContext,
+  type ServiceConfig,
+} from './types.js';
 
 const run = promisify(execFile);
 
@@ -278,12 +284,11 @@ export async function startStack(session: LabSession, options: StackOptions): Pr
   };
   const entry = join(packageRoot(), 'dist', 'lab-service.js');
   if (!existsSync(entry)) throw new InputError(`${entry} is missing; run npm run build`);
-  // 1024 descriptors, Debian's default soft limit, so that a descriptor leak meets its end in minutes.
   const startService = () =>
     session.startLogging(
       'service',
       '/bin/sh',
-      ['-c', 'ulimit -n 1024 && exec "$0" "$1"', process.execPath, entry],
+      ['-c', `ulimit -n ${LAB_FD_LIMIT} && exec "$0" "$1"`, process.execPath, entry],
       serviceLog,
       {
         FAULTLINE_LAB_SERVICE: JSON.stringify(config),

@@ -26,6 +26,8 @@ export type ServiceSwitches = Record<string, number | string | boolean>;
 
 /** The pool size the lab's service runs with. */
 export const LAB_POOL_MAX = 10;
+/** The service's descriptor limit: 1024, Debian's default soft limit, so that a leak meets its end in minutes. */
+export const LAB_FD_LIMIT = 1024;
 
 /** A request of the load mix. */
 export type LabRequest = 'product' | 'search' | 'order' | 'order-items' | 'quote' | 'missing-product';

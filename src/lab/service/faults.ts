@@ -34,8 +34,8 @@ export interface Switches {
   payloadKiB: number;
   /** A cache miss also asks the catalog origin (a slow tier over HTTP) that answers after this many ms (0: the table alone). */
   missPathMs: number;
-  /** Every product read opens a file and never closes it (a descriptor leak). */
-  leakFds: boolean;
+  /** Every product read opens this many files and never closes them (a descriptor leak). */
+  leakFds: number;
 }
 
 export const DEFAULT_SWITCHES: Switches = {
@@ -54,7 +54,7 @@ export const DEFAULT_SWITCHES: Switches = {
   coalesceMisses: true,
   payloadKiB: 0,
   missPathMs: 0,
-  leakFds: false,
+  leakFds: 0,
 };
 
 export function parseSwitches(body: unknown): Partial<Switches> {

@@ -423,7 +423,7 @@ async function route(req: IncomingMessage, span: SpanContext): Promise<unknown> 
   if (switches.leakKiB > 0) leaked.push(Buffer.alloc(switches.leakKiB * 1024, 1));
   if (parts[0] === 'api' && parts[1] === 'products' && parts[2] && parts.length === 3) {
     const id = Number(parts[2]);
-    if (switches.leakFds) leakedFds.push(openSync('/dev/null', 'r'));
+    for (let i = 0; i < switches.leakFds; i++) leakedFds.push(openSync('/dev/null', 'r'));
     const product = await cached(span, `flab:product:${id}`, async () => {
       const { rows } = await query(span, 'SELECT * FROM lab_products WHERE id = $1', [id]);
       if (switches.missPathMs > 0 && rows[0]) await fromOrigin(span, id);

@@ -106,7 +106,7 @@ export const METRICS_SIGNALS: readonly SignalDefinition[] = [
   metrics(
     'metrics.pool.utilization.mean',
     'ratio',
-    'Pool connections in use over the maximum, highest 5-minute mean: the pool\'s load',
+    "Pool connections in use over the maximum, highest 5-minute mean: the pool's load",
   ),
   metrics(
     'metrics.pool.pending',

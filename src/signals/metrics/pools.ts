@@ -60,7 +60,7 @@ function utilizationSignals(index: SeriesIndex): Signal[] {
           unit: 'ratio',
           window: { start: mean.at - sustainMs(), end: mean.at },
           onset: level.change?.onset,
-          explanation: `On average ${pct(mean.value)} of the pool's connections were in use over the busiest ${spanWords(sustainMs())} (around ${clock(mean.at)}).`,
+          explanation: `On average ${pct(mean.value)} of the pool's connections were in use over the busiest ${spanWords(sustainMs())} (ending ${clock(mean.at)}).`,
         }),
       );
     }
@@ -73,7 +73,8 @@ function highestMean(samples: Samples, spanMs: number): { value: number; at: num
   const rolled = rolling(samples, spanMs, (w) => w.reduce((sum, v) => sum + v, 0) / w.length);
   let best: { value: number; at: number } | undefined;
   rolled.values.forEach((value, i) => {
-    if (Number.isFinite(value) && (!best || value > best.value)) best = { value, at: rolled.times[i] as number };
+    if (Number.isFinite(value) && (!best || value > best.value))
+      best = { value, at: rolled.times[i] as number };
   });
   return best;
 }
