@@ -233,7 +233,7 @@ async function drive(
         try {
           if (switches && !fault.wholeRun) await stack.ctx.switchService(switches);
           if (!fault.startsCold) await fault.inject?.(stack.ctx);
-          say(`injected ${fault.id}: ${fault.injects}`);
+          say(`injected ${fault.id}: ${fault.injects}${switches ? ` (${JSON.stringify(switches)})` : ''}`);
           resolve(Date.now());
         } catch (error) {
           reject(error);
