@@ -62,8 +62,7 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'connection-pool-exhaustion',
-    injects:
-      "order transactions hold their pool connection long enough (a slow call inside the transaction) that orders ask for 1.2 times the pool's 10 connections, at least 400 ms",
+    injects: `order transactions hold their pool connection long enough (a slow call inside the transaction) that orders ask for ${OVERLOAD} times the pool's ${LAB_POOL_MAX} connections, at least 400 ms`,
     service: (load) => ({ holdConnectionMs: overloadingHoldMs(load, 'order', LAB_POOL_MAX, 400) }),
     load: { mix: { order: 4, product: 2, search: 2, quote: 1 } },
   },
@@ -76,8 +75,7 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'shared-resource-lock-contention',
-    injects:
-      'every order takes its number from one counter row, locked FOR UPDATE and held long enough that orders ask for 1.2 times what the row can serve, at least 50 ms',
+    injects: `every order takes its number from one counter row, locked FOR UPDATE and held long enough that orders ask for ${OVERLOAD} times what the row can serve, at least 50 ms`,
     service: (load) => ({ hotRowHoldMs: overloadingHoldMs(load, 'order', 1, 50) }),
     load: { mix: { order: 5, product: 2, search: 1, quote: 1 } },
   },
@@ -205,8 +203,7 @@ export const FAULTS: readonly LabFault[] = [
   },
   {
     id: 'file-descriptor-exhaustion',
-    injects:
-      "every product read opens files and never closes them, as many as run the 1024 descriptors out (the usual soft limit) within 40 s of product reads at the run's rate, at least one",
+    injects: `every product read opens files and never closes them, as many as run the ${LAB_FD_LIMIT} descriptors out (the usual soft limit) within ${FD_RUN_OUT_S} s of product reads at the run's rate, at least one`,
     service: (load) => ({
       leakFds: Math.max(1, Math.ceil(LAB_FD_LIMIT / (FD_RUN_OUT_S * rateOf(load, 'product')))),
     }),

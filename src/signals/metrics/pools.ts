@@ -2,7 +2,7 @@ import type { Signal } from '../signal.js';
 import { clock, metricSignal, minutes, num, pct } from './emit.js';
 import { countOf, levelOf, sustainedTime } from './measures.js';
 import { ratioTo, spanOf } from './pairing.js';
-import { MINUTE_MS, rolling, type Samples } from './samples.js';
+import { MINUTE_MS, rollingMean, type Samples } from './samples.js';
 import type { SeriesIndex } from './series-index.js';
 import { spanWords, sustainMs } from './timescale.js';
 
@@ -58,9 +58,9 @@ function utilizationSignals(index: SeriesIndex): Signal[] {
           about: active,
           value: mean.value,
           unit: 'ratio',
-          window: { start: mean.at - sustainMs(), end: mean.at },
+          window: { start: mean.at - sustainMs() / 2, end: mean.at + sustainMs() / 2 },
           onset: level.change?.onset,
-          explanation: `On average ${pct(mean.value)} of the pool's connections were in use over the busiest ${spanWords(sustainMs())} (ending ${clock(mean.at)}).`,
+          explanation: `On average ${pct(mean.value)} of the pool's connections were in use over the busiest ${spanWords(sustainMs())} (ending ${clock(mean.at + sustainMs() / 2)}).`,
         }),
       );
     }
@@ -68,9 +68,9 @@ function utilizationSignals(index: SeriesIndex): Signal[] {
   return out;
 }
 
-/** The highest mean of the series over a trailing span, and the span's end. */
+/** The highest mean of the series over a span, and the span's middle. */
 function highestMean(samples: Samples, spanMs: number): { value: number; at: number } | undefined {
-  const rolled = rolling(samples, spanMs, (w) => w.reduce((sum, v) => sum + v, 0) / w.length);
+  const rolled = rollingMean(samples, spanMs);
   let best: { value: number; at: number } | undefined;
   rolled.values.forEach((value, i) => {
     if (Number.isFinite(value) && (!best || value > best.value))
